@@ -1,0 +1,3 @@
+from claims.cli import app
+
+app(prog_name="python -m claims")

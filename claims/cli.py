@@ -1,0 +1,273 @@
+"""Command line: parse, call the library, print. ``python -m claims --help``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Claim workbench: ingest articles, extract and link claims, search, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+factchecks_app = typer.Typer(help="Previously published fact-checks: import them and match claims against them.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(factchecks_app, name="factchecks")
+
+
+class State:
+    db: Optional[Path] = None
+
+
+state = State()
+
+
+@app.callback()
+def main(db: Optional[Path] = typer.Option(None, "--db", help="Database file (default: $CLAIMS_DB, else data/claims.db).")):
+    """Claim workbench: ingest articles, extract and link claims, search, export."""
+    state.db = db
+
+
+def _engine():
+    from db.session import get_engine
+
+    return get_engine(state.db)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    sources: List[str] = typer.Argument(..., metavar="PATH_OR_URL...", help="Files (.txt .md .html), folders or http(s) URLs."),
+    source: Optional[str] = typer.Option(None, "--source", help="Outlet name for all these documents (overrides what they say)."),
+):
+    """Ingest articles: extract claims, embed and link them across sources.
+
+    Example:
+
+        python -m claims ingest ../shared/seeds/ https://example.org/story.html --source "Example News"
+
+    Documents already ingested (same text) are skipped. A document that cannot
+    be read is reported by name; the others are still ingested and the exit
+    code is 1.
+    """
+    from tqdm import tqdm
+
+    from claims.pipeline import ingest as run
+
+    bar = tqdm(total=0, unit="article", disable=None, file=sys.stderr)
+
+    def progress(done: int, total: int, document: str) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    report = run(_engine(), sources, outlet=source, progress=progress)
+    bar.close()
+    for result in report.results:
+        if result.status == "ingested":
+            typer.echo(f"ingested  {result.document}  ({result.mentions} claims)")
+        elif result.status == "skipped":
+            typer.echo(f"skipped   {result.document}  ({result.reason})")
+        else:
+            typer.echo(f"FAILED    {result.document}: {result.reason}", err=True)
+    typer.echo(f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed in {report.seconds:.1f}s")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Any wording of the statement you are looking for."),
+    k: int = typer.Option(10, "--k", min=1, help="How many tracked claims to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+):
+    """Find tracked claims by meaning, not only by words.
+
+    Example:
+
+        python -m claims search "Kabul is safer now than when Ghani ruled" --k 5 --json
+    """
+    from claims.search import search as run
+
+    results = run(_engine(), query, k=k)
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    if not results:
+        typer.echo("No claims found (is anything ingested?).")
+    for r in results:
+        typer.echo(f"{r.score:.3f}  claim {r.cluster_id} ({r.mentions} mention{'s' if r.mentions != 1 else ''}, {r.status})")
+        typer.echo(f"       {r.speaker or r.outlet or 'unattributed'}: {r.text}")
+        typer.echo(f"       {r.document}")
+
+
+@app.command()
+def export(
+    format: str = typer.Option("csv", "--format", help="csv or claimreview."),
+    out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: standard output)."),
+    status: Optional[List[str]] = typer.Option(None, "--status", help="Only claims with this status (repeatable), e.g. 'False'."),
+):
+    """Export claim mentions as CSV for editors, or verdicts as ClaimReview JSON-LD.
+
+    Example:
+
+        python -m claims export --format csv --out claims.csv --status "In progress" --status False
+    """
+    from claims.export import to_claimreview, to_csv
+    from db.models import ClaimStatus
+
+    valid = [s.value for s in ClaimStatus]
+    for s in status or []:
+        if s not in valid:
+            _fail(f"unknown status {s!r}; choose from: {', '.join(valid)}", 2)
+    if format == "csv":
+        data = to_csv(_engine(), statuses=status or None)
+    elif format == "claimreview":
+        data = to_claimreview(_engine(), statuses=status or None).encode("utf-8")
+    else:
+        _fail(f"unknown format {format!r}; choose csv or claimreview", 2)
+    if out:
+        out.write_bytes(data)
+        typer.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+@factchecks_app.command("import")
+def factchecks_import(file: Path = typer.Argument(..., help="TSV/CSV with columns id, text (title, url, rating, date optional), or ClaimReview JSON.")):
+    """Import published fact-checks so new claims can be matched against them.
+
+    Example:
+
+        python -m claims factchecks import published_checks.tsv
+    """
+    from claims.factchecks import import_file
+    from claims.ingest import IngestError
+
+    try:
+        added, known = import_file(_engine(), file, progress=True)
+    except IngestError as error:
+        _fail(str(error))
+    typer.echo(f"{added} fact-checks imported, {known} already known")
+
+
+def _read_queries(path: Path) -> list[tuple[str, str]]:
+    from claims.factchecks import read_table
+    from claims.ingest import IngestError
+
+    try:
+        return [(row["id"], row["text"]) for row in read_table(path)]
+    except IngestError as error:
+        _fail(str(error))
+
+
+@factchecks_app.command("match")
+def factchecks_match(
+    text: Optional[str] = typer.Argument(None, help="A claim to look up."),
+    file: Optional[Path] = typer.Option(None, "--file", help="TSV with columns id, text: one JSON line per query."),
+    k: int = typer.Option(5, "--k", min=1, help="How many fact-checks per query."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+):
+    """Rank imported fact-checks for a claim: has this been checked before?
+
+    Example:
+
+        python -m claims factchecks match "Kabul is safer under the Taliban" --k 3
+        python -m claims factchecks match --file queries.tsv --k 5
+    """
+    from claims.factchecks import match
+
+    if (text is None) == (file is None):
+        _fail("give either TEXT or --file", 2)
+    queries = _read_queries(file) if file else [("", text)]
+    results = match(_engine(), [q for _, q in queries], k=k)
+    if file:
+        for (query_id, _), found in zip(queries, results):
+            line = {"query_id": query_id, "results": [{"id": m.id, "score": m.score, "text": m.text} for m in found]}
+            typer.echo(json.dumps(line, ensure_ascii=False))
+        return
+    found = results[0]
+    if as_json:
+        typer.echo(json.dumps([m.__dict__ for m in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        typer.echo("No fact-checks imported yet (python -m claims factchecks import FILE).")
+    for m in found:
+        typer.echo(f"{m.score:.3f}  {m.id}  {m.rating or ''}  {m.text}")
+
+
+@app.command()
+def checkworthy(
+    text: Optional[str] = typer.Argument(None, help="A sentence to score."),
+    file: Optional[Path] = typer.Option(None, "--file", help="TSV with columns id, text: one JSON line per row."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+):
+    """Score how check-worthy a sentence is, from 0 to 1.
+
+    Example:
+
+        python -m claims checkworthy "The situation in Kabul is better than under Ashraf Ghani."
+        python -m claims checkworthy --file sentences.tsv --json
+    """
+    from claims.checkworthy import score
+
+    if (text is None) == (file is None):
+        _fail("give either TEXT or --file", 2)
+    if file:
+        for row_id, sentence in _read_queries(file):
+            typer.echo(json.dumps({"id": row_id, "score": score(sentence)}))
+        return
+    value = score(text)
+    typer.echo(json.dumps({"text": text, "score": value}) if as_json else f"{value:.3f}")
+
+
+@app.command()
+def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Counts of articles, claims, speakers and review progress.
+
+    Example:
+
+        python -m claims --db data/claims.db stats
+    """
+    from sqlmodel import Session
+
+    from db import crud
+
+    with Session(_engine()) as session:
+        numbers = crud.counts(session)
+        numbers["by_status"] = crud.status_counts(session)
+    if as_json:
+        typer.echo(json.dumps(numbers, indent=2))
+        return
+    for key, value in numbers.items():
+        if key != "by_status":
+            typer.echo(f"{key.replace('_', ' '):22} {value}")
+    for status, n in numbers["by_status"].items():
+        typer.echo(f"  {status:20} {n}")
+
+
+@app.command()
+def reindex():
+    """Rebuild the semantic search index from the embeddings in the database.
+
+    Example:
+
+        python -m claims reindex
+    """
+    from claims.index import index_path, rebuild
+
+    engine = _engine()
+    index = rebuild(engine)
+    typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

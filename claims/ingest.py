@@ -1,0 +1,193 @@
+"""Files, folders, URLs and HTML -> :class:`claims.records.Article`.
+
+Every failure is an :class:`IngestError` naming the document and the reason,
+so a batch can report it and go on with the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator, Optional
+
+from claims.records import Article
+from claims.text import is_heading, normalize, remove_boilerplate
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES
+
+_OUTLET_PATTERNS = [
+    re.compile(r"^Support (The [A-Z][\w ]+?|[A-Z][\w ]+?)!?$", re.MULTILINE),
+    re.compile(r"^A Message from (The [A-Z][\w ]+?|[A-Z][\w ]+?):?$", re.MULTILINE),
+    re.compile(r"^[A-Z][A-Z .,'-]{2,40}\s*\(([A-Z][\w .&'-]{1,50})\)\s*[–—-]", re.MULTILINE),
+    re.compile(r"^By [A-Z][\w.\-]+(?: [A-Z][\w.\-]+){0,3}, ([A-Z][\w .&'-]{2,50})$", re.MULTILINE),
+    re.compile(r"\b(?:from|of) (The [A-Z]\w+(?: [A-Z]\w+){0,3})\. You will receive"),
+]
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_PATTERNS = [
+    (re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"), "%Y-%m-%d"),
+    (re.compile(rf"\b((?:{_MONTHS}) \d{{1,2}}, \d{{4}})\b"), "%B %d, %Y"),
+    (re.compile(rf"\b(\d{{1,2}} (?:{_MONTHS}) \d{{4}})\b"), "%d %B %Y"),
+]
+
+
+class IngestError(Exception):
+    """A document that cannot be ingested; ``str()`` names it and says why."""
+
+    def __init__(self, document: str, reason: str):
+        super().__init__(f"{document}: {reason}")
+        self.document = document
+        self.reason = reason
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"^https?://", source, re.IGNORECASE))
+
+
+def content_hash(text: str) -> str:
+    """Hash of the clean text with white space folded: the same article from two places is one."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def expand(sources: list[str]) -> Iterator[str | IngestError]:
+    """Each source as a document to load: folders walked recursively, in name order."""
+    for source in sources:
+        if is_url(source):
+            yield source
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for file in files:
+                if file.suffix.lower() in SUPPORTED:
+                    yield str(file)
+            continue
+        if not path.exists():
+            yield IngestError(source, "no such file or folder")
+            continue
+        yield str(path)
+
+
+def read_text_file(path: Path) -> str:
+    """The file's text, or an IngestError saying why it is not a text article."""
+    document = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(document, f"cannot be read ({error.strerror or error})") from error
+    if not data.strip():
+        raise IngestError(document, "empty file")
+    if b"\x00" in data[:8192]:
+        raise IngestError(document, "binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise IngestError(document, f"not UTF-8 text (undecodable byte at offset {error.start})") from error
+
+
+def load(source: str, *, outlet: Optional[str] = None) -> Article:
+    """Load one document (a file path or an http(s) URL) as a clean Article.
+
+    Args:
+        source: path of a .txt/.md/.html file, or a URL.
+        outlet: the outlet's name, overriding what the document says.
+    """
+    if is_url(source):
+        html = fetch(source)
+        article = from_html(html, document=source)
+    else:
+        path = Path(source)
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED:
+            raise IngestError(source, f"unsupported file type '{suffix or '(none)'}' (use .txt, .md or .html)")
+        raw = read_text_file(path)
+        article = from_html(raw, document=source) if suffix in HTML_SUFFIXES else from_text(raw, document=source)
+    if outlet:
+        article.outlet = outlet
+    if not article.text.strip():
+        raise IngestError(source, "no article text left after removing page furniture")
+    return article
+
+
+def fetch(url: str) -> str:
+    import trafilatura
+
+    try:
+        html = trafilatura.fetch_url(url)
+    except Exception as error:  # trafilatura raises many kinds on network failure
+        raise IngestError(url, f"could not be fetched ({error})") from error
+    if not html:
+        raise IngestError(url, "could not be fetched: no network connection, or the server did not answer")
+    return html
+
+
+def from_text(raw: str, *, document: str) -> Article:
+    """A plain-text article: boilerplate removed, title/outlet/date read off the text."""
+    cleaned = remove_boilerplate(raw)
+    return Article(
+        document=document,
+        text=cleaned.text,
+        title=guess_title(cleaned.text),
+        outlet=guess_outlet(normalize(raw)),
+        published=guess_date(cleaned.text),
+        removed=[p for p, _ in cleaned.removed],
+    )
+
+
+def from_html(html: str, *, document: str) -> Article:
+    """An HTML page: trafilatura takes the main text and the metadata."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    if extracted is None:
+        raise IngestError(document, "no article text found in the HTML")
+    data = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    text = data.get("text") or ""
+    cleaned = remove_boilerplate(text)
+    published = None
+    if data.get("date"):
+        try:
+            published = datetime.strptime(data["date"][:10], "%Y-%m-%d").date()
+        except ValueError:
+            published = None
+    return Article(
+        document=document,
+        text=cleaned.text,
+        title=data.get("title") or guess_title(cleaned.text),
+        outlet=data.get("sitename") or guess_outlet(text),
+        published=published or guess_date(cleaned.text),
+        removed=[p for p, _ in cleaned.removed],
+    )
+
+
+def guess_title(text: str) -> Optional[str]:
+    """The first line when it reads as a headline."""
+    first = text.split("\n", 1)[0].strip().lstrip("#").strip()
+    if first and is_heading(first) and len(first) <= 200:
+        return first
+    return None
+
+
+def guess_outlet(raw: str) -> Optional[str]:
+    """The outlet named in the page furniture ("Support The Moscow Times!", "MOSCOW (Kubha News) –")."""
+    for pattern in _OUTLET_PATTERNS:
+        match = pattern.search(raw)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def guess_date(text: str) -> Optional[date]:
+    """A publication date written in the first lines, if any."""
+    head = "\n".join(text.split("\n")[:6])
+    for pattern, fmt in _DATE_PATTERNS:
+        match = pattern.search(head)
+        if match:
+            try:
+                return datetime.strptime(match.group(1), fmt).date()
+            except ValueError:
+                continue
+    return None

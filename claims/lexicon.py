@@ -1,0 +1,58 @@
+"""Word lists shared by segmentation, detection and speaker resolution."""
+
+from __future__ import annotations
+
+import re
+
+REPORTING_VERBS = (
+    "said says say told tells tell added adds stated states claimed claims noted notes mentioned "
+    "highlighted emphasised emphasized stressed admitted insisted warned argued explained declared "
+    "announced confirmed urged described praised commended suggested believes believed underscored "
+    "clarified indicated wrote writes reported acknowledged asserted maintained vowed hailed denied "
+    "rejected predicted recalled replied responded"
+).split()
+REPORTING_RE = r"(?:" + "|".join(REPORTING_VERBS) + r")"
+REPORTING = re.compile(r"\b" + REPORTING_RE + r"\b", re.IGNORECASE)
+ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
+
+# Words that make up a title or role before a name ("Russia's Foreign Minister Sergei Lavrov").
+TITLE_WORDS = {
+    w.lower()
+    for w in (
+        "Mr Mrs Ms Dr Prof President Vice Prime Deputy Foreign Minister Ministry Ambassador Envoy Special "
+        "Representative Secretary General Spokesman Spokeswoman Spokesperson Official Officer Chief Head "
+        "Director Senator Governor Mayor Chairman Chairwoman Chancellor King Queen Prince Premier "
+        "Commander Colonel Gen Lieutenant Captain Acting Interim Former Senior Top Defence Defense Interior "
+        "Justice Affairs State Press Kremlin Afghanistan Russia Russian Russia's Russia’s Afghan Taliban "
+        "US U.S. American British Chinese Iranian Pakistani Indian Western Soviet Analyst Expert Diplomat "
+        "the of for to and Desk Asia Department Office Mission Member Leader Delegate Director-General"
+    ).split()
+}
+
+# Role nouns that refer back to a person named earlier ("the ambassador added").
+ROLE_NOUNS = (
+    "ambassador envoy minister diplomat spokesman spokeswoman spokesperson official president "
+    "prime minister chief head representative secretary analyst expert"
+).split()
+
+PRONOUNS = {"he", "she", "they"}
+
+# Capitalised words that open a sentence or name a time, never part of a person's name.
+NON_NAME_WORDS = {
+    w.lower()
+    for w in (
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+        "August September October November December Later Earlier Although In On At Also However While After "
+        "Before When Despite Since Speaking Unlike Last Next This That These Those The A An And But Then Further "
+        "Moreover Additionally Consequently Meanwhile Yesterday Today Tomorrow Following As If It He She They We "
+        "Asked According Analysts Officials Critics"
+    ).split()
+}
+
+# Collective speakers: phrase pattern -> canonical organisation name.
+ORGANISATIONS = [
+    (r"(?:the\s+)?(?:Russian|Russia['’]s)\s+(?:foreign\s+ministry|Foreign\s+Ministry|Ministry\s+of\s+Foreign\s+Affairs|ministry)", "Russian Foreign Ministry"),
+    (r"(?:the\s+)?Foreign\s+Ministry", "Russian Foreign Ministry"),
+    (r"(?:the\s+)?Kremlin", "Kremlin"),
+    (r"Russia|Moscow", "Russia"),
+]

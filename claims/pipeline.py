@@ -1,0 +1,228 @@
+"""Runs the stages for a batch of documents: load, extract, embed, link, store.
+
+One transaction per article, so an article lands whole or not at all, and one
+bad document never stops the rest of the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from claims import index as vector_index
+from claims.config import Settings, settings
+from claims.detect import extract
+from claims.embed import Embedder, default_embedder, from_bytes, to_bytes
+from claims.ingest import IngestError, content_hash, expand, load
+from claims.link import JOIN, SUGGEST, Linker
+from claims.records import Article, Mention
+from claims.speakers import SpeakerBook, fold
+from db import crud
+from db.models import Article as ArticleRow
+from db.models import AttributionKind, LinkSuggestion, SpeakerKind, TrackedClaim
+from db.models import Mention as MentionRow
+from db.session import session_scope
+
+# progress(done, total, message) is called as documents are processed.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class DocumentResult:
+    document: str
+    status: str  # "ingested", "skipped" or "failed"
+    reason: str = ""
+    mentions: int = 0
+    article_id: Optional[int] = None
+
+
+@dataclass
+class IngestReport:
+    results: list[DocumentResult] = field(default_factory=list)
+    seconds: float = 0.0
+    embedded: int = 0
+    embed_seconds: float = 0.0
+
+    def _with(self, status: str) -> list[DocumentResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def ingested(self) -> list[DocumentResult]:
+        return self._with("ingested")
+
+    @property
+    def skipped(self) -> list[DocumentResult]:
+        return self._with("skipped")
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return self._with("failed")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def load_book(session: Session) -> SpeakerBook:
+    book = SpeakerBook()
+    for speaker, aliases in crud.speakers_with_aliases(session):
+        target = book.organisations if speaker.kind == SpeakerKind.organisation else book.people
+        target[speaker.name] = set(aliases) | {fold(speaker.name)}
+    return book
+
+
+def load_linker(session: Session, dimension: int, config: Settings) -> Linker:
+    linker = Linker(dimension, config)
+    rows = crud.all_mention_vectors(session)
+    if rows:
+        linker.add(np.vstack([from_bytes(r[4]) for r in rows]), [r[1] for r in rows], [r[2] for r in rows])
+    return linker
+
+
+def _store_article(
+    session: Session,
+    article: Article,
+    digest: str,
+    mentions: list[Mention],
+    vectors: np.ndarray,
+    book: SpeakerBook,
+    linker: Linker,
+) -> tuple[ArticleRow, list[tuple[np.ndarray, int, Optional[int]]]]:
+    outlet = crud.get_or_create_outlet(session, name=article.outlet) if article.outlet else None
+    row = ArticleRow(
+        document=article.document,
+        title=article.title,
+        published=article.published,
+        text=article.text,
+        outlet_id=outlet.id if outlet else None,
+        content_hash=digest,
+    )
+    session.add(row)
+    session.flush()
+    speaker_ids: dict[str, int] = {}
+    added: list[tuple[np.ndarray, int, Optional[int]]] = []
+    pending = Linker(linker.matrix.shape[1], linker.config)
+    for mention, vector in zip(mentions, vectors):
+        who = mention.attribution
+        speaker_id = None
+        if who.speaker:
+            if who.speaker not in speaker_ids:
+                book_part = book.organisations if who.speaker_is_organisation else book.people
+                kind = SpeakerKind.organisation if who.speaker_is_organisation else SpeakerKind.person
+                aliases = book_part.get(who.speaker, {fold(who.speaker)})
+                speaker_ids[who.speaker] = crud.upsert_speaker(session, name=who.speaker, aliases=aliases, kind=kind).id
+            speaker_id = speaker_ids[who.speaker]
+        decision = linker.link(vector, words=len(mention.text.split()), speaker_id=speaker_id)
+        # Mentions of this same article link to each other too (a headline repeating the body).
+        local = pending.link(vector, words=len(mention.text.split()), speaker_id=speaker_id)
+        if local.score > decision.score:
+            decision = local
+        if decision.action == JOIN:
+            claim_id = decision.claim_id
+        else:
+            claim = TrackedClaim(canonical_text=mention.text)
+            session.add(claim)
+            session.flush()
+            claim_id = claim.id
+        stored = MentionRow(
+            article_id=row.id,
+            claim_id=claim_id,
+            speaker_id=speaker_id,
+            start=mention.start,
+            end=mention.end,
+            text=mention.text,
+            venue=who.venue,
+            attribution=AttributionKind(who.kind),
+            checkworthiness=mention.checkworthiness,
+            embedding=to_bytes(vector),
+        )
+        session.add(stored)
+        session.flush()
+        if decision.action == SUGGEST:
+            session.add(LinkSuggestion(mention_id=stored.id, claim_id=decision.claim_id, score=round(decision.score, 4)))
+        pending.add(vector[None, :], [claim_id], [speaker_id])
+        added.append((vector, claim_id, speaker_id))
+    return row, added
+
+
+def ingest(
+    engine: Engine,
+    sources: list[str],
+    *,
+    outlet: Optional[str] = None,
+    embedder: Optional[Embedder] = None,
+    progress: Optional[Progress] = None,
+    config: Optional[Settings] = None,
+) -> IngestReport:
+    """Ingest files, folders and URLs into the database behind ``engine``.
+
+    Args:
+        engine: from :func:`db.session.get_engine`.
+        sources: paths of files or folders, or http(s) URLs.
+        outlet: the outlet's name for every document, overriding what they say.
+        embedder: defaults to the bundled model.
+        progress: called as ``progress(done, total, document)``.
+
+    Returns:
+        An :class:`IngestReport` with one result per document.
+    """
+    import time
+
+    started = time.perf_counter()
+    config = config or settings()
+    report = IngestReport()
+    documents = list(expand(sources))
+    loaded: list[tuple[Article, str]] = []
+    with Session(engine) as session:
+        seen = crud.known_hashes(session)
+    for item in documents:
+        if isinstance(item, IngestError):
+            report.results.append(DocumentResult(item.document, "failed", item.reason))
+            continue
+        try:
+            article = load(item, outlet=outlet)
+        except IngestError as error:
+            report.results.append(DocumentResult(error.document, "failed", error.reason))
+            continue
+        digest = content_hash(article.text)
+        if digest in seen:
+            report.results.append(DocumentResult(item, "skipped", "already ingested (same content)"))
+            continue
+        seen.add(digest)
+        loaded.append((article, digest))
+
+    embedder = embedder or default_embedder()
+    with Session(engine) as session:
+        book = load_book(session)
+        linker = load_linker(session, embedder.dimension, config)
+    extracted = [extract(article.text, book=book, threshold=config.checkworthy) for article, _ in loaded]
+    texts = [m.text for mentions in extracted for m in mentions]
+    t0 = time.perf_counter()
+    vectors = embedder.encode(texts, progress=progress is None and len(texts) > 64)
+    report.embed_seconds = time.perf_counter() - t0
+    report.embedded = len(texts)
+
+    offset = 0
+    total = len(loaded)
+    for done, ((article, digest), mentions) in enumerate(zip(loaded, extracted), start=1):
+        article_vectors = vectors[offset: offset + len(mentions)]
+        offset += len(mentions)
+        try:
+            with session_scope(engine) as session:
+                row, added = _store_article(session, article, digest, mentions, article_vectors, book, linker)
+        except Exception as error:  # the article's transaction is rolled back; the batch goes on
+            report.results.append(DocumentResult(article.document, "failed", f"could not be stored ({error})"))
+        else:
+            for vector, claim_id, speaker_id in added:
+                linker.add(vector[None, :], [claim_id], [speaker_id])
+            report.results.append(DocumentResult(article.document, "ingested", mentions=len(mentions), article_id=row.id))
+        if progress:
+            progress(done, total, article.document)
+    if report.ingested:
+        vector_index.rebuild(engine)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,52 @@
+"""Plain records passed between the pipeline stages (no database, no model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+
+@dataclass
+class Article:
+    """One ingested document, boilerplate already removed."""
+
+    document: str  # path or URL it came from
+    text: str  # clean text; every span below indexes into it
+    title: Optional[str] = None
+    outlet: Optional[str] = None
+    published: Optional[date] = None
+    removed: list[str] = field(default_factory=list)  # boilerplate paragraphs dropped
+
+
+@dataclass
+class Sentence:
+    """A unit of text: one sentence, or several when one quotation runs across them."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of quoted text, absolute
+
+
+@dataclass
+class Attribution:
+    speaker: Optional[str]  # canonical-ish name as written, titles stripped
+    venue: Optional[str]
+    kind: str  # one of db.models.AttributionKind values
+    speaker_is_organisation: bool = False
+    # Where the reported statement itself sits in the unit, without its frame ("X said that ...").
+    statement: Optional[tuple[int, int]] = None
+
+
+@dataclass
+class Mention:
+    """A check-worthy claim found in an article."""
+
+    start: int
+    end: int
+    text: str
+    attribution: Attribution
+    checkworthiness: float
+    sentence: str  # the whole unit it came from, for context

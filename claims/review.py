@@ -1,0 +1,136 @@
+"""Review actions: verdict status, sourcing, notes, link suggestions, each with history.
+
+Every change is checked against the version the reviewer read: if someone
+else saved the claim (or mention) in between, :class:`ConflictError` says so
+instead of silently overwriting their work. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlmodel import Session
+
+from db import crud
+from db.models import ClaimStatus, History, LinkSuggestion, Mention, Note, Sourcing, SuggestionState, TrackedClaim, utcnow
+
+
+class ConflictError(Exception):
+    """Someone saved this claim after you opened it."""
+
+
+class ReviewError(Exception):
+    """A review action that cannot apply (unknown id, empty note, no reviewer name)."""
+
+
+def _reviewer(name: Optional[str]) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ReviewError("a reviewer name is needed to record the change")
+    return name
+
+
+def _claim(session: Session, claim_id: int) -> TrackedClaim:
+    claim = crud.get_claim(session, claim_id=claim_id)
+    if claim is None:
+        raise ReviewError(f"no tracked claim {claim_id}")
+    return claim
+
+
+def _check_version(kind: str, current: int, expected: Optional[int], who: Optional[str]) -> None:
+    if expected is not None and current != expected:
+        by = f" by {who}" if who else ""
+        raise ConflictError(f"{kind} was changed{by} after you opened it (version {expected} -> {current}); reload to see the change")
+
+
+def _touch(claim: TrackedClaim, reviewer: str) -> None:
+    claim.reviewer = reviewer
+    claim.updated_at = utcnow()
+    claim.version += 1
+
+
+def set_status(session: Session, *, claim_id: int, status: ClaimStatus | str, reviewer: str, expected_version: Optional[int] = None) -> TrackedClaim:
+    """Set a tracked claim's verdict status."""
+    reviewer = _reviewer(reviewer)
+    status = ClaimStatus(status)
+    claim = _claim(session, claim_id)
+    _check_version("This claim", claim.version, expected_version, claim.reviewer)
+    if claim.status == status:
+        return claim
+    session.add(History(claim_id=claim.id, field="status", old=claim.status.value, new=status.value, reviewer=reviewer))
+    claim.status = status
+    _touch(claim, reviewer)
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def set_sourcing(session: Session, *, mention_id: int, sourcing: Sourcing | str | None, reviewer: str, expected_version: Optional[int] = None) -> Mention:
+    """Mark how one mention is sourced: Primary, Secondary or Unsourced."""
+    reviewer = _reviewer(reviewer)
+    sourcing = Sourcing(sourcing) if sourcing else None
+    mention = crud.get_mention(session, mention_id=mention_id)
+    if mention is None:
+        raise ReviewError(f"no mention {mention_id}")
+    _check_version("This mention", mention.version, expected_version, None)
+    if mention.sourcing == sourcing:
+        return mention
+    session.add(
+        History(
+            claim_id=mention.claim_id,
+            mention_id=mention.id,
+            field="sourcing",
+            old=mention.sourcing.value if mention.sourcing else None,
+            new=sourcing.value if sourcing else None,
+            reviewer=reviewer,
+        )
+    )
+    mention.sourcing = sourcing
+    mention.version += 1
+    claim = _claim(session, mention.claim_id)
+    _touch(claim, reviewer)
+    session.add_all([mention, claim])
+    session.flush()
+    return mention
+
+
+def add_note(session: Session, *, claim_id: int, text: str, reviewer: str) -> Note:
+    reviewer = _reviewer(reviewer)
+    text = (text or "").strip()
+    if not text:
+        raise ReviewError("the note is empty")
+    claim = _claim(session, claim_id)
+    note = Note(claim_id=claim.id, reviewer=reviewer, text=text)
+    session.add(note)
+    session.add(History(claim_id=claim.id, field="note", old=None, new=text, reviewer=reviewer))
+    _touch(claim, reviewer)
+    session.add(claim)
+    session.flush()
+    return note
+
+
+def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, reviewer: str) -> LinkSuggestion:
+    """Accept (move the mention into the suggested claim) or reject a link suggestion."""
+    reviewer = _reviewer(reviewer)
+    suggestion = session.get(LinkSuggestion, suggestion_id)
+    if suggestion is None:
+        raise ReviewError(f"no link suggestion {suggestion_id}")
+    if suggestion.state != SuggestionState.pending:
+        raise ConflictError(f"this suggestion was already {suggestion.state.value} by {suggestion.decided_by}")
+    suggestion.state = SuggestionState.accepted if accept else SuggestionState.rejected
+    suggestion.decided_by = reviewer
+    suggestion.decided_at = utcnow()
+    target = _claim(session, suggestion.claim_id)
+    if accept:
+        mention = crud.get_mention(session, mention_id=suggestion.mention_id)
+        old_claim = mention.claim_id
+        session.add(History(claim_id=target.id, mention_id=mention.id, field="link", old=f"claim {old_claim}", new=f"claim {target.id}", reviewer=reviewer))
+        # The emptied claim is kept (with its history); claims without mentions are not listed.
+        mention.claim_id = target.id
+        session.add(mention)
+    else:
+        session.add(History(claim_id=target.id, mention_id=suggestion.mention_id, field="link", old="suggested", new="rejected", reviewer=reviewer))
+    _touch(target, reviewer)
+    session.add_all([suggestion, target])
+    session.flush()
+    return suggestion

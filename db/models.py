@@ -1,0 +1,172 @@
+"""SQLModel tables of the workbench and the shapes passed to and from them.
+
+Vocabulary: a *mention* is one claim as it appears in one article (the CLI and
+the CSV call its id ``claim_id``); a *tracked claim* groups the mentions of
+the same statement across sources (``cluster_id``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ClaimStatus(str, Enum):
+    unreviewed = "Unreviewed"
+    in_progress = "In progress"
+    true = "True"
+    mostly_true = "Mostly true"
+    misleading = "Misleading"
+    false = "False"
+    unverifiable = "Unverifiable"
+    not_checkable = "Not checkable"
+
+
+class Sourcing(str, Enum):
+    primary = "Primary"
+    secondary = "Secondary"
+    unsourced = "Unsourced"
+
+
+class AttributionKind(str, Enum):
+    direct_quote = "direct quote"
+    reported_speech = "reported speech"
+    outlet_assertion = "outlet's own"
+
+
+class SuggestionState(str, Enum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class Outlet(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+
+
+class ArticleBase(SQLModel):
+    document: str = Field(index=True, description="Path or URL the article was ingested from")
+    title: Optional[str] = None
+    published: Optional[date] = None
+    text: str = Field(description="Clean text; mention spans index into it")
+
+
+class Article(ArticleBase, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", index=True)
+    content_hash: str = Field(index=True, unique=True)
+    ingested_at: datetime = Field(default_factory=utcnow)
+
+
+class SpeakerKind(str, Enum):
+    person = "person"
+    organisation = "organisation"
+
+
+class Speaker(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    kind: SpeakerKind = SpeakerKind.person
+
+
+class SpeakerAlias(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    speaker_id: int = Field(foreign_key="speaker.id", index=True)
+    alias: str = Field(index=True, unique=True, description="Lower-cased spelling seen in an article")
+
+
+class TrackedClaimBase(SQLModel):
+    canonical_text: str
+    status: ClaimStatus = ClaimStatus.unreviewed
+
+
+class TrackedClaim(TrackedClaimBase, table=True):
+    __tablename__ = "tracked_claim"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    first_seen: datetime = Field(default_factory=utcnow)
+    reviewer: Optional[str] = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    # Bumped on every review change; a save that read an older version is refused.
+    version: int = 1
+
+
+class TrackedClaimUpdate(SQLModel):
+    status: Optional[ClaimStatus] = None
+    canonical_text: Optional[str] = None
+
+
+class MentionBase(SQLModel):
+    start: int = Field(description="Character offset of the claim text in the article's clean text")
+    end: int
+    text: str
+    venue: Optional[str] = None
+    attribution: AttributionKind = AttributionKind.outlet_assertion
+    checkworthiness: float = 0.0
+    sourcing: Optional[Sourcing] = None
+
+
+class Mention(MentionBase, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
+    speaker_id: Optional[int] = Field(default=None, foreign_key="speaker.id", index=True)
+    embedding: bytes = Field(description="float32 little-endian, L2-normalised")
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class LinkSuggestion(SQLModel, table=True):
+    """A mention that looks like an existing tracked claim but not enough to join it."""
+
+    __tablename__ = "link_suggestion"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mention.id", index=True)
+    claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
+    score: float
+    state: SuggestionState = SuggestionState.pending
+    decided_by: Optional[str] = None
+    decided_at: Optional[datetime] = None
+
+
+class Note(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
+    reviewer: str
+    text: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class History(SQLModel, table=True):
+    """Every review change: what changed, old -> new, who and when."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
+    mention_id: Optional[int] = Field(default=None, foreign_key="mention.id")
+    field: str
+    old: Optional[str] = None
+    new: Optional[str] = None
+    reviewer: str
+    at: datetime = Field(default_factory=utcnow)
+
+
+class FactCheck(SQLModel, table=True):
+    """A previously published fact-check, imported to answer "checked before?"."""
+
+    __tablename__ = "fact_check"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    external_id: str = Field(index=True, unique=True, description="The id as imported")
+    text: str
+    title: Optional[str] = None
+    url: Optional[str] = None
+    rating: Optional[str] = None
+    date: Optional[str] = None
+    embedding: bytes
+    imported_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,103 @@
+"""Every command of the CLI contract exists, has help with an example, and works (acceptance 4, 9)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from claims.cli import app
+from tests.conftest import SEEDS
+
+runner = CliRunner()
+
+COMMANDS = [
+    ["ingest"], ["search"], ["export"], ["factchecks", "import"], ["factchecks", "match"],
+    ["checkworthy"], ["stats"], ["reindex"],
+]
+
+
+def run(*args, db=None):
+    prefix = ["--db", str(db)] if db else []
+    return runner.invoke(app, prefix + [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output and "python -m claims" in result.output
+
+
+def test_search_finds_the_zhirnov_claim_first(seeded_path):
+    result = run("search", "Kabul is safer now than when Ghani ruled", "--json", db=seeded_path)
+    assert result.exit_code == 0, result.output
+    results = json.loads(result.stdout)
+    assert {"claim_id", "cluster_id", "text", "speaker", "document", "score"} <= set(results[0])
+    assert results[0]["speaker"] == "Dmitry Zhirnov"
+    assert "Ashraf Ghani" in results[0]["text"]
+    assert len({r["cluster_id"] for r in results}) == len(results)  # grouped by tracked claim
+    text = run("search", "Kabul is safer now than when Ghani ruled", "--k", "2", db=seeded_path)
+    assert "Dmitry Zhirnov" in text.stdout.splitlines()[1]
+
+
+def test_ingest_reports_and_exit_code(tmp_path):
+    db = tmp_path / "c.db"
+    first = run("ingest", SEEDS, db=db)
+    assert first.exit_code == 0
+    assert first.output.count("ingested  ") == 5
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    again = run("ingest", SEEDS, bad, db=db)
+    assert again.exit_code == 1
+    assert again.output.count("skipped   ") == 5
+    assert f"{bad}: empty file" in again.output
+
+
+def test_export_stats_reindex(seeded_path, tmp_path):
+    out = tmp_path / "claims.csv"
+    result = run("export", "--format", "csv", "--out", out, db=seeded_path)
+    assert result.exit_code == 0
+    header = out.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("claim_id,cluster_id,claim_text,speaker,venue,attribution")
+    assert run("export", "--status", "Bogus", db=seeded_path).exit_code == 2
+    empty = run("export", "--format", "claimreview", db=seeded_path)
+    assert json.loads(empty.stdout) == []  # nothing reviewed yet
+    stats = json.loads(run("stats", "--json", db=seeded_path).stdout)
+    assert stats["articles"] == 5 and stats["multi_source_claims"] >= 3
+    reindexed = run("reindex", db=seeded_path)
+    assert f"indexed {stats['mentions']} mentions" in reindexed.output
+
+
+def test_factchecks_import_and_match(seeded_path, tmp_path):
+    checks = tmp_path / "checks.tsv"
+    checks.write_text(
+        "id\ttext\ttitle\trating\n"
+        "fc-1\tRussian envoy says Kabul is better under the Taliban than under Ghani\tEnvoy on Kabul\tMisleading\n"
+        "fc-2\tFerry crossings on the Sorrel Strait doubled after the bridge closed\tFerries\tMostly true\n"
+        "fc-3\tThe Soviet Union withdrew its troops from Afghanistan in 1989\tWithdrawal\tTrue\n"
+    )
+    result = run("factchecks", "import", checks, db=seeded_path)
+    assert result.exit_code == 0 and "3 fact-checks imported" in result.output
+    assert "0 fact-checks imported, 3 already known" in run("factchecks", "import", checks, db=seeded_path).output
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("id\ttext\nq1\tThe situation in Kabul is better than under Ashraf Ghani\nq2\tSoviet troops left Afghanistan in 1989\n")
+    lines = [json.loads(line) for line in run("factchecks", "match", "--file", queries, "--k", "2", db=seeded_path).stdout.splitlines()]
+    assert [line["query_id"] for line in lines] == ["q1", "q2"]
+    assert lines[0]["results"][0]["id"] == "fc-1" and lines[1]["results"][0]["id"] == "fc-3"
+    assert lines[0]["results"][0]["score"] >= lines[0]["results"][1]["score"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("claim,verdict\nx,y\n")
+    failed = run("factchecks", "import", bad, db=seeded_path)
+    assert failed.exit_code == 1 and "missing column(s) id, text" in failed.output
+
+
+def test_checkworthy_text_and_file(tmp_path):
+    high = json.loads(run("checkworthy", "The situation in Kabul is better than it was under Ashraf Ghani, the ambassador said.", "--json").stdout)
+    low = json.loads(run("checkworthy", "What do you think?", "--json").stdout)
+    assert 0 <= low["score"] < 0.5 < high["score"] <= 1
+    sentences = tmp_path / "s.tsv"
+    sentences.write_text("id\ttext\n1\tUnemployment fell by 3 percent last year.\n2\tThank you very much.\n")
+    rows = [json.loads(line) for line in run("checkworthy", "--file", sentences).stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["score"] > rows[1]["score"]

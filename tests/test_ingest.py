@@ -1,0 +1,160 @@
+"""Ingesting files, folders, HTML and URLs; boilerplate; bad input; duplicates."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from sqlmodel import Session, select
+
+from claims.ingest import IngestError, load
+from claims.pipeline import ingest
+from claims.text import remove_boilerplate
+from db import crud
+from db.models import Article, Mention
+from tests.conftest import SEEDS, seed
+
+BOILERPLATE = [
+    "Support The Moscow Times!",
+    "Your support can help us fill the gap.",
+    "Our journalism is banned in Russia. We need your help",
+    "Sign up for our free weekly newsletter",
+    "Subscribers agree to the Privacy Policy",
+    "A Message from The Moscow Times",
+    "Russia's Prosecutor General's Office has designated The Moscow Times",
+    "By supporting The Moscow Times",
+    "MFA Russia / flickr",
+    "AP Photo/Alexander Zemlianichenko",
+    "Press Association Images",
+    "Share this article",
+    "Want us to email you top stories",
+    "Download our Apps",
+    "Please enter your comment!",
+    "Please enter your name here",
+    "protected by reCAPTCHA",
+    "Also, Read| New Addition To The Curriculum",
+    "Remind me later.",
+]
+
+
+def test_no_boilerplate_line_becomes_a_claim(seeded):
+    with Session(seeded) as session:
+        texts = [m.text for m in session.exec(select(Mention)).all()]
+        articles = session.exec(select(Article)).all()
+    assert len(texts) > 40
+    for line in BOILERPLATE:
+        assert not any(line.lower() in t.lower() for t in texts), line
+    for article in articles:
+        for line in BOILERPLATE:
+            assert line not in article.text, (article.document, line)
+
+
+def test_photo_caption_with_agency_credit_is_dropped():
+    cleaned = remove_boilerplate(seed("001").read_text())
+    assert not any(line.endswith("Afghanistan. TASS") for line in cleaned.text.split("\n"))
+    assert "Ambassador Dmitry Zhirnov told Russian state media" in cleaned.text
+
+
+def test_outlet_title_from_the_text():
+    article = load(str(seed("000")))
+    assert article.outlet == "The Moscow Times"
+    assert article.title == "Russia Hails 'Positive Signal' From Taliban"
+    assert load(str(seed("004"))).outlet == "Kubha News"
+    assert load(str(seed("002"))).outlet == "Associated Press"
+    assert load(str(seed("002")), outlet="AP via Square1").outlet == "AP via Square1"
+
+
+def test_reingest_adds_nothing(seeded):
+    with Session(seeded) as session:
+        before = crud.counts(session)
+    report = ingest(seeded, [str(SEEDS)])
+    assert [r.status for r in report.results] == ["skipped"] * 5
+    assert all("already ingested" in r.reason for r in report.results)
+    with Session(seeded) as session:
+        assert crud.counts(session) == before
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_ingests(engine, tmp_path, embedder):
+    batch = tmp_path / "batch"
+    shutil.copytree(SEEDS, batch)
+    (batch / "empty.txt").write_text("")
+    (batch / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (batch / "latin1.txt").write_bytes("Le ministre a déclaré que la situation était stable.".encode("latin-1"))
+    report = ingest(engine, [str(batch)], embedder=embedder)
+    failed = {r.document.split("/")[-1]: r.reason for r in report.failed}
+    assert failed["empty.txt"] == "empty file"
+    assert failed["photo.txt"] == "binary file, not text"
+    assert "not UTF-8" in failed["latin1.txt"]
+    assert len(report.ingested) == 5
+    assert not report.ok
+    with Session(engine) as session:
+        assert crud.counts(session)["articles"] == 5
+
+
+def test_missing_path_and_unsupported_type(engine, tmp_path, embedder):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    report = ingest(engine, [str(tmp_path / "nope.txt"), str(pdf)], embedder=embedder)
+    reasons = {r.document: r.reason for r in report.failed}
+    assert reasons[str(tmp_path / "nope.txt")] == "no such file or folder"
+    assert "unsupported file type '.pdf'" in reasons[str(pdf)]
+
+
+def test_url_without_network_says_so():
+    with pytest.raises(IngestError) as error:
+        load("http://127.0.0.1:9/story.html")
+    assert "http://127.0.0.1:9/story.html" in str(error.value)
+    assert "could not be fetched" in str(error.value)
+
+
+def test_html_article_with_metadata(engine, tmp_path, embedder):
+    page = tmp_path / "story.html"
+    page.write_text(
+        """<!doctype html><html><head><title>Ferries doubled, minister says | Harbour Gazette</title>
+        <meta property="og:site_name" content="Harbour Gazette">
+        <meta property="article:published_time" content="2025-03-04T09:00:00Z"></head>
+        <body><nav>Home | World | Sport</nav>
+        <article><h1>Ferries doubled, minister says</h1>
+        <p>Transport Minister Elena Markovic said on Tuesday that ferry crossings on the Sorrel Strait had doubled since the bridge closed in March.</p>
+        <p>"Not a single sailing has been cancelled since the closure of the bridge," Markovic told Radio Valdora.</p>
+        <p>The opposition leader Tomas Brandt said waiting times at the terminal had tripled in the same period.</p>
+        </article>
+        <div class="newsletter">Sign up for our newsletter and get the top stories in your inbox.</div>
+        <footer>© 2025 Harbour Gazette. All rights reserved.</footer></body></html>""",
+        encoding="utf-8",
+    )
+    report = ingest(engine, [str(page)], embedder=embedder)
+    assert report.ok, report.failed
+    with Session(engine) as session:
+        article = session.exec(select(Article)).one()
+        rows = crud.mention_rows(session)
+    assert article.published.isoformat() == "2025-03-04"
+    assert "Harbour Gazette" in (rows[0].outlet or "")
+    assert "newsletter" not in article.text and "All rights reserved" not in article.text
+    quote = [r for r in rows if r.mention.text.startswith("Not a single sailing")]
+    assert quote and quote[0].speaker == "Elena Markovic" and quote[0].mention.venue == "Radio Valdora"
+
+
+def test_failed_article_leaves_stored_data_intact(seeded, tmp_path, embedder):
+    """An article whose transaction fails is rolled back whole; earlier articles stay."""
+    from sqlalchemy import event
+
+    with Session(seeded) as session:
+        before = crud.counts(session)
+    story = tmp_path / "new.txt"
+    story.write_text("Harbour Party leader Tomas Brandt said on Monday that ferry fares had risen by forty percent since March.\n")
+
+    def refuse(conn, cursor, statement, *args):
+        if statement.startswith("INSERT INTO mention"):
+            raise RuntimeError("disk full")
+
+    event.listen(seeded, "before_cursor_execute", refuse)
+    try:
+        report = ingest(seeded, [str(story)], embedder=embedder)
+    finally:
+        event.remove(seeded, "before_cursor_execute", refuse)
+    assert report.failed and "disk full" in report.failed[0].reason
+    with Session(seeded) as session:
+        assert crud.counts(session) == before
+        assert not re.search("ferry fares", " ".join(a.text for a in session.exec(select(Article)).all()))

@@ -1,0 +1,73 @@
+"""Promises of the project as a whole: bundled model, layout, migrations, demo database."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from claims.embed import model_path
+from db.session import get_engine
+from tests.conftest import ROOT
+
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+def test_bundled_model_is_the_upstream_file():
+    digest = hashlib.sha256((model_path() / "model.safetensors").read_bytes()).hexdigest()
+    assert digest == MODEL_SHA256
+
+
+def test_model_embeds_offline(embedder):
+    vectors = embedder.encode(["Kabul is calm", "The situation in Kabul is calm", "Ferry fares rose"])
+    assert vectors.shape == (3, 384)
+    assert abs(float((vectors[0] ** 2).sum()) - 1.0) < 1e-4
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_library_never_imports_streamlit():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("claims", "db")
+        for path in (ROOT / folder).rglob("*.py")
+        if re.search(r"^\s*(import streamlit|from streamlit)", path.read_text(), re.MULTILINE)
+    ]
+    assert offenders == []
+
+
+def test_migrations_match_the_models(tmp_path):
+    engine = get_engine(tmp_path / "m.db")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"render_as_batch": True}), SQLModel.metadata)
+    assert diff == []
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "m.db").execute("select name from sqlite_master where type='table'")}
+    assert {"article", "outlet", "speaker", "speakeralias", "mention", "tracked_claim", "note", "history", "link_suggestion", "fact_check", "alembic_version"} <= tables
+    mode = sqlite3.connect(tmp_path / "m.db").execute("pragma journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_make_demo_builds_the_demo_database(tmp_path):
+    db = tmp_path / "demo.db"
+    env = {**os.environ, "CLAIMS_DB": str(db)}
+    result = subprocess.run(["make", "-s", "demo", f"CLAIMS_DB={db}", f"PYTHON={sys.executable}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "5 ingested, 0 skipped, 0 failed" in result.stdout
+    with sqlite3.connect(db) as conn:
+        multi = conn.execute("select count(*) from (select claim_id from mention group by claim_id having count(distinct article_id) > 1)").fetchone()[0]
+    assert multi >= 2  # the minister's quote is re-reported across outlets
+
+
+def test_demo_corpus_is_our_own_text():
+    seeds = " ".join(p.read_text() for p in (ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    for article in (ROOT / "demo" / "articles").iterdir():
+        for line in article.read_text().splitlines():
+            if len(line) > 60:
+                assert line not in seeds, (article.name, line)
