@@ -68,7 +68,7 @@ def ingest(
         bar.total = total
         bar.update(done - bar.n)
 
-    report = run(_engine(), sources, outlet=source, progress=progress)
+    report = run(_engine(), sources, outlet=source, progress=progress, embed_progress=True)
     bar.close()
     for result in report.results:
         if result.status == "ingested":

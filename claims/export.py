@@ -83,9 +83,12 @@ _REVIEWED = set(_RATING) | {ClaimStatus.unverifiable}
 def to_claimreview(engine: Engine, *, publisher: str = "Claim workbench", statuses: Optional[Sequence[ClaimStatus | str]] = None) -> str:
     """ClaimReview JSON-LD (schema.org) for every tracked claim with a verdict."""
     wanted = {ClaimStatus(s) for s in statuses} if statuses else _REVIEWED
+    verdicts = sorted(wanted & _REVIEWED, key=lambda s: s.value)
+    if not verdicts:  # only statuses without a verdict asked for: nothing to publish
+        return "[]"
     by_claim: dict[int, list[crud.MentionRow]] = {}
     with Session(engine) as session:
-        for m in crud.mention_rows(session, statuses=sorted(wanted & _REVIEWED, key=lambda s: s.value)):
+        for m in crud.mention_rows(session, statuses=verdicts):
             by_claim.setdefault(m.claim.id, []).append(m)
     reviews = []
     for mentions in by_claim.values():

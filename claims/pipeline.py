@@ -156,6 +156,8 @@ def ingest(
     outlet: Optional[str] = None,
     embedder: Optional[Embedder] = None,
     progress: Optional[Progress] = None,
+    embed_progress: bool = False,
+    documents: Optional[dict[str, str]] = None,
     config: Optional[Settings] = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs into the database behind ``engine``.
@@ -165,7 +167,10 @@ def ingest(
         sources: paths of files or folders, or http(s) URLs.
         outlet: the outlet's name for every document, overriding what they say.
         embedder: defaults to the bundled model.
-        progress: called as ``progress(done, total, document)``.
+        progress: called as ``progress(done, total, document)`` as articles are stored.
+        embed_progress: show a progress bar (on stderr) while embedding.
+        documents: the name to store and report for a source, when it is not
+            the source itself (an uploaded file's original name, not its temp path).
 
     Returns:
         An :class:`IngestReport` with one result per document.
@@ -175,22 +180,23 @@ def ingest(
     started = time.perf_counter()
     config = config or settings()
     report = IngestReport()
-    documents = list(expand(sources))
+    names = documents or {}
     loaded: list[tuple[Article, str]] = []
     with Session(engine) as session:
         seen = crud.known_hashes(session)
-    for item in documents:
+    for item in expand(sources):
         if isinstance(item, IngestError):
-            report.results.append(DocumentResult(item.document, "failed", item.reason))
+            report.results.append(DocumentResult(names.get(item.document, item.document), "failed", item.reason))
             continue
         try:
             article = load(item, outlet=outlet)
         except IngestError as error:
-            report.results.append(DocumentResult(error.document, "failed", error.reason))
+            report.results.append(DocumentResult(names.get(error.document, error.document), "failed", error.reason))
             continue
+        article.document = names.get(item, item)
         digest = content_hash(article.text)
         if digest in seen:
-            report.results.append(DocumentResult(item, "skipped", "already ingested (same content)"))
+            report.results.append(DocumentResult(article.document, "skipped", "already ingested (same content)"))
             continue
         seen.add(digest)
         loaded.append((article, digest))
@@ -201,8 +207,10 @@ def ingest(
         linker = load_linker(session, embedder.dimension, config)
     extracted = [extract(article.text, book=book, threshold=config.checkworthy) for article, _ in loaded]
     texts = [m.text for mentions in extracted for m in mentions]
+    if progress and loaded:
+        progress(0, len(loaded), f"embedding {len(texts)} claims")
     t0 = time.perf_counter()
-    vectors = embedder.encode(texts, progress=progress is None and len(texts) > 64)
+    vectors = embedder.encode(texts, progress=embed_progress)
     report.embed_seconds = time.perf_counter() - t0
     report.embedded = len(texts)
 

@@ -107,3 +107,7 @@ def test_accepting_a_suggestion_moves_the_mention(seeded):
     with pytest.raises(review.ConflictError, match="already accepted by Anna"):
         with session_scope(seeded) as session:
             review.decide_suggestion(session, suggestion_id=suggestion.id, accept=False, reviewer="Boris")
+
+
+def test_claimreview_filter_on_statuses_without_a_verdict_publishes_nothing(seeded):
+    assert json.loads(to_claimreview(seeded, statuses=["Unreviewed"])) == []

@@ -1,0 +1,280 @@
+"""The reviewer UI, page by page, through Streamlit's AppTest on real databases and the real model."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+
+import pytest
+import streamlit as st
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from claims import export
+from claims.review import set_status
+from db import crud
+from db.models import ClaimStatus
+from db.session import session_scope
+from tests.conftest import ROOT, seed
+from ui.common import EMPTY
+from ui.render import MAX_CONTEXT, highlighted_context
+
+APP = ROOT / "app.py"
+PAGES = ["ui/pages/queue.py", "ui/pages/claim.py", "ui/pages/search.py", "ui/pages/ingest.py", "ui/pages/export.py"]
+ZHIRNOV = "better than under Ashraf Ghani"
+
+
+@pytest.fixture
+def app_db(monkeypatch, seeded_path):
+    """Point the app at a private seeded database; cached engines of earlier tests are dropped."""
+    monkeypatch.setenv("CLAIMS_DB", str(seeded_path))
+    st.cache_resource.clear()
+    yield seeded_path
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def empty_db(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMS_DB", str(tmp_path / "empty.db"))
+    st.cache_resource.clear()
+    yield tmp_path / "empty.db"
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def zhirnov(seeded) -> int:
+    """The tracked claim of Zhirnov's "better than under Ashraf Ghani" quote."""
+    with Session(seeded) as session:
+        ids = [s.claim.id for s in crud.claim_summaries(session, text=ZHIRNOV)]
+    assert len(ids) == 1
+    return ids[0]
+
+
+def open_page(page: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+# --- queue -------------------------------------------------------------------
+
+
+def test_queue_lists_tracked_claims_with_counts(app_db, seeded):
+    at = open_page()
+    assert at.title[0].value == "Review queue"
+    table = at.dataframe[0].value
+    with Session(seeded) as session:
+        counts = crud.counts(session)
+    assert len(table) == counts["tracked_claims"]
+    assert any(ZHIRNOV in text for text in table["claim"])
+    assert {"cluster id", "claim", "mentions", "outlets", "speakers", "status", "pending suggestions"} <= set(table.columns)
+    assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Tracked claims"] == str(counts["tracked_claims"])
+
+
+def test_queue_filters_by_speaker_and_text(app_db):
+    at = open_page()
+    at.selectbox(key="queue_speaker").select("Dmitry Zhirnov").run()
+    table = at.dataframe[0].value
+    assert all("Dmitry Zhirnov" in speakers for speakers in table["speakers"])
+    assert any(ZHIRNOV in text for text in table["claim"])
+    at.text_input(key="queue_text").set_value("no claim says this").run()
+    assert "No tracked claim matches these filters." in texts(at.info)
+
+
+def test_queue_opens_a_claim(app_db, zhirnov):
+    at = open_page()
+    at.selectbox(key="queue_pick").select(zhirnov)
+    at.button(key="queue_open").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Claim"
+    assert at.query_params["claim"] == str(zhirnov)
+    assert ZHIRNOV in at.html[0].value
+
+
+# --- claim -------------------------------------------------------------------
+
+
+def test_claim_page_shows_every_mention_in_context(app_db, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov)
+    page = "\n".join(texts(at.html))
+    assert ZHIRNOV in at.html[0].value
+    assert "001_000a073d6dfb7b73.txt" in page and "003_136cd665c0aaefab.txt" in page
+    assert page.count("<b>Speaker</b>: Dmitry Zhirnov") == 2
+    assert "<mark>That is the situation in Kabul is better than under Ashraf Ghani</mark>" in page
+    assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Mentions"] == "2"
+    assert len(at.get("button_group")) == 2  # a sourcing control per mention
+
+
+def test_claim_page_reads_the_claim_from_the_url(app_db, zhirnov):
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.query_params["claim"] = str(zhirnov)
+    at.switch_page("ui/pages/claim.py").run()
+    assert not at.exception
+    assert ZHIRNOV in at.html[0].value
+    assert at.session_state["claim_id"] == zhirnov
+
+
+def test_saving_a_status_records_history(app_db, seeded, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    at.selectbox(key=f"status_{zhirnov}").select("Misleading")
+    at.button(key="save_status").click().run()
+    assert not at.exception
+    assert "Status set to “Misleading”." in texts(at.success)
+    history = at.dataframe[0].value
+    assert history.iloc[0][["field", "old", "new", "reviewer"]].tolist() == ["status", "Unreviewed", "Misleading", "Ann"]
+    with Session(seeded) as session:
+        assert crud.get_claim(session, claim_id=zhirnov).status == ClaimStatus.misleading
+        assert [(h.field, h.new, h.reviewer) for h in crud.history_for(session, claim_id=zhirnov)] == [("status", "Misleading", "Ann")]
+
+
+def test_changes_are_refused_without_a_reviewer_name(app_db, seeded, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov)
+    at.selectbox(key=f"status_{zhirnov}").select("False")
+    at.button(key="save_status").click().run()
+    assert any("Reviewer name" in w for w in texts(at.warning))
+    with Session(seeded) as session:
+        assert crud.get_claim(session, claim_id=zhirnov).status == ClaimStatus.unreviewed
+        assert crud.history_for(session, claim_id=zhirnov) == []
+
+
+def test_a_concurrent_change_is_reported_not_overwritten(app_db, seeded, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    with session_scope(seeded) as session:  # another reviewer saves while Ann's page is open
+        set_status(session, claim_id=zhirnov, status="True", reviewer="Bob")
+    at.selectbox(key=f"status_{zhirnov}").select("False").run()  # a rerun re-reads the claim...
+    assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Status"] == "True"
+    at.button(key="save_status").click().run()  # ...but the save is checked against the version Ann opened
+    assert any("another reviewer changed this" in e for e in texts(at.error))
+    with Session(seeded) as session:
+        assert crud.get_claim(session, claim_id=zhirnov).status == ClaimStatus.true
+    button(at, "Reload the claim").click().run()
+    assert at.selectbox(key=f"status_{zhirnov}").value == "True"
+    assert not at.error
+    at.selectbox(key=f"status_{zhirnov}").select("False")
+    at.button(key="save_status").click().run()
+    assert "Status set to “False”." in texts(at.success)
+
+
+def test_sourcing_and_notes_are_saved_and_escaped(app_db, seeded, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    at.get("button_group")[0].set_value("Primary").run()
+    assert "Sourcing set to “Primary”." in texts(at.success)
+    at.text_area(key=f"note_{zhirnov}").set_value("Compared with the <script>Ekho</script> transcript")
+    button(at, "Add note").click().run()
+    assert "Note added." in texts(at.success)
+    assert at.text_area(key=f"note_{zhirnov}").value == ""
+    assert any("&lt;script&gt;Ekho&lt;/script&gt;" in h for h in texts(at.html))
+    at.selectbox(key=f"status_{zhirnov}").select("True")
+    at.button(key="save_status").click().run()
+    assert "Status set to “True”." in texts(at.success)  # her own earlier changes are no conflict
+    with Session(seeded) as session:
+        mentions = crud.mention_rows(session, claim_id=zhirnov)
+        assert [r.mention.sourcing for r in mentions].count("Primary") == 1
+        assert [n.text for n in crud.notes_for(session, claim_id=zhirnov)] == ["Compared with the <script>Ekho</script> transcript"]
+
+
+def test_accepting_a_link_suggestion_moves_the_mention(app_db, seeded):
+    with Session(seeded) as session:
+        suggestion = max(crud.pending_suggestions(session), key=lambda s: s.score)
+    at = open_page("ui/pages/claim.py", claim_id=suggestion.claim_id, reviewer="Ann")
+    assert f"accept_{suggestion.id}" in [b.key for b in at.button]
+    at.button(key=f"accept_{suggestion.id}").click().run()
+    assert not at.exception
+    assert f"accept_{suggestion.id}" not in [b.key for b in at.button]
+    with Session(seeded) as session:
+        assert crud.get_mention(session, mention_id=suggestion.mention_id).claim_id == suggestion.claim_id
+
+
+# --- search, export, ingest ---------------------------------------------------
+
+
+def test_search_finds_the_zhirnov_claim_first(app_db, zhirnov):
+    at = open_page("ui/pages/search.py")
+    at.text_input(key="search_query").set_value("Kabul is safer now than when Ghani ruled").run()
+    assert not at.exception
+    first = at.dataframe[0].value.iloc[0]
+    assert first["cluster id"] == zhirnov
+    assert ZHIRNOV in first["text"] and first["speaker"] == "Dmitry Zhirnov"
+    at.selectbox(key="search_pick").select(zhirnov)
+    at.button(key="search_open").click().run()
+    assert at.title[0].value == "Claim" and ZHIRNOV in at.html[0].value
+
+
+def test_export_page_previews_and_offers_both_files(app_db, seeded, zhirnov):
+    with session_scope(seeded) as session:
+        set_status(session, claim_id=zhirnov, status="False", reviewer="Ann")
+    at = open_page("ui/pages/export.py")
+    assert len(at.dataframe[0].value) == len(export.rows(seeded))
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download ClaimReview JSON-LD"]
+    at.multiselect(key="export_status").select("False").run()
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == export.CSV_COLUMNS
+    assert set(preview["cluster_id"]) == {zhirnov} and len(preview) == 2
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_ingest_page_reports_each_document(empty_db):
+    at = open_page("ui/pages/ingest.py")
+    assert EMPTY in texts(at.info)
+    article = seed("001")
+    at.file_uploader[0].upload(article.name, article.read_bytes(), "text/plain").upload("empty.txt", b"", "text/plain")
+    url = f"http://127.0.0.1:{_closed_port()}/article"
+    at.text_area[0].set_value(url)
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Ingested 1, skipped 0, failed 2." in texts(at.success)
+    errors = texts(at.error)
+    assert "empty.txt — empty file" in errors
+    assert any(e.startswith(url) and "could not be fetched" in e for e in errors)
+    report = at.dataframe[0].value
+    assert dict(zip(report["document"], report["outcome"])) == {article.name: "ingested", "empty.txt": "failed", url: "failed"}
+    assert EMPTY not in texts(at.info)
+    # the article is stored under the uploaded file's name, not the temporary folder it sat in
+    with sqlite3.connect(empty_db) as db:
+        assert db.execute("select document from article").fetchall() == [(article.name,)]
+    at.switch_page("ui/pages/queue.py").run()
+    assert any(ZHIRNOV in text for text in at.dataframe[0].value["claim"])
+
+
+def test_every_page_greets_an_empty_database(empty_db):
+    at = open_page()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert EMPTY in texts(at.info), page
+
+
+# --- rendering helpers -------------------------------------------------------
+
+
+def test_context_is_escaped_and_marks_the_claim():
+    text = "Headline\n\nHe said <b>*this*</b> & more. Then left.\nNext paragraph."
+    start = text.index("<b>")
+    html = highlighted_context(text, start, start + len("<b>*this*</b>"))
+    assert html == "<p>He said <mark>&lt;b&gt;*this*&lt;/b&gt;</mark> &amp; more. Then left.</p>"
+
+
+def test_long_paragraphs_are_cut_around_the_claim():
+    text = "x" * 5000 + " the claim " + "y" * 5000
+    start = text.index("the claim")
+    html = highlighted_context(text, start, start + len("the claim"))
+    assert html.startswith("<p>…x") and html.endswith("y…</p>") and "<mark>the claim</mark>" in html
+    assert len(html) < MAX_CONTEXT + 50

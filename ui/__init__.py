@@ -1,0 +1,1 @@
+"""The Streamlit reviewer UI: thin pages over the claims/ and db/ library."""

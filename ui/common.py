@@ -1,0 +1,66 @@
+"""What several pages share: the empty-database notice, the reviewer check, messages, opening a claim."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+from sqlmodel import Session
+
+from db import crud
+
+EMPTY = "No claims yet — ingest articles on the Ingest page."
+CLAIM_PAGE = "ui/pages/claim.py"
+INGEST_PAGE = "ui/pages/ingest.py"
+
+
+def is_empty(session: Session) -> bool:
+    return crud.mention_signature(session)[0] == 0
+
+
+def stop_if_empty(session: Session) -> None:
+    """Show the friendly notice and end the page when there is nothing to review yet."""
+    if is_empty(session):
+        st.info(EMPTY, icon=":material/inbox:")
+        st.page_link(INGEST_PAGE, label="Go to Ingest", icon=":material/upload_file:")
+        st.stop()
+
+
+def flash(kind: str, text: str) -> None:
+    """Queue a message for this rerun's page (callbacks run before the page is drawn)."""
+    st.session_state.setdefault("_flash", []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop("_flash", []):
+        getattr(st, kind)(text)
+
+
+def reviewer() -> Optional[str]:
+    """The reviewer's name, or None after warning that changes need one."""
+    name = (st.session_state.get("reviewer") or "").strip()
+    if not name:
+        flash("warning", "Enter your name in the sidebar (“Reviewer name”) first: every change is recorded with who made it, so it was not saved.")
+        return None
+    return name
+
+
+def seen_version_key(claim_id: int) -> str:
+    """Where the claim page keeps the version of the claim the reviewer opened."""
+    return f"version_{claim_id}"
+
+
+def open_claim(claim_id: int) -> None:
+    st.session_state.pop(seen_version_key(claim_id), None)  # opening afresh: check against what is stored now
+    st.session_state["claim_id"] = int(claim_id)
+    st.switch_page(CLAIM_PAGE, query_params={"claim": str(claim_id)})
+
+
+def claim_opener(choices: dict[int, str], *, key: str) -> None:
+    """A picker over ``{tracked claim id: label}`` and a button that opens the chosen claim."""
+    if not choices:
+        return
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("Open a claim", list(choices), format_func=lambda cid: f"#{cid} — {choices[cid]}", key=f"{key}_pick")
+    if right.button("Open", key=f"{key}_open", icon=":material/open_in_new:", width="stretch"):
+        open_claim(chosen)

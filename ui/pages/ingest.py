@@ -1,0 +1,65 @@
+"""Ingest: upload articles or give URLs; each document is reported ingested, skipped or failed."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from claims.pipeline import IngestReport, ingest
+from ui import common
+from ui.resources import embedder, engine
+
+
+def _name(document: str) -> str:
+    """A URL as given; an upload by its original file name, not the temporary folder it sat in."""
+    return document if "://" in document else Path(document).name
+
+
+def _ingest(uploads, sources: list[str], outlet: str) -> IngestReport:
+    with tempfile.TemporaryDirectory(prefix="claims-upload-") as folder:
+        # One sub-folder per upload keeps each original name (two uploads may share one).
+        names = {}
+        for number, upload in enumerate(uploads):
+            target = Path(folder) / str(number) / Path(upload.name).name
+            target.parent.mkdir()
+            target.write_bytes(upload.getvalue())
+            sources.append(str(target))
+            names[str(target)] = Path(upload.name).name  # stored as the document, not the temp path
+        bar = st.progress(0.0, text="Reading articles…")
+        report = ingest(
+            engine(), sources, outlet=outlet or None, embedder=embedder(), documents=names,
+            progress=lambda done, total, document: bar.progress(
+                done / total, text=document if done == 0 else f"Stored {done} of {total}: {_name(document)}"
+            ),
+        )
+    bar.progress(1.0, text=f"Done in {report.seconds:.1f} s")
+    return report
+
+
+st.title("Ingest articles")
+notice = st.empty()  # filled last, so it reflects this run's ingestion
+
+with st.form("ingest", clear_on_submit=True):
+    uploads = st.file_uploader("Article files", type=["txt", "md", "html", "htm"], accept_multiple_files=True)
+    urls = st.text_area("URLs, one per line", placeholder="https://example.com/news/article.html")
+    outlet = st.text_input("Outlet name (optional)", help="Overrides the outlet each document names, for all of them.")
+    submitted = st.form_submit_button("Ingest", type="primary", icon=":material/upload:")
+
+sources = [line.strip() for line in urls.splitlines() if line.strip()]
+if submitted and not uploads and not sources:
+    st.warning("Choose at least one file or type a URL.")
+elif submitted:
+    report = _ingest(uploads or [], sources, outlet.strip())
+    st.success(f"Ingested {len(report.ingested)}, skipped {len(report.skipped)}, failed {len(report.failed)}.")
+    for result in report.failed:
+        st.error(f"{_name(result.document)} — {result.reason}", icon=":material/error:")
+    st.dataframe(
+        pd.DataFrame([{"document": _name(r.document), "outcome": r.status, "claims found": r.mentions, "reason": r.reason} for r in report.results]),
+        hide_index=True,
+    )
+
+with Session(engine()) as session:
+    if common.is_empty(session):
+        notice.info(common.EMPTY, icon=":material/inbox:")
