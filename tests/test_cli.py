@@ -49,10 +49,14 @@ def test_ingest_reports_and_exit_code(tmp_path):
     assert first.output.count("ingested  ") == 5
     bad = tmp_path / "empty.txt"
     bad.write_text("")
-    again = run("ingest", SEEDS, bad, db=db)
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    again = run("ingest", SEEDS, bad, binary, db=db)
     assert again.exit_code == 1
     assert again.output.count("skipped   ") == 5
     assert f"{bad}: empty file" in again.output
+    assert f"{binary}: binary file, not text" in again.output
+    assert "0 ingested, 5 skipped, 2 failed" in again.output
 
 
 def test_export_stats_reindex(seeded_path, tmp_path):
