@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from claims.checkworthy import score as checkworthiness
-from claims.lexicon import PRONOUNS, REPORTING, ROLE_NOUNS
+from claims.lexicon import REPORTING, ROLE_NOUNS
 from claims.records import Attribution, Mention, Sentence
 from claims.speakers import SpeakerBook, organisation_name, person_name
 from claims.text import is_heading, segment

@@ -35,7 +35,6 @@ ROLE_NOUNS = (
     "prime minister chief head representative secretary analyst expert"
 ).split()
 
-PRONOUNS = {"he", "she", "they"}
 
 # Capitalised words that open a sentence or name a time, never part of a person's name.
 NON_NAME_WORDS = {

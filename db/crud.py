@@ -4,7 +4,6 @@ the caller owns the transaction (see db.session.session_scope)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import func
@@ -37,8 +36,6 @@ def get_or_create_outlet(session: Session, *, name: str) -> Outlet:
     return outlet
 
 
-def article_by_hash(session: Session, *, content_hash: str) -> Optional[Article]:
-    return session.exec(select(Article).where(Article.content_hash == content_hash)).first()
 
 
 def known_hashes(session: Session) -> set[str]:
@@ -94,8 +91,6 @@ def all_mention_vectors(session: Session) -> list[tuple[int, int, Optional[int],
     return list(session.exec(select(Mention.id, Mention.claim_id, Mention.speaker_id, Mention.text, Mention.embedding).order_by(Mention.id)).all())
 
 
-def mention_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Mention)).one()
 
 
 def mention_signature(session: Session) -> tuple[int, int]:
@@ -230,8 +225,6 @@ def pending_suggestions(session: Session) -> list[LinkSuggestion]:
     return list(session.exec(select(LinkSuggestion).where(LinkSuggestion.state == SuggestionState.pending)).all())
 
 
-def mentions_of_claim(session: Session, *, claim_id: int) -> list[Mention]:
-    return list(session.exec(select(Mention).where(Mention.claim_id == claim_id).order_by(Mention.id)).all())
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -258,7 +251,3 @@ def counts(session: Session) -> dict[str, int]:
 def status_counts(session: Session) -> dict[str, int]:
     rows = session.exec(select(TrackedClaim.status, func.count()).group_by(TrackedClaim.status)).all()
     return {status.value: n for status, n in rows}
-
-
-def last_change(session: Session) -> Optional[datetime]:
-    return session.exec(select(func.max(Mention.created_at))).one()

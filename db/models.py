@@ -98,11 +98,6 @@ class TrackedClaim(TrackedClaimBase, table=True):
     version: int = 1
 
 
-class TrackedClaimUpdate(SQLModel):
-    status: Optional[ClaimStatus] = None
-    canonical_text: Optional[str] = None
-
-
 class MentionBase(SQLModel):
     start: int = Field(description="Character offset of the claim text in the article's clean text")
     end: int

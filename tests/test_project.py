@@ -8,7 +8,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
