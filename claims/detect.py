@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from claims.checkworthy import score as checkworthiness
 from claims.lexicon import REPORTING, ROLE_NOUNS
+from claims.nlp import Analysis
 from claims.records import Attribution, Mention, Sentence
-from claims.speakers import SpeakerBook, organisation_name, person_name
+from claims.speakers import CAPITALS, COUNTRIES, NATIONALITY, SpeakerBook, fold, organisation_name, person_name
 from claims.text import is_heading, segment
 
 DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
@@ -25,7 +26,7 @@ CHECKWORTHY_THRESHOLD = 0.5
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*\([^)]{2,60}\))?\s*[–—-]\s+")
 _CAP_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|al-\w+|bin|de|van|von))*")
 _PRONOUN_SUBJECT = re.compile(r"\b(he|she)\s+(?:also\s+|further\s+|later\s+|then\s+)?$", re.IGNORECASE)
-_ROLE_SUBJECT = re.compile(r"\b(?:the|russia['’]s|his|her)\s+(?:[a-z-]+\s+)?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$", re.IGNORECASE)
+_ROLE_SUBJECT = re.compile(r"\b(?:the|\w+['’]s|his|her)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$", re.IGNORECASE)
 _FRAME_AFTER = re.compile(r"^[\s,.;:—–-]*(?:[^.!?]{0,80}?)\b" + REPORTING.pattern + r"|^[\s,.;:!?]*$")
 _FRAME_BEFORE = re.compile(REPORTING.pattern + r"(?:\s+that)?[\s,:]*$|:\s*$")
 
@@ -37,10 +38,20 @@ _VENUES = [
     re.compile(r"\binterview\b[^.]{0,40}?\b(?:with|to|on)\s+(?:the\s+)?(?P<v>" + _PROPER + r")"),
     re.compile(r"\b(?:told|to|on)\s+(?P<v>(?:Russian\s+|the\s+)?state(?:-run)?\s+(?:media|television|TV|radio))\b"),
     re.compile(r"\b(?P<v>(?:a|the|his|her)\s+(?:news|press)\s+(?:conference|briefing))\b"),
-    re.compile(r"\b(?:at|told)\s+(?P<v>(?:a|an|the)\s+(?:meeting|conference|summit|briefing|forum|rally|session)(?:\s+(?:in|of)\s+[A-Z]\w+)?)"),
+    re.compile(r"\b(?:at|told)\s+(?P<v>(?:a|an|the)\s+(?:parliamentary\s+)?(?:meeting|conference|summit|briefing|forum|rally|session|committee|hearing)(?:\s+(?:in|of)\s+[A-Z]\w+)?)"),
+    re.compile(r"\btold\s+(?:the\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?:that\b|on\b|in\b|:)"),
     re.compile(r"\bat\s+(?P<v>talks\s+in\s+[A-Z]\w+)"),
-    re.compile(r"\bin\s+(?P<v>(?:a|the)\s+statement)\b"),
+    re.compile(r"\b(?i:in)\s+(?P<v>(?:a|the|its|his|her)\s+statement)\b"),
+    re.compile(r"\b(?P<v>statement)\s+(?:\w+\s+)?(?:said|says|claimed|added)\b"),
 ]
+# Verbs that report speech whatever follows them; the others need a clause, a quote or a colon.
+_SPEECH = {"said", "says", "say", "saying", "told", "tells", "tell", "added", "adds", "adding", "urged", "described",
+           "describing", "praised", "commended", "hailed", "hailing", "vowed", "blamed", "accused", "promised", "warned",
+           "emphasised", "emphasized", "stressed", "underscored", "highlighted", "noted", "insisted", "argued",
+           "clarified", "explained", "declared", "admitted", "acknowledged"}
+_CONNECTIVES = re.compile(r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE)
+_SPLIT = re.compile(r",\s+but\s+|\s+[—–]\s+but\s+|;\s+")
+_AND_THAT = re.compile(r",?\s+and\s+(?:" + REPORTING.pattern + r"\s+)?that\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -53,6 +64,9 @@ class Passage:
     venues: dict[str, str] = field(default_factory=dict)  # person -> last venue they spoke at
     roles: dict[str, str] = field(default_factory=dict)  # person -> title words seen with the name
     organisations: list[str] = field(default_factory=list)
+    nlp: Analysis | None = None
+    home: str | None = None  # the country the article is mostly about, for "the Foreign Ministry"
+    since_speaker: int = 99  # units read since someone was last reported speaking
 
 
 def _blank_quotes(unit: Sentence) -> str:
@@ -69,17 +83,66 @@ def _venue(frame: str) -> str | None:
         match = pattern.search(frame)
         if match:
             venue = re.sub(r"^(?:the|a|an|his|her)\s+", "", match.group("v").strip())
+            venue = re.sub(r"['’]s$", "", venue)
             venue = re.sub(r"\s+" + _MEDIA + r"$", "", venue) if pattern is _VENUES[0] else venue
             return venue
     return None
 
 
-def _chunks(window: str) -> list[str]:
-    """Comma-separated pieces of a subject window, right to left (appositives come apart)."""
-    return [c for c in reversed(re.split(r"[,;—–(]", window)) if c.strip()][:4]
+def _chunks(window: str) -> list[tuple[int, str]]:
+    """Comma-separated pieces of a subject window with their offsets, right to left (appositives come apart)."""
+    pieces, last = [], 0
+    for sep in re.finditer(r"[,;—–(]", window):
+        pieces.append((last, window[last: sep.start()]))
+        last = sep.end()
+    pieces.append((last, window[last:]))
+    return [p for p in reversed(pieces) if p[1].strip()][:4]
 
 
-def _subject(window: str, state: Passage) -> tuple[str | None, bool, str]:
+def _person(name: str, state: Passage) -> str:
+    """The canonical person for a name NER found: full names and known surnames resolve through the book."""
+    if len(name.split()) >= 2:
+        return state.book.resolve_person(name)
+    return state.book.known_surname(name) or name
+
+
+def _at_home(org: str, state: Passage, offset: int | None = None) -> str:
+    """'The Foreign Ministry' is the ministry of the country named just before, else of the article's country."""
+    if not (org.endswith("Ministry") and fold(org.split()[0]) in {"foreign", "defence", "interior", "justice", "finance", "health"}):
+        return org
+    country = state.home
+    if state.nlp is not None and offset is not None:
+        near = [_country(e) for e in state.nlp.between(max(0, offset - 200), offset, "GPE", "NORP")]
+        country = next((c for c in reversed(near) if c), country)
+    return f"{NATIONALITY.get(fold(country), country)} {org}" if country else org
+
+
+def _country(entity) -> str | None:
+    key = fold(entity.text)
+    if key in CAPITALS:
+        return CAPITALS[key]
+    if key in COUNTRIES:
+        return entity.text
+    return next((c.title() for c, nat in NATIONALITY.items() if nat.lower() == key and c in COUNTRIES), None)
+
+
+def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
+    """Whether a reporting word is used as a verb that reports speech ('states' can be a noun)."""
+    if state.nlp is None:
+        return True
+    token = state.nlp.token_at(unit.start + verb.start())
+    word = verb.group().lower()
+    if token is None or token.idx != unit.start + verb.start():
+        return True
+    if token.pos_ not in {"VERB", "AUX"}:
+        return word in _SPEECH and token.pos_ != "NOUN"
+    if word in _SPEECH or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children):
+        return True
+    after = unit.text[verb.end():]
+    return bool(re.match(r"[^.;]{0,50}?\bthat\b|\s*[:,.“\"]|\s*$", after))
+
+
+def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, bool, str]:
     """(speaker, is_organisation, how) for the text just before a reporting verb."""
     if _PRONOUN_SUBJECT.search(window):
         return state.last_person, False, "pronoun"
@@ -94,7 +157,14 @@ def _subject(window: str, state: Passage) -> tuple[str | None, bool, str]:
         return (state.last_speaker.speaker if state.last_speaker else None), bool(
             state.last_speaker and state.last_speaker.speaker_is_organisation
         ), "subjectless"
-    for chunk in _chunks(window):
+    for at, chunk in _chunks(window):
+        people = state.nlp.between(offset + at, offset + at + len(chunk), "PERSON") if state.nlp else []
+        if people:
+            name = person_name(people[-1].text) or people[-1].text
+            return _person(name, state), False, "named"
+        group = _subject_org(chunk, offset + at, state)
+        if group:
+            return group, True, "organisation"
         runs = list(_CAP_RUN.finditer(chunk))
         for run in reversed(runs):
             before = chunk[: run.start()]
@@ -110,13 +180,27 @@ def _subject(window: str, state: Passage) -> tuple[str | None, bool, str]:
                     return known, False, "surname"
             org = organisation_name(_org_phrase(chunk, run), known=state.organisations)
             if org:
-                return org, True, "organisation"
+                return _at_home(org, state, offset + at + run.start()), True, "organisation"
     return None, False, "none"
+
+
+def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
+    """An organisation NER found right before the verb ("the Valdora Chamber of Commerce said"),
+    not one that only qualifies a person ("head of the Asia Desk at the ministry")."""
+    groups = state.nlp.between(offset, offset + len(chunk), "ORG") if state.nlp else []
+    if not groups or chunk[groups[-1].end - offset:].strip():
+        return None
+    group = groups[-1]
+    before = chunk[: group.start - offset]
+    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(group.text):
+        return None
+    org = organisation_name(group.text, known=state.organisations) or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE)
+    return _at_home(org, state, group.start)
 
 
 def _org_phrase(chunk: str, run: re.Match) -> str:
     """The organisation phrase around a capitalised run, lower-case head nouns included."""
-    tail = re.match(r"(?:\s+(?:foreign|defen[cs]e|interior|justice)?\s*ministry\b)?", chunk[run.end():], re.IGNORECASE)
+    tail = re.match(r"(?:\s+(?:[a-z]+\s+)?(?:ministry|authority|office|agency|council)\b)?", chunk[run.end():], re.IGNORECASE)
     head = re.search(r"(?:\b(?:the|a)\s+)?$", chunk[: run.start()])
     return chunk[head.start() if head else run.start(): run.end() + (tail.end() if tail else 0)]
 
@@ -136,8 +220,20 @@ def _after_verb_subject(frame: str, verb_end: int, state: Passage) -> tuple[str 
     return (org, True) if org else (None, False)
 
 
-def _remember_people(frame: str, state: Passage) -> None:
+def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
     """Names seen outside quotes become referents for later pronouns."""
+    if state.nlp is not None:
+        for person in state.nlp.between(offset, offset + len(frame), "PERSON"):
+            if not frame[person.start - offset: person.end - offset].strip():
+                continue  # inside a quote (blanked in the frame)
+            name = person_name(person.text) or person.text
+            if len(name.split()) < 2 and not state.book.known_surname(name):
+                continue
+            canonical = _person(name, state)
+            title = frame[max(0, person.start - offset - 30): person.start - offset] + " " + person.text
+            state.roles[canonical] = (state.roles.pop(canonical, "") + " " + title).lower()[-200:]
+            state.last_person = canonical
+        return
     for run in _CAP_RUN.finditer(frame):
         if re.match(r"\s+" + _MEDIA, frame[run.end():]):
             continue  # "Ekho Moskvy radio" is a venue, not a person
@@ -169,12 +265,12 @@ def _statement(unit: Sentence, frame: str, verb: re.Match, window_start: int) ->
     tail_words = len(after.split())
     window = frame[window_start: verb.start()]
     comma = window.rfind(",")
-    if comma != -1 and tail_words <= 8 and "that" not in after.split() and verb.start() > len(text) / 2:
+    if comma != -1 and window[comma + 1:].strip() and tail_words <= 8 and "that" not in after.split() and verb.start() > len(text) / 2:
         end = window_start + comma
         return (0, end) if len(text[:end].split()) >= 4 else None
     # Only "told" takes an object before its clause: "told a meeting in Kaliningrad that ...".
     object_words = r"(?:[^.,;\"“]{0,60}?\s)?" if verb.group().lower() in {"told", "tells", "tell"} else ""
-    lead = re.match(_WHEN + r"\s+" + object_words + r"that\s+", after)
+    lead = re.match(_WHEN + r"(?:\s+(?:in|at|on|during|to)\s+[^.,;“\"]{0,50}?)?\s+" + object_words + r"that\s+", after)
     if lead is None and verb.group().lower() in _CLAUSE_VERBS:
         lead = re.match(_WHEN + r"\s+(?!(?:in|on|to|at|with|during|by|from|for|of)\b)", after)
     if lead is None or verb.start() > len(text) / 2:
@@ -188,13 +284,13 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     """Who made the statement in ``unit``, where, and how the article reports it."""
     frame = _blank_quotes(unit)
     starts_with_quote = bool(unit.quotes) and unit.quotes[0][0] - unit.start <= 1
-    verbs = list(REPORTING.finditer(frame))
+    verbs = [v for v in REPORTING.finditer(frame) if _reporting(v, unit, state)]
     speaker, is_org, how = None, False, "none"
     venue = _venue(frame)
     statement = None
     for verb in verbs:
         window_start = max([0] + [q1 - unit.start + 1 for q0, q1 in unit.quotes if q1 - unit.start < verb.start()])
-        speaker, is_org, how = _subject(frame[window_start: verb.start()], state)
+        speaker, is_org, how = _subject(frame[window_start: verb.start()], state, unit.start + window_start)
         if not speaker and how == "none":
             speaker, is_org = _after_verb_subject(frame, verb.end(), state)
             how = "inverted" if speaker else how
@@ -217,20 +313,59 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
             else:
                 org = organisation_name(m.group(1), known=state.organisations)
                 speaker, is_org, how = (org, True, "organisation") if org else (None, False, how)
-    _remember_people(frame, state)
-    if speaker and not is_org:
+    if not speaker and not verbs and state.last_speaker and state.since_speaker <= 1 and _continues(unit, state):
+        # "Moreover, had given Moscow guarantees ...": no subject, so the last speaker goes on.
+        previous = state.last_speaker
+        speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
+        verbs = [None]
+    _remember_people(frame, state, unit.start)
+    if speaker:
         if venue:
             state.venues[speaker] = venue
         elif how in {"pronoun", "role", "subjectless", "surname"}:
             venue = state.venues.get(speaker)
+    if speaker and not is_org:
         state.last_person = speaker
     if speaker and is_org and speaker not in state.organisations:
         state.organisations.append(speaker)
     kind = REPORTED if speaker or verbs else OWN
     attribution = Attribution(speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement)
+    attribution.when = _when(unit, frame, statement, state) if kind == REPORTED else None
+    state.since_speaker += 1
     if speaker:
         state.last_speaker = attribution
+        state.since_speaker = 0
     return attribution
+
+
+def _continues(unit: Sentence, state: Passage) -> bool:
+    """A unit that opens on a finite verb with no subject ("Also blamed the government ...")."""
+    lead = _CONNECTIVES.match(unit.text)
+    if not lead or state.nlp is None:
+        return False
+    token = state.nlp.token_at(unit.start + lead.end())
+    return token is not None and token.pos_ in {"VERB", "AUX"} and token.tag_ in {"VBD", "VBZ", "VBP", "VBN", "MD"}
+
+
+def _when(unit: Sentence, frame: str, statement: tuple[int, int] | None, state: Passage) -> str | None:
+    """The date phrase of the reporting frame ("on Monday evening"), outside the statement and quotes."""
+    if state.nlp is None:
+        return None
+    found = []
+    for entity in state.nlp.between(unit.start, unit.end, "DATE", "TIME"):
+        at = entity.start - unit.start
+        if statement and statement[0] <= at < statement[1]:
+            continue
+        if not frame[at: entity.end - unit.start].strip():
+            continue
+        if found and entity.start - found[-1].end <= 1:
+            found[-1] = type(entity)(found[-1].start, entity.end, unit.text[found[-1].start - unit.start: entity.end - unit.start], "DATE")
+        else:
+            found.append(entity)
+    if not found:
+        return None
+    phrase = re.sub(r"^(?:on|in|at|later|earlier|late|early)\s+", "", found[0].text, flags=re.IGNORECASE)
+    return phrase if re.search(r"[A-Za-z]", phrase) else None
 
 
 def _statement_quotes(unit: Sentence) -> list[tuple[int, int]]:
@@ -257,37 +392,101 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CHECKWORTHY_THRESHOLD) -> list[Mention]:
+def _split(units: list[Sentence]) -> list[Sentence]:
+    """Units cut where a second statement with its own reporting verb begins ("..., but the ministry said ...")."""
+    out = []
+    for unit in units:
+        cuts = [m for m in _SPLIT.finditer(unit.text) if not _inside(unit, unit.start + m.start())]
+        begin = 0
+        for cut in cuts:
+            head, tail = unit.text[begin: cut.start()], unit.text[cut.end():]
+            if len(head.split()) < MIN_WORDS or len(tail.split()) < MIN_WORDS or not REPORTING.search(tail.split(",")[0] + " " + tail[:80]):
+                continue
+            out.append(_part(unit, begin, cut.start()))
+            begin = cut.end() - (3 if "but" in cut.group() else 0) - 1 if "but" in cut.group() else cut.end()
+        out.append(_part(unit, begin, len(unit.text)))
+    return out
+
+
+def _inside(unit: Sentence, offset: int) -> bool:
+    return any(q0 <= offset < q1 for q0, q1 in unit.quotes)
+
+
+def _part(unit: Sentence, begin: int, end: int) -> Sentence:
+    start, stop = unit.start + begin, unit.start + end
+    text = unit.text[begin:end]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    start += lead
+    return Sentence(start, start + len(text), text, unit.paragraph, [(a, b) for a, b in unit.quotes if a >= start and b <= start + len(text) + 1])
+
+
+def _home(analysis: Analysis | None) -> str | None:
+    """The country an article names most (capitals count for their country)."""
+    if analysis is None:
+        return None
+    counts: dict[str, int] = {}
+    for entity in analysis.entities:
+        country = _country(entity) if entity.label in {"GPE", "NORP"} else None
+        if country:
+            counts[country] = counts.get(country, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _statement_spans(text: str, unit: Sentence, s0: int, s1: int, who: Attribution) -> list[tuple[int, int, Attribution]]:
+    """A reported statement, cut in two at "and that" when it holds two claims."""
+    start, end = unit.start + s0, unit.start + s1
+    for joint in _AND_THAT.finditer(text, start, end):
+        if _inside(unit, joint.start()):
+            continue
+        if len(text[start: joint.start()].split()) >= 4 and len(text[joint.end(): end].split()) >= 4:
+            return [(*_trim(text, start, joint.start()), who), (*_trim(text, joint.end(), end), who)]
+    return [(*_trim(text, start, end), who)]
+
+
+def headline(text: str) -> tuple[int, int] | None:
+    """The span of the article's title line, when it reads as a statement (not a question)."""
+    first = text.split("\n", 1)[0].strip()
+    if not first or not is_heading(first) or first.endswith("?") or len(first.split()) < 4:
+        return None
+    start = text.index(first)
+    return start, start + len(first)
+
+
+def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CHECKWORTHY_THRESHOLD, nlp: bool = True) -> list[Mention]:
     """Check-worthy mentions in a clean article text, in reading order.
 
     Args:
         text: the article's clean text (boilerplate removed).
         book: canonical speakers known so far; extended with the names met here.
         threshold: check-worthiness below which a statement is dropped.
+        nlp: use spaCy for names, verbs and dates (without it: capitalisation rules only).
     """
-    state = Passage(book=book or SpeakerBook())
+    analysis = Analysis(text) if nlp else None
+    state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis))
     mentions: list[Mention] = []
+    units = []
     for unit in segment(text):
         dateline = _DATELINE.match(unit.text)
         if dateline:
             unit = Sentence(unit.start + dateline.end(), unit.end, unit.text[dateline.end():], unit.paragraph, unit.quotes)
-        if is_heading(unit.text) or len(unit.text.split()) < MIN_WORDS:
-            continue
+        if not is_heading(unit.text) and len(unit.text.split()) >= MIN_WORDS:
+            units.append(unit)
+    for unit in _split(units):
         attribution = attribute(unit, state)
         if unit.text.rstrip(" \"”’'").endswith("?"):
             continue
         quotes = _statement_quotes(unit)
         spans: list[tuple[int, int, Attribution]] = []
         if quotes and attribution.speaker:
-            direct = Attribution(attribution.speaker, attribution.venue, DIRECT, attribution.speaker_is_organisation)
+            direct = Attribution(attribution.speaker, attribution.venue, DIRECT, attribution.speaker_is_organisation, when=attribution.when)
             for q0, q1 in quotes:
                 spans.append((*_trim(text, q0, q1), direct))
             lead = text[unit.start: quotes[0][0] - 1]
-            if re.search(REPORTING.pattern + r"\s+that\s+\S+(?:\s+\S+){5,}", lead):
+            if re.search(REPORTING.pattern + r"(?:\s+[^.“\"]{0,60}?)?\s+that\s+\S+(?:\s+\S+){5,}", lead):
                 spans.insert(0, (*_trim(text, unit.start, quotes[0][0] - 1), attribution))
         elif attribution.statement and attribution.kind == REPORTED:
-            s0, s1 = attribution.statement
-            spans.append((*_trim(text, unit.start + s0, unit.start + s1), attribution))
+            spans.extend(_statement_spans(text, unit, *attribution.statement, attribution))
         else:
             spans.append((unit.start, unit.end, attribution))
         for start, end, who in spans:

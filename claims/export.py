@@ -15,7 +15,7 @@ from db.models import ClaimStatus
 
 CSV_COLUMNS = [
     "claim_id", "cluster_id", "claim_text", "speaker", "venue", "attribution", "checkworthiness",
-    "document", "source", "title", "published", "status", "sourcing", "reviewer", "updated_at",
+    "role", "said_when", "said_on", "document", "source", "title", "published", "status", "sourcing", "reviewer", "updated_at",
     "cluster_size", "notes",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -48,6 +48,9 @@ def rows(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = No
                 "venue": m.mention.venue or "",
                 "attribution": m.mention.attribution.value,
                 "checkworthiness": f"{m.mention.checkworthiness:.3f}",
+                "role": m.mention.role,
+                "said_when": m.mention.said_when or "",
+                "said_on": m.mention.said_on.isoformat() if m.mention.said_on else "",
                 "document": m.article.document,
                 "source": m.outlet or "",
                 "title": m.article.title or "",

@@ -9,7 +9,7 @@ REPORTING_VERBS = (
     "highlighted emphasised emphasized stressed admitted insisted warned argued explained declared "
     "announced confirmed urged described praised commended suggested believes believed underscored "
     "clarified indicated wrote writes reported acknowledged asserted maintained vowed hailed denied "
-    "rejected predicted recalled replied responded"
+    "rejected predicted recalled replied responded blamed accused promised describing saying adding hailing"
 ).split()
 REPORTING_RE = r"(?:" + "|".join(REPORTING_VERBS) + r")"
 REPORTING = re.compile(r"\b" + REPORTING_RE + r"\b", re.IGNORECASE)
@@ -32,7 +32,7 @@ TITLE_WORDS = {
 # Role nouns that refer back to a person named earlier ("the ambassador added").
 ROLE_NOUNS = (
     "ambassador envoy minister diplomat spokesman spokeswoman spokesperson official president "
-    "prime minister chief head representative secretary analyst expert"
+    "prime minister chief head representative secretary analyst expert leader engineer mayor governor"
 ).split()
 
 

@@ -16,7 +16,9 @@ from sqlmodel import Session
 from claims import index as vector_index
 from claims.config import Settings, settings
 from claims.detect import extract
+from claims.dates import resolve
 from claims.embed import Embedder, default_embedder, from_bytes, to_bytes
+from claims.headlines import attach_headline
 from claims.ingest import IngestError, content_hash, expand, load
 from claims.link import JOIN, SUGGEST, Linker
 from claims.records import Article, Mention
@@ -83,6 +85,30 @@ def load_linker(session: Session, dimension: int, config: Settings) -> Linker:
     return linker
 
 
+def extract_mentions(
+    articles: list[Article],
+    *,
+    book: SpeakerBook,
+    embedder: Embedder,
+    config: Optional[Settings] = None,
+    progress: bool = False,
+) -> list[tuple[list[Mention], np.ndarray]]:
+    """Each article's check-worthy mentions and their embeddings, as ingestion stores them.
+
+    The benchmark of extraction calls this too, so what it measures is what lands in the database.
+    """
+    config = config or settings()
+    extracted = [extract(article.text, book=book, threshold=config.checkworthy) for article in articles]
+    vectors = embedder.encode([m.text for mentions in extracted for m in mentions], progress=progress)
+    out, offset = [], 0
+    for article, mentions in zip(articles, extracted):
+        for mention in mentions:
+            mention.said_on = resolve(mention.attribution.when, article.published)
+        out.append(attach_headline(article.text, mentions, vectors[offset: offset + len(mentions)], embedder))
+        offset += len(mentions)
+    return out
+
+
 def _store_article(
     session: Session,
     article: Article,
@@ -117,11 +143,14 @@ def _store_article(
                 speaker_ids[who.speaker] = crud.upsert_speaker(session, name=who.speaker, aliases=aliases, kind=kind).id
             speaker_id = speaker_ids[who.speaker]
         decision = linker.link(vector, words=len(mention.text.split()), speaker_id=speaker_id)
-        # Mentions of this same article link to each other too (a headline repeating the body).
+        # Mentions of this same article link to each other too.
         local = pending.link(vector, words=len(mention.text.split()), speaker_id=speaker_id)
         if local.score > decision.score:
             decision = local
-        if decision.action == JOIN:
+        if mention.repeats is not None:  # a headline joins the claim of the body mention it repeats
+            claim_id = added[mention.repeats][1]
+            decision = type(decision)(JOIN, claim_id, decision.score)
+        elif decision.action == JOIN:
             claim_id = decision.claim_id
         else:
             claim = TrackedClaim(canonical_text=mention.text)
@@ -138,6 +167,9 @@ def _store_article(
             venue=who.venue,
             attribution=AttributionKind(who.kind),
             checkworthiness=mention.checkworthiness,
+            role=mention.role,
+            said_when=who.when,
+            said_on=mention.said_on,
             embedding=to_bytes(vector),
         )
         session.add(stored)
@@ -205,20 +237,15 @@ def ingest(
     with Session(engine) as session:
         book = load_book(session)
         linker = load_linker(session, embedder.dimension, config)
-    extracted = [extract(article.text, book=book, threshold=config.checkworthy) for article, _ in loaded]
-    texts = [m.text for mentions in extracted for m in mentions]
     if progress and loaded:
-        progress(0, len(loaded), f"embedding {len(texts)} claims")
+        progress(0, len(loaded), f"finding claims in {len(loaded)} articles")
     t0 = time.perf_counter()
-    vectors = embedder.encode(texts, progress=embed_progress)
+    extracted = extract_mentions([article for article, _ in loaded], book=book, embedder=embedder, config=config, progress=embed_progress)
     report.embed_seconds = time.perf_counter() - t0
-    report.embedded = len(texts)
+    report.embedded = sum(len(mentions) for mentions, _ in extracted)
 
-    offset = 0
     total = len(loaded)
-    for done, ((article, digest), mentions) in enumerate(zip(loaded, extracted), start=1):
-        article_vectors = vectors[offset: offset + len(mentions)]
-        offset += len(mentions)
+    for done, ((article, digest), (mentions, article_vectors)) in enumerate(zip(loaded, extracted), start=1):
         try:
             with session_scope(engine) as session:
                 row, added = _store_article(session, article, digest, mentions, article_vectors, book, linker)

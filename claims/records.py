@@ -38,6 +38,7 @@ class Attribution:
     speaker_is_organisation: bool = False
     # Where the reported statement itself sits in the unit, without its frame ("X said that ...").
     statement: Optional[tuple[int, int]] = None
+    when: Optional[str] = None  # the date phrase of the frame, as written ("Monday evening")
 
 
 @dataclass
@@ -50,3 +51,6 @@ class Mention:
     attribution: Attribution
     checkworthiness: float
     sentence: str  # the whole unit it came from, for context
+    role: str = "body"  # or "headline" / "caption" when it repeats a body claim
+    said_on: Optional[date] = None  # attribution.when resolved against the article's date
+    repeats: Optional[int] = None  # for a headline: index of the body mention it repeats

@@ -23,6 +23,7 @@ class SearchResult:
     speaker: Optional[str]
     venue: Optional[str]
     attribution: str
+    checkworthiness: float
     document: str
     outlet: Optional[str]
     title: Optional[str]
@@ -78,6 +79,7 @@ def search(
             speaker=row.speaker,
             venue=row.mention.venue,
             attribution=row.mention.attribution.value,
+            checkworthiness=round(row.mention.checkworthiness, 4),
             document=row.article.document,
             outlet=row.outlet,
             title=row.article.title,

@@ -30,7 +30,7 @@ COUNTRIES = {"russia", "ukraine", "china", "iran", "pakistan", "afghanistan", "i
 NATIONALITY = {"russia": "Russian", "ukraine": "Ukrainian", "china": "Chinese", "iran": "Iranian",
                "pakistan": "Pakistani", "afghanistan": "Afghan", "india": "Indian", "us": "US", "u.s.": "US"}
 _MINISTRY = re.compile(
-    r"(?:(?P<nat>[A-Z][\w.]*?)(?:['’]s)?\s+)?(?:(?P<kind>foreign|defen[cs]e|interior|justice|finance|health)\s+)?"
+    r"(?:(?P<nat>[A-Z][\w.]*?)(?:['’]s)?\s+)?(?:(?P<kind>foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy)\s+)?"
     r"(?:ministry|ministry\s+of\s+(?P<kind2>foreign\s+affairs|defen[cs]e|justice|finance))\b",
     re.IGNORECASE,
 )
@@ -99,6 +99,10 @@ def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -
         return " ".join(words)
     if len(words) == 1 and last == "kremlin":
         return "Kremlin"
+    # Lower-case bodies: "the port authority said", "the contractor said".
+    common = re.fullmatch(r"(?:[a-z]+\s+)?(?:port|statistics|transport|harbour|city)\s+(?:authority|office|agency|council)", text)
+    if common:
+        return text.title()
     return None
 
 

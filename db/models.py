@@ -106,6 +106,9 @@ class MentionBase(SQLModel):
     attribution: AttributionKind = AttributionKind.outlet_assertion
     checkworthiness: float = 0.0
     sourcing: Optional[Sourcing] = None
+    role: str = Field(default="body", description="body, or headline when the title repeats a body claim")
+    said_when: Optional[str] = Field(default=None, description="The frame's date phrase as written ('on Tuesday')")
+    said_on: Optional[date] = Field(default=None, description="said_when resolved against the article's date")
 
 
 class Mention(MentionBase, table=True):
