@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Optional
 
 from sqlmodel import Session
 
@@ -71,7 +70,7 @@ def unextracted_sentences(session: Session, *, article_id: int) -> list[tuple[in
     ]
 
 
-def drop_mention(session: Session, *, mention_id: int, reviewer: str, expected_version: Optional[int] = None) -> ExtractionFeedback:
+def drop_mention(session: Session, *, mention_id: int, reviewer: str, expected_version: int | None = None) -> ExtractionFeedback:
     """Record that a mention is not a claim and take it out of its tracked claim.
 
     The mention and its link suggestions are deleted. A tracked claim left
@@ -124,11 +123,11 @@ def add_mention(
     end: int,
     reviewer: str,
     embedder: Embedder,
-    speaker: Optional[str] = None,
+    speaker: str | None = None,
     speaker_kind: SpeakerKind | str = SpeakerKind.person,
-    venue: Optional[str] = None,
+    venue: str | None = None,
     attribution: AttributionKind | str | None = None,
-    config: Optional[Settings] = None,
+    config: Settings | None = None,
 ) -> Mention:
     """Add a claim the extractor missed: ``article.text[start:end]``, linked like an ingested one.
 

@@ -11,16 +11,23 @@ The caller owns the transaction.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence, Union
+from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session
 
 from claims.review import ReviewError, _reviewer
 from claims.speakers import fold
 from db import crud
-from db.models import History, Mention, Speaker, SpeakerAlias, SpeakerApart, SpeakerChange
+from db.models import (
+    History,
+    Mention,
+    Speaker,
+    SpeakerAlias,
+    SpeakerApart,
+    SpeakerChange,
+)
 
-SpeakerRef = Union[int, str]
+SpeakerRef = int | str
 
 
 def find_speaker(session: Session, ref: SpeakerRef) -> Speaker:
@@ -214,6 +221,6 @@ def merge_speakers_by_name(session: Session, *, keep: SpeakerRef, merge: Sequenc
     return merge_speakers(session, keep_id=kept.id, merge_ids=[find_speaker(session, ref).id for ref in merge], reviewer=reviewer)
 
 
-def speaker_history(session: Session, *, limit: Optional[int] = None) -> list[SpeakerChange]:
+def speaker_history(session: Session, *, limit: int | None = None) -> list[SpeakerChange]:
     """Merges, splits and renames, newest first."""
     return crud.speaker_changes(session, limit=limit)

@@ -7,7 +7,13 @@ from sqlmodel import Session, select
 
 from claims.pipeline import ingest
 from claims.review import ReviewError
-from claims.speaker_review import find_speaker, merge_speakers, merge_speakers_by_name, rename_speaker, split_speaker
+from claims.speaker_review import (
+    find_speaker,
+    merge_speakers,
+    merge_speakers_by_name,
+    rename_speaker,
+    split_speaker,
+)
 from claims.speakers import SpeakerBook
 from db import crud
 from db.models import Speaker
@@ -117,9 +123,8 @@ def test_bad_requests_are_refused_with_a_reason(seeded):
         (lambda s: find_speaker(s, "Nobody Atall"), "no speaker 'Nobody Atall'"),
     ]
     for action, message in cases:
-        with pytest.raises(ReviewError, match=message):
-            with session_scope(seeded) as session:
-                action(session)
+        with pytest.raises(ReviewError, match=message), session_scope(seeded) as session:
+            action(session)
     assert _summary(seeded, "Sergei Lavrov").mentions > 0 and _speaker(seeded, "Vladimir Putin") is not None
 
 
