@@ -9,6 +9,7 @@ page = st.navigation(
         st.Page("ui/pages/queue.py", title="Queue", icon=":material/checklist:", default=True),
         st.Page("ui/pages/claim.py", title="Claim", icon=":material/fact_check:"),
         st.Page("ui/pages/search.py", title="Search", icon=":material/search:"),
+        st.Page("ui/pages/speakers.py", title="Speakers", icon=":material/groups:"),
         st.Page("ui/pages/ingest.py", title="Ingest", icon=":material/upload_file:"),
         st.Page("ui/pages/export.py", title="Export", icon=":material/download:"),
     ]

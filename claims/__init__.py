@@ -6,11 +6,20 @@ The public API; the CLI (``python -m claims``) and the UI sit on these.
 
 from claims.embed import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
+from claims.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
 from claims.index import LiveIndex, load_or_rebuild, rebuild
 from claims.ingest import IngestError
 from claims.pipeline import IngestReport, ingest
-from claims.review import ConflictError, ReviewError, add_note, decide_suggestion, set_sourcing, set_status
+from claims.review import (
+    ConflictError,
+    ReviewError,
+    add_note,
+    decide_suggestion,
+    set_sourcing,
+    set_status,
+)
 from claims.search import SearchResult, search
+from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
 
 __all__ = [
     "CSV_COLUMNS",
@@ -21,15 +30,23 @@ __all__ = [
     "LiveIndex",
     "ReviewError",
     "SearchResult",
+    "add_mention",
     "add_note",
     "decide_suggestion",
     "default_embedder",
+    "drop_mention",
+    "explain",
+    "feedback_tsv",
+    "find_span",
     "ingest",
     "load_or_rebuild",
+    "merge_speakers",
     "rebuild",
+    "rename_speaker",
     "search",
     "set_sourcing",
     "set_status",
+    "split_speaker",
     "to_claimreview",
     "to_csv",
 ]

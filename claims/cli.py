@@ -17,6 +17,10 @@ app = typer.Typer(
 )
 factchecks_app = typer.Typer(help="Previously published fact-checks: import them and match claims against them.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(factchecks_app, name="factchecks")
+speakers_app = typer.Typer(help="Canonical speakers: list them, merge two that are one.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(speakers_app, name="speakers")
+feedback_app = typer.Typer(help="Reviewers' verdicts on extracted claims, for retraining.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(feedback_app, name="feedback")
 
 
 class State:
@@ -267,6 +271,82 @@ def reindex():
     engine = _engine()
     index = rebuild(engine)
     typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
+
+
+@speakers_app.command("list")
+def speakers_list(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")):
+    """List speakers with their spellings and how often they are quoted.
+
+    Example:
+
+        python -m claims speakers list --json
+    """
+    from sqlmodel import Session
+
+    from db import crud
+
+    with Session(_engine()) as session:
+        rows = [
+            {"id": s.speaker.id, "name": s.speaker.name, "kind": s.speaker.kind.value, "aliases": s.aliases, "mentions": s.mentions, "articles": s.articles}
+            for s in crud.speaker_summaries(session)
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("No speakers yet (is anything ingested?).")
+    for row in rows:
+        typer.echo(f"{row['id']:>5}  {row['name']}  ({row['kind']}, {row['mentions']} mentions in {row['articles']} articles)")
+        typer.echo(f"       aliases: {', '.join(row['aliases'])}")
+
+
+@speakers_app.command("merge")
+def speakers_merge(
+    keep: str = typer.Argument(..., help="The speaker to keep: id or name."),
+    merge: List[str] = typer.Argument(..., metavar="MERGE...", help="Speakers that are the same one: ids or names."),
+    reviewer: str = typer.Option(..., "--reviewer", help="Your name, recorded with the change."),
+):
+    """Merge speakers into one: mentions and spellings move to KEEP, and stay there on re-ingest.
+
+    Example:
+
+        python -m claims speakers merge "Russian Foreign Ministry" "Foreign Ministry" 12 --reviewer "Ann Smith"
+    """
+    from claims.review import ReviewError
+    from claims.speaker_review import merge_speakers_by_name
+    from db.session import session_scope
+
+    try:
+        with session_scope(_engine()) as session:
+            kept = merge_speakers_by_name(session, keep=keep, merge=merge, reviewer=reviewer)
+            name = kept.name
+    except ReviewError as error:
+        _fail(str(error))
+    typer.echo(f"merged {len(merge)} speaker(s) into {name}")
+
+
+@feedback_app.command("export")
+def feedback_export(out: Optional[Path] = typer.Option(None, "--out", help="TSV file to write (default: standard output).")):
+    """Export reviewers' verdicts on claims (dropped: 0, added: 1) as a TSV of text, label.
+
+    The retraining script reads it with --extra FILE.
+
+    Example:
+
+        python -m claims feedback export --out feedback.tsv
+    """
+    from sqlmodel import Session
+
+    from claims.feedback import feedback_table, feedback_tsv
+
+    with Session(_engine()) as session:
+        data = feedback_tsv(session)
+        rows = len(feedback_table(session))
+    if out:
+        out.write_text(data, encoding="utf-8")
+        typer.echo(f"wrote {rows} verdicts to {out}", err=True)
+    else:
+        typer.echo(data, nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

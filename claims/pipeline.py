@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from claims import index as vector_index
 from claims.config import Settings, settings
-from claims.detect import extract
 from claims.dates import resolve
+from claims.detect import extract
 from claims.embed import Embedder, default_embedder, from_bytes, to_bytes
 from claims.headlines import attach_headline
 from claims.ingest import IngestError, content_hash, expand, load
@@ -70,10 +70,12 @@ class IngestReport:
 
 
 def load_book(session: Session) -> SpeakerBook:
+    """The speakers stored so far, their aliases, and the pairs reviewers split."""
     book = SpeakerBook()
     for speaker, aliases in crud.speakers_with_aliases(session):
         target = book.organisations if speaker.kind == SpeakerKind.organisation else book.people
         target[speaker.name] = set(aliases) | {fold(speaker.name)}
+    book.apart = {frozenset(pair) for pair in crud.apart_names(session)}
     return book
 
 
@@ -109,6 +111,78 @@ def extract_mentions(
     return out
 
 
+def store_speaker(session: Session, book: SpeakerBook, name: str, *, organisation: bool) -> int:
+    """The id of the stored speaker ``name`` resolves to in ``book``, created when new.
+
+    Names go through the book first, so a name a reviewer merged into another
+    speaker (now one of its aliases) lands on the speaker kept.
+    """
+    resolve = book.resolve_organisation if organisation else book.resolve_person
+    name = resolve(name)
+    book_part = book.organisations if organisation else book.people
+    kind = SpeakerKind.organisation if organisation else SpeakerKind.person
+    aliases = book_part.get(name, {fold(name)})
+    return crud.upsert_speaker(session, name=name, aliases=aliases, kind=kind).id
+
+
+def store_mention(
+    session: Session,
+    *,
+    article_id: int,
+    mention: Mention,
+    vector: np.ndarray,
+    speaker_id: Optional[int],
+    linker: Linker,
+    pending: Optional[Linker] = None,
+    claim_id: Optional[int] = None,
+) -> MentionRow:
+    """Link ``mention`` to a tracked claim (joining one, or a new one with perhaps a suggestion) and store it.
+
+    Args:
+        linker: the stored mentions' vectors.
+        pending: mentions of the same article not yet in ``linker``; they are linked to as well.
+        claim_id: join this tracked claim whatever the vectors say (a headline repeating a body mention).
+    """
+    words = len(mention.text.split())
+    decision = linker.link(vector, words=words, speaker_id=speaker_id)
+    if pending is not None:
+        # Mentions of this same article link to each other too.
+        local = pending.link(vector, words=words, speaker_id=speaker_id)
+        if local.score > decision.score:
+            decision = local
+    if claim_id is not None:
+        decision = type(decision)(JOIN, claim_id, decision.score)
+    elif decision.action == JOIN:
+        claim_id = decision.claim_id
+    else:
+        claim = TrackedClaim(canonical_text=mention.text)
+        session.add(claim)
+        session.flush()
+        claim_id = claim.id
+    who = mention.attribution
+    stored = MentionRow(
+        article_id=article_id,
+        claim_id=claim_id,
+        speaker_id=speaker_id,
+        start=mention.start,
+        end=mention.end,
+        text=mention.text,
+        venue=who.venue,
+        attribution=AttributionKind(who.kind),
+        checkworthiness=mention.checkworthiness,
+        role=mention.role,
+        said_when=who.when,
+        said_on=mention.said_on,
+        embedding=to_bytes(vector),
+    )
+    session.add(stored)
+    session.flush()
+    if decision.action == SUGGEST:
+        session.add(LinkSuggestion(mention_id=stored.id, claim_id=decision.claim_id, score=round(decision.score, 4)))
+        session.flush()
+    return stored
+
+
 def _store_article(
     session: Session,
     article: Article,
@@ -137,47 +211,14 @@ def _store_article(
         speaker_id = None
         if who.speaker:
             if who.speaker not in speaker_ids:
-                book_part = book.organisations if who.speaker_is_organisation else book.people
-                kind = SpeakerKind.organisation if who.speaker_is_organisation else SpeakerKind.person
-                aliases = book_part.get(who.speaker, {fold(who.speaker)})
-                speaker_ids[who.speaker] = crud.upsert_speaker(session, name=who.speaker, aliases=aliases, kind=kind).id
+                speaker_ids[who.speaker] = store_speaker(session, book, who.speaker, organisation=who.speaker_is_organisation)
             speaker_id = speaker_ids[who.speaker]
-        decision = linker.link(vector, words=len(mention.text.split()), speaker_id=speaker_id)
-        # Mentions of this same article link to each other too.
-        local = pending.link(vector, words=len(mention.text.split()), speaker_id=speaker_id)
-        if local.score > decision.score:
-            decision = local
-        if mention.repeats is not None:  # a headline joins the claim of the body mention it repeats
-            claim_id = added[mention.repeats][1]
-            decision = type(decision)(JOIN, claim_id, decision.score)
-        elif decision.action == JOIN:
-            claim_id = decision.claim_id
-        else:
-            claim = TrackedClaim(canonical_text=mention.text)
-            session.add(claim)
-            session.flush()
-            claim_id = claim.id
-        stored = MentionRow(
-            article_id=row.id,
-            claim_id=claim_id,
-            speaker_id=speaker_id,
-            start=mention.start,
-            end=mention.end,
-            text=mention.text,
-            venue=who.venue,
-            attribution=AttributionKind(who.kind),
-            checkworthiness=mention.checkworthiness,
-            role=mention.role,
-            said_when=who.when,
-            said_on=mention.said_on,
-            embedding=to_bytes(vector),
+        claim_id = added[mention.repeats][1] if mention.repeats is not None else None
+        stored = store_mention(
+            session, article_id=row.id, mention=mention, vector=vector, speaker_id=speaker_id, linker=linker, pending=pending, claim_id=claim_id
         )
-        session.add(stored)
-        session.flush()
-        if decision.action == SUGGEST:
-            session.add(LinkSuggestion(mention_id=stored.id, claim_id=decision.claim_id, score=round(decision.score, 4)))
-        pending.add(vector[None, :], [claim_id], [speaker_id])
-        added.append((vector, claim_id, speaker_id))
+        pending.add(vector[None, :], [stored.claim_id], [speaker_id])
+        added.append((vector, stored.claim_id, speaker_id))
     return row, added
 
 

@@ -127,6 +127,8 @@ class SpeakerBook:
 
     people: dict[str, set[str]] = field(default_factory=dict)
     organisations: dict[str, set[str]] = field(default_factory=dict)
+    # Pairs of canonical names a reviewer split: name matching never folds one into the other.
+    apart: set[frozenset[str]] = field(default_factory=set)
 
     def resolve_person(self, name: str) -> str:
         """The canonical name for ``name``, adding it to the book when new.
@@ -137,13 +139,14 @@ class SpeakerBook:
         for canonical in list(self.people):
             if fold(canonical) == fold(name) or fold(name) in self.people[canonical]:
                 return canonical
-        matches = [c for c in self.people if same_person(c, name)]
+        matches = [c for c in self.people if same_person(c, name) and frozenset((c, name)) not in self.apart]
         if len(matches) == 1:
             canonical = matches[0]
             if len(name.split()) > len(canonical.split()):
                 aliases = self.people.pop(canonical)
                 aliases.add(fold(canonical))
                 self.people[name] = aliases | {fold(name)}
+                self.apart = {frozenset(name if n == canonical else n for n in pair) for pair in self.apart}
                 return name
             self.people[canonical].add(fold(name))
             return canonical

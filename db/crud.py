@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from db.models import (
     Article,
     ClaimStatus,
+    ExtractionFeedback,
     History,
     LinkSuggestion,
     Mention,
@@ -19,6 +20,8 @@ from db.models import (
     Outlet,
     Speaker,
     SpeakerAlias,
+    SpeakerApart,
+    SpeakerChange,
     SpeakerKind,
     SuggestionState,
     TrackedClaim,
@@ -75,6 +78,72 @@ def upsert_speaker(session: Session, *, name: str, aliases: Iterable[str], kind:
     return speaker
 
 
+def get_speaker(session: Session, *, speaker_id: int) -> Optional[Speaker]:
+    return session.get(Speaker, speaker_id)
+
+
+def speaker_named(session: Session, *, name: str, folded: str) -> Optional[Speaker]:
+    """The speaker called ``name``, else the one with the alias ``folded``."""
+    speaker = session.exec(select(Speaker).where(Speaker.name == name)).first()
+    if speaker is None:
+        alias = session.exec(select(SpeakerAlias).where(SpeakerAlias.alias == folded)).first()
+        speaker = session.get(Speaker, alias.speaker_id) if alias else None
+    return speaker
+
+
+def aliases_of(session: Session, *, speaker_id: int) -> list[SpeakerAlias]:
+    return list(session.exec(select(SpeakerAlias).where(SpeakerAlias.speaker_id == speaker_id).order_by(SpeakerAlias.alias)).all())
+
+
+def alias_row(session: Session, *, alias: str) -> Optional[SpeakerAlias]:
+    return session.exec(select(SpeakerAlias).where(SpeakerAlias.alias == alias)).first()
+
+
+def mentions_of_speaker(session: Session, *, speaker_id: int) -> list[Mention]:
+    return list(session.exec(select(Mention).where(Mention.speaker_id == speaker_id).order_by(Mention.id)).all())
+
+
+@dataclass
+class SpeakerSummary:
+    speaker: Speaker
+    aliases: list[str]
+    mentions: int
+    articles: int
+
+
+def speaker_summaries(session: Session) -> list[SpeakerSummary]:
+    """Every speaker with its aliases and how many mentions and articles it has, most mentioned first."""
+    numbers = {
+        speaker_id: (mentions, articles)
+        for speaker_id, mentions, articles in session.exec(
+            select(Mention.speaker_id, func.count(Mention.id), func.count(func.distinct(Mention.article_id))).group_by(Mention.speaker_id)
+        ).all()
+    }
+    summaries = [SpeakerSummary(speaker, sorted(aliases), *numbers.get(speaker.id, (0, 0))) for speaker, aliases in speakers_with_aliases(session)]
+    summaries.sort(key=lambda s: (-s.mentions, s.speaker.name))
+    return summaries
+
+
+def apart_rows(session: Session, *, speaker_id: Optional[int] = None) -> list[SpeakerApart]:
+    query = select(SpeakerApart)
+    if speaker_id is not None:
+        query = query.where((SpeakerApart.speaker_a == speaker_id) | (SpeakerApart.speaker_b == speaker_id))
+    return list(session.exec(query.order_by(SpeakerApart.id)).all())
+
+
+def apart_names(session: Session) -> list[tuple[str, str]]:
+    """The names of every pair of speakers a reviewer said must stay apart."""
+    a, b = Speaker.__table__.alias("a"), Speaker.__table__.alias("b")
+    query = select(a.c.name, b.c.name).select_from(SpeakerApart).join(a, a.c.id == SpeakerApart.speaker_a).join(b, b.c.id == SpeakerApart.speaker_b)
+    return [tuple(row) for row in session.exec(query).all()]
+
+
+def speaker_changes(session: Session, *, limit: Optional[int] = None) -> list[SpeakerChange]:
+    """Reviewers' merges, splits and renames, newest first."""
+    query = select(SpeakerChange).order_by(SpeakerChange.at.desc(), SpeakerChange.id.desc())
+    return list(session.exec(query.limit(limit) if limit else query).all())
+
+
 def speaker_names(session: Session) -> list[str]:
     return list(session.exec(select(Speaker.name).order_by(Speaker.name)).all())
 
@@ -126,8 +195,14 @@ def mention_rows(
     mention_ids: Optional[Sequence[int]] = None,
     claim_id: Optional[int] = None,
     statuses: Optional[Sequence[ClaimStatus]] = None,
+    speaker_id: Optional[int] = None,
+    article_id: Optional[int] = None,
 ) -> list[MentionRow]:
     query = _mention_query()
+    if speaker_id is not None:
+        query = query.where(Mention.speaker_id == speaker_id)
+    if article_id is not None:
+        query = query.where(Mention.article_id == article_id)
     if mention_ids is not None:
         query = query.where(Mention.id.in_(list(mention_ids)))
     if claim_id is not None:
@@ -145,6 +220,7 @@ class ClaimSummary:
     outlets: list[str]
     speakers: list[str]
     pending_suggestions: int
+    checkworthiness: float = 0.0  # the highest of its mentions'
 
 
 def claim_summaries(
@@ -157,7 +233,7 @@ def claim_summaries(
     sort: str = "mentions",
     limit: Optional[int] = None,
 ) -> list[ClaimSummary]:
-    """Tracked claims for the review queue, filtered and sorted (``mentions`` or ``first_seen``)."""
+    """Tracked claims for the review queue, filtered and sorted (``mentions``, ``first_seen`` or ``checkworthiness``)."""
     rows = mention_rows(session, statuses=statuses)
     pending = dict(
         session.exec(
@@ -180,9 +256,12 @@ def claim_summaries(
             continue
         if text and not any(text.lower() in r.mention.text.lower() for r in claim_rows) and text.lower() not in claim.canonical_text.lower():
             continue
-        summaries.append(ClaimSummary(claim, len(claim_rows), outlets, speakers, pending.get(claim.id, 0)))
+        top = max(r.mention.checkworthiness for r in claim_rows)
+        summaries.append(ClaimSummary(claim, len(claim_rows), outlets, speakers, pending.get(claim.id, 0), top))
     if sort == "first_seen":
         summaries.sort(key=lambda s: (s.claim.first_seen, s.claim.id))
+    elif sort == "checkworthiness":
+        summaries.sort(key=lambda s: (-s.checkworthiness, -s.mentions, s.claim.id))
     else:
         summaries.sort(key=lambda s: (-s.mentions, s.claim.first_seen, s.claim.id))
     return summaries[:limit] if limit else summaries
@@ -225,6 +304,45 @@ def pending_suggestions(session: Session) -> list[LinkSuggestion]:
     return list(session.exec(select(LinkSuggestion).where(LinkSuggestion.state == SuggestionState.pending)).all())
 
 
+
+
+# --- extraction feedback -----------------------------------------------------
+
+
+def get_article(session: Session, *, article_id: int) -> Optional[Article]:
+    return session.get(Article, article_id)
+
+
+def article_choices(session: Session) -> list[tuple[int, str, Optional[str]]]:
+    """(id, document, title) of every article, newest first."""
+    return list(session.exec(select(Article.id, Article.document, Article.title).order_by(Article.id.desc())).all())
+
+
+def mention_at(session: Session, *, article_id: int, start: int, end: int) -> Optional[Mention]:
+    """A mention of the article overlapping ``start:end``, if any."""
+    query = select(Mention).where(Mention.article_id == article_id, Mention.start < end, Mention.end > start)
+    return session.exec(query.order_by(Mention.id)).first()
+
+
+def history_of_mention(session: Session, *, mention_id: int) -> list[History]:
+    return list(session.exec(select(History).where(History.mention_id == mention_id)).all())
+
+
+def suggestions_touching(session: Session, *, mention_id: Optional[int] = None, claim_id: Optional[int] = None) -> list[LinkSuggestion]:
+    """Link suggestions of a mention, or to a tracked claim, whatever their state."""
+    query = select(LinkSuggestion)
+    if mention_id is not None:
+        query = query.where(LinkSuggestion.mention_id == mention_id)
+    if claim_id is not None:
+        query = query.where(LinkSuggestion.claim_id == claim_id)
+    return list(session.exec(query).all())
+
+
+def feedback_rows(session: Session, *, label: Optional[int] = None) -> list[ExtractionFeedback]:
+    query = select(ExtractionFeedback)
+    if label is not None:
+        query = query.where(ExtractionFeedback.label == label)
+    return list(session.exec(query.order_by(ExtractionFeedback.id)).all())
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -168,3 +168,44 @@ class FactCheck(SQLModel, table=True):
     date: Optional[str] = None
     embedding: bytes
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class SpeakerApart(SQLModel, table=True):
+    """Two speakers a reviewer split: automatic name matching must not fold them together again."""
+
+    __tablename__ = "speaker_apart"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    speaker_a: int = Field(foreign_key="speaker.id", index=True, description="The lower id of the pair")
+    speaker_b: int = Field(foreign_key="speaker.id", index=True)
+    reviewer: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SpeakerChange(SQLModel, table=True):
+    """Every reviewer change to the speakers (merge, split, rename): old -> new name, who and when."""
+
+    __tablename__ = "speaker_change"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    action: str = Field(description="merge, split or rename")
+    speaker_id: Optional[int] = Field(default=None, index=True, description="The speaker kept, split off or renamed")
+    old: Optional[str] = None
+    new: Optional[str] = None
+    reviewer: str
+    at: datetime = Field(default_factory=utcnow)
+
+
+class ExtractionFeedback(SQLModel, table=True):
+    """A reviewer's verdict on a span of an article: a claim the extractor missed (1) or a false one (0).
+
+    Kept for the next retraining of the check-worthiness model (``feedback export``).
+    """
+
+    __tablename__ = "extraction_feedback"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    start: int
+    end: int
+    text: str
+    label: int = Field(description="1 = a claim, 0 = not a claim")
+    reviewer: str
+    created_at: datetime = Field(default_factory=utcnow)

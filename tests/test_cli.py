@@ -14,7 +14,7 @@ runner = CliRunner()
 
 COMMANDS = [
     ["ingest"], ["search"], ["export"], ["factchecks", "import"], ["factchecks", "match"],
-    ["checkworthy"], ["stats"], ["reindex"],
+    ["checkworthy"], ["stats"], ["reindex"], ["speakers", "list"], ["speakers", "merge"], ["feedback", "export"],
 ]
 
 
@@ -105,3 +105,38 @@ def test_checkworthy_text_and_file(tmp_path):
     sentences.write_text("id\ttext\n1\tUnemployment fell by 3 percent last year.\n2\tThank you very much.\n")
     rows = [json.loads(line) for line in run("checkworthy", "--file", sentences).stdout.splitlines()]
     assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["score"] > rows[1]["score"]
+
+
+def test_speakers_list_and_merge(seeded_path):
+    listed = json.loads(run("speakers", "list", "--json", db=seeded_path).stdout)
+    by_name = {row["name"]: row for row in listed}
+    assert {"id", "name", "kind", "aliases", "mentions", "articles"} <= set(listed[0])
+    assert "sergey lavrov" in by_name["Sergei Lavrov"]["aliases"]
+    kept, gone = by_name["Russian Foreign Ministry"], by_name["Foreign Ministry"]
+    refused = runner.invoke(app, ["--db", str(seeded_path), "speakers", "merge", "Russian Foreign Ministry", "Nobody Atall", "--reviewer", "Ann"])
+    assert refused.exit_code == 1 and "no speaker 'Nobody Atall'" in refused.output
+    merged = run("speakers", "merge", "Russian Foreign Ministry", gone["id"], "--reviewer", "Ann", db=seeded_path)
+    assert merged.exit_code == 0 and "merged 1 speaker(s) into Russian Foreign Ministry" in merged.output
+    after = {row["name"]: row for row in json.loads(run("speakers", "list", "--json", db=seeded_path).stdout)}
+    assert "Foreign Ministry" not in after
+    assert after["Russian Foreign Ministry"]["mentions"] == kept["mentions"] + gone["mentions"]
+    assert "foreign ministry" in after["Russian Foreign Ministry"]["aliases"]
+    assert "Russian Foreign Ministry" in run("speakers", "list", db=seeded_path).stdout
+
+
+def test_feedback_export_writes_text_and_label(seeded_path, tmp_path):
+    from claims.feedback import drop_mention
+    from db import crud
+    from db.session import get_engine, session_scope
+
+    engine = get_engine(seeded_path)
+    with session_scope(engine) as session:
+        mention = crud.mention_rows(session)[0].mention
+        drop_mention(session, mention_id=mention.id, reviewer="Ann")
+    engine.dispose()
+    out = tmp_path / "feedback.tsv"
+    result = run("feedback", "export", "--out", out, db=seeded_path)
+    assert result.exit_code == 0 and "wrote 1 verdicts" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "text\tlabel" and lines[1].endswith("\t0") and len(lines) == 2
+    assert run("feedback", "export", db=seeded_path).stdout == out.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from ui.common import EMPTY
 from ui.render import MAX_CONTEXT, highlighted_context
 
 APP = ROOT / "app.py"
-PAGES = ["ui/pages/queue.py", "ui/pages/claim.py", "ui/pages/search.py", "ui/pages/ingest.py", "ui/pages/export.py"]
+PAGES = ["ui/pages/queue.py", "ui/pages/claim.py", "ui/pages/search.py", "ui/pages/speakers.py", "ui/pages/ingest.py", "ui/pages/export.py"]
 ZHIRNOV = "better than under Ashraf Ghani"
 
 
@@ -278,3 +278,84 @@ def test_long_paragraphs_are_cut_around_the_claim():
     html = highlighted_context(text, start, start + len("the claim"))
     assert html.startswith("<p>…x") and html.endswith("y…</p>") and "<mark>the claim</mark>" in html
     assert len(html) < MAX_CONTEXT + 50
+
+
+# --- speakers ----------------------------------------------------------------
+
+
+def _speaker_ids(engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return {s.speaker.name: s.speaker.id for s in crud.speaker_summaries(session)}
+
+
+def test_speakers_page_lists_speakers_with_counts(app_db, seeded):
+    at = open_page("ui/pages/speakers.py")
+    assert at.title[0].value == "Speakers"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["id", "name", "kind", "aliases", "mentions", "articles"]
+    lavrov = table[table["name"] == "Sergei Lavrov"].iloc[0]
+    assert "sergey lavrov" in lavrov["aliases"] and lavrov["mentions"] > 0 and lavrov["articles"] >= 2
+    assert "No speakers were split yet." in texts(at.caption)
+
+
+def test_merging_speakers_on_the_page(app_db, seeded):
+    ids = _speaker_ids(seeded)
+    at = open_page("ui/pages/speakers.py", reviewer="Ann")
+    at.multiselect(key="merge_from").select(ids["Foreign Ministry"])
+    at.selectbox(key="merge_into").select(ids["Russian Foreign Ministry"])
+    at.button(key="merge_go").click().run()
+    assert not at.exception
+    assert "Merged Foreign Ministry into Russian Foreign Ministry." in texts(at.success)
+    table = at.dataframe[0].value
+    assert "Foreign Ministry" not in set(table["name"])
+    assert "foreign ministry" in table[table["name"] == "Russian Foreign Ministry"].iloc[0]["aliases"]
+    changes = at.dataframe[1].value
+    assert changes.iloc[0][["action", "old", "new", "reviewer"]].tolist() == ["merge", "Foreign Ministry", "Russian Foreign Ministry", "Ann"]
+    assert "Foreign Ministry" not in _speaker_ids(seeded)
+
+
+def test_merging_into_itself_or_without_a_name_is_refused(app_db, seeded):
+    ids = _speaker_ids(seeded)
+    at = open_page("ui/pages/speakers.py")
+    at.multiselect(key="merge_from").select(ids["Foreign Ministry"])
+    at.selectbox(key="merge_into").select(ids["Russian Foreign Ministry"])
+    at.button(key="merge_go").click().run()
+    assert any("Reviewer name" in w for w in texts(at.warning))
+    at.sidebar.text_input(key="reviewer").set_value("Ann")
+    at.multiselect(key="merge_from").select(ids["Russian Foreign Ministry"])
+    at.button(key="merge_go").click().run()
+    assert any("cannot merge Russian Foreign Ministry into itself" in e for e in texts(at.error))
+    assert "Foreign Ministry" in _speaker_ids(seeded)
+
+
+def test_splitting_a_speaker_on_the_page(app_db, seeded):
+    ids = _speaker_ids(seeded)
+    lavrov = ids["Sergei Lavrov"]
+    with Session(seeded) as session:
+        sergey = [r.mention.id for r in crud.mention_rows(session, speaker_id=lavrov) if "Sergey Lavrov" in r.article.text]
+    at = open_page("ui/pages/speakers.py", reviewer="Ann")
+    at.selectbox(key="split_from").select(lavrov).run()
+    at.multiselect(key=f"split_aliases_{lavrov}").select("sergey lavrov")
+    for mention_id in sergey:
+        at.multiselect(key=f"split_mentions_{lavrov}").select(mention_id)
+    at.text_input(key="split_name").set_value("Sergey Lavrov")
+    at.button(key="split_go").click().run()
+    assert not at.exception
+    assert "Split “Sergey Lavrov” off Sergei Lavrov; the two are kept apart from now on." in texts(at.success)
+    table = at.dataframe[0].value.set_index("name")
+    assert table.loc["Sergey Lavrov", "mentions"] == len(sergey)
+    assert "sergey lavrov" not in table.loc["Sergei Lavrov", "aliases"]
+    assert any("Sergei Lavrov ≠ Sergey Lavrov" in m for m in texts(at.markdown))
+
+
+def test_renaming_a_speaker_on_the_page(app_db, seeded):
+    ids = _speaker_ids(seeded)
+    at = open_page("ui/pages/speakers.py", reviewer="Ann")
+    at.selectbox(key="rename_which").select(ids["Foreign Ministry"])
+    at.text_input(key="rename_name").set_value("Vladimir Putin")
+    at.button(key="rename_go").click().run()
+    assert any("merge the two instead" in e for e in texts(at.error))
+    at.text_input(key="rename_name").set_value("Ministry of Foreign Affairs of Russia")
+    at.button(key="rename_go").click().run()
+    assert "Renamed Foreign Ministry to “Ministry of Foreign Affairs of Russia”; the old name stays a spelling of it." in texts(at.success)
+    assert "Ministry of Foreign Affairs of Russia" in set(at.dataframe[0].value["name"])

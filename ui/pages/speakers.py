@@ -1,0 +1,140 @@
+"""Speakers: every canonical speaker with its spellings; merge, split and rename them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from claims.review import ReviewError
+from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
+from db import crud
+from db.session import session_scope
+from ui import common
+from ui.resources import engine
+
+
+def _change(success: str, action, forget: tuple[str, ...], **kwargs) -> None:
+    """Run one speaker change in its own transaction; refusals become messages."""
+    name = common.reviewer()
+    if name is None:
+        return
+    try:
+        with session_scope(engine()) as session:
+            action(session, reviewer=name, **kwargs)
+    except ReviewError as error:
+        common.flash("error", f"Not saved: {error}.")
+        return
+    for key in [k for k in st.session_state if str(k).startswith(forget)]:
+        del st.session_state[key]  # the speakers picked may be gone: start the forms afresh
+    common.flash("success", success)
+
+
+def _merge(names: dict[int, str]) -> None:
+    keep = st.session_state.get("merge_into")
+    merge = st.session_state.get("merge_from") or []
+    if keep is None:
+        common.flash("error", "Not saved: choose the speaker to keep.")
+        return
+    merged = ", ".join(names[i] for i in merge)
+    _change(f"Merged {merged} into {names[keep]}.", merge_speakers, ("merge_", "split_", "rename_"), keep_id=keep, merge_ids=merge)
+
+
+def _split(names: dict[int, str]) -> None:
+    source = st.session_state.get("split_from")
+    if source is None:
+        common.flash("error", "Not saved: choose the speaker to split.")
+        return
+    new_name = st.session_state.get("split_name", "")
+    _change(
+        f"Split “{new_name.strip()}” off {names[source]}; the two are kept apart from now on.",
+        split_speaker,
+        ("merge_", "split_", "rename_"),
+        speaker_id=source,
+        new_name=new_name,
+        aliases=st.session_state.get(f"split_aliases_{source}") or [],
+        mention_ids=st.session_state.get(f"split_mentions_{source}") or [],
+    )
+
+
+def _rename(names: dict[int, str]) -> None:
+    which = st.session_state.get("rename_which")
+    if which is None:
+        common.flash("error", "Not saved: choose the speaker to rename.")
+        return
+    new_name = st.session_state.get("rename_name", "")
+    _change(f"Renamed {names[which]} to “{new_name.strip()}”; the old name stays a spelling of it.", rename_speaker, ("merge_", "split_", "rename_"), speaker_id=which, new_name=new_name)
+
+
+st.title("Speakers")
+common.show_flash()
+with Session(engine()) as session:
+    common.stop_if_empty(session)
+    summaries = crud.speaker_summaries(session)
+    changes = crud.speaker_changes(session, limit=50)
+    apart = crud.apart_names(session)
+    names = {s.speaker.id: s.speaker.name for s in summaries}
+    split_from = st.session_state.get("split_from")
+    split_mentions = crud.mention_rows(session, speaker_id=split_from) if split_from in names else []
+
+if not summaries:
+    st.info("No speakers yet: claims found so far are the outlets' own.")
+    st.stop()
+
+st.caption(f"{len(summaries)} speakers. A merge or split is remembered: the next articles ingested follow it.")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {"id": s.speaker.id, "name": s.speaker.name, "kind": s.speaker.kind.value, "aliases": ", ".join(s.aliases), "mentions": s.mentions, "articles": s.articles}
+            for s in summaries
+        ]
+    ),
+    hide_index=True,
+    column_config={"aliases": st.column_config.TextColumn(width="large")},
+)
+
+
+def label(speaker_id: int) -> str:
+    return f"{names[speaker_id]} (#{speaker_id})"
+
+
+st.subheader("Merge speakers that are one")
+with st.container(border=True):
+    left, right = st.columns(2)
+    left.multiselect("Speakers to merge", list(names), format_func=label, key="merge_from", placeholder="the duplicates")
+    right.selectbox("Into", list(names), format_func=label, index=None, key="merge_into", placeholder="the speaker to keep")
+    st.button("Merge", key="merge_go", on_click=_merge, args=(names,), icon=":material/merge:", type="primary")
+
+st.subheader("Split a speaker that is two")
+with st.container(border=True):
+    st.selectbox("Speaker to split", list(names), format_func=label, index=None, key="split_from", placeholder="the speaker who is two people")
+    if split_from in names:
+        spellings = [a for s in summaries if s.speaker.id == split_from for a in s.aliases]
+        st.multiselect("Spellings that name the other speaker", spellings, key=f"split_aliases_{split_from}")
+        texts = {r.mention.id: f"{r.article.document.rsplit('/', 1)[-1]}: {r.mention.text[:110]}" for r in split_mentions}
+        st.multiselect("Claims the other speaker made", list(texts), format_func=texts.get, key=f"split_mentions_{split_from}")
+        st.text_input("The other speaker's name", key="split_name", help="An existing speaker's name, or a new one.")
+        st.button("Split", key="split_go", on_click=_split, args=(names,), icon=":material/call_split:", type="primary")
+
+st.subheader("Rename a speaker")
+with st.container(border=True):
+    left, right = st.columns(2)
+    left.selectbox("Speaker", list(names), format_func=label, index=None, key="rename_which", placeholder="the speaker to rename")
+    right.text_input("Correct name", key="rename_name")
+    st.button("Rename", key="rename_go", on_click=_rename, args=(names,), icon=":material/edit:")
+
+st.subheader("Kept apart")
+if apart:
+    for a, b in apart:
+        st.markdown(f"- {a} ≠ {b}")
+else:
+    st.caption("No speakers were split yet.")
+
+st.subheader("Changes")
+if changes:
+    st.dataframe(
+        pd.DataFrame([{"action": c.action, "old": c.old or "", "new": c.new or "", "reviewer": c.reviewer, "at": c.at} for c in changes]),
+        hide_index=True,
+    )
+else:
+    st.caption("No reviewer has changed the speakers yet.")
