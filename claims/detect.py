@@ -403,7 +403,9 @@ def _split(units: list[Sentence]) -> list[Sentence]:
             if len(head.split()) < MIN_WORDS or len(tail.split()) < MIN_WORDS or not REPORTING.search(tail.split(",")[0] + " " + tail[:80]):
                 continue
             out.append(_part(unit, begin, cut.start()))
-            begin = cut.end() - (3 if "but" in cut.group() else 0) - 1 if "but" in cut.group() else cut.end()
+            # The tail keeps its "but": "but rejected that ..." reads as the same speaker going on.
+            but = cut.group().rfind("but")
+            begin = cut.start() + but if but != -1 else cut.end()
         out.append(_part(unit, begin, len(unit.text)))
     return out
 
@@ -413,7 +415,7 @@ def _inside(unit: Sentence, offset: int) -> bool:
 
 
 def _part(unit: Sentence, begin: int, end: int) -> Sentence:
-    start, stop = unit.start + begin, unit.start + end
+    start = unit.start + begin
     text = unit.text[begin:end]
     lead = len(text) - len(text.lstrip())
     text = text.strip()

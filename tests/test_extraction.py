@@ -47,10 +47,12 @@ def test_pronouns_and_continued_quotes_resolve_to_the_last_speaker():
         "He said that the meeting had been practical and that a second round of talks would follow in May."
     )
     mentions = extract(text)
-    assert [m.attribution.speaker for m in mentions] == ["Dmitry Zhirnov"] * 3
+    assert [m.attribution.speaker for m in mentions] == ["Dmitry Zhirnov"] * 4
     assert mentions[1].attribution.kind == "direct quote"
     assert all(m.attribution.venue == "Rossiya 24" for m in mentions)
-    assert mentions[2].text.startswith("the meeting had been practical")
+    # "... that A and that B": two claims
+    assert mentions[2].text == "the meeting had been practical"
+    assert mentions[3].text.startswith("a second round of talks")
 
 
 def test_multi_sentence_quote_is_one_claim_and_inline_quote_is_extracted():

@@ -19,7 +19,7 @@ from db import crud
 from db.models import Speaker
 from db.session import session_scope
 
-EMBASSY = "Embassy to reopen\n\nThe Foreign Ministry said on Tuesday that the embassy in Kabul would reopen with 40 diplomats by the end of the year, up from 12 now.\n"
+EMBASSY = "Embassy to reopen\n\nRussia said on Tuesday that the embassy in Kabul would reopen with 40 diplomats by the end of the year, up from 12 now.\n"
 SERGEY = "Wheat for Kabul\n\nSergey Lavrov said on Friday that Russia had delivered 200 tonnes of wheat to Kabul in the past month.\n"
 SERGEI = "Opium\n\nSergei Lavrov said on Monday that the Taliban had cut opium production by 80 percent since August last year.\n"
 
@@ -43,26 +43,26 @@ def _summary(engine, name: str) -> crud.SpeakerSummary:
 
 
 def test_a_merge_sticks_when_the_merged_name_is_ingested_again(seeded, embedder, tmp_path):
-    keep, gone = _speaker(seeded, "Russian Foreign Ministry"), _speaker(seeded, "Foreign Ministry")
-    assert keep and gone  # the seeds name the ministry both ways: two speakers
+    keep, gone = _speaker(seeded, "Russian Foreign Ministry"), _speaker(seeded, "Russia")
+    assert keep and gone  # the state and its ministry are two speakers until a reviewer merges them
     kept_before, gone_before = _summary(seeded, keep.name), _summary(seeded, gone.name)
     with session_scope(seeded) as session:
         merge_speakers(session, keep_id=keep.id, merge_ids=[gone.id], reviewer="Ann")
 
-    assert _speaker(seeded, "Foreign Ministry") is None
+    assert _speaker(seeded, "Russia") is None
     after = _summary(seeded, "Russian Foreign Ministry")
     assert after.mentions == kept_before.mentions + gone_before.mentions
-    assert {"foreign ministry", "russian foreign ministry"} <= set(after.aliases)
+    assert {"russia", "russian foreign ministry"} <= set(after.aliases)
     with Session(seeded) as session:
         moved = crud.mention_rows(session, speaker_id=keep.id)
         histories = [h for row in moved for h in crud.history_for(session, claim_id=row.claim.id)]
         changes = crud.speaker_changes(session)
-    assert ("speaker", "Foreign Ministry", "Russian Foreign Ministry", "Ann") in {(h.field, h.old, h.new, h.reviewer) for h in histories}
-    assert [(c.action, c.old, c.new, c.reviewer) for c in changes] == [("merge", "Foreign Ministry", "Russian Foreign Ministry", "Ann")]
+    assert ("speaker", "Russia", "Russian Foreign Ministry", "Ann") in {(h.field, h.old, h.new, h.reviewer) for h in histories}
+    assert [(c.action, c.old, c.new, c.reviewer) for c in changes] == [("merge", "Russia", "Russian Foreign Ministry", "Ann")]
 
     rows = _ingest_text(seeded, embedder, tmp_path / "embassy.txt", EMBASSY)
     assert [r.speaker for r in rows] == ["Russian Foreign Ministry"]
-    assert _speaker(seeded, "Foreign Ministry") is None
+    assert _speaker(seeded, "Russia") is None
     assert _summary(seeded, "Russian Foreign Ministry").mentions == after.mentions + 1
 
 
@@ -96,14 +96,14 @@ def test_a_split_sticks_and_a_merge_undoes_it(seeded, embedder, tmp_path):
 
 
 def test_rename_keeps_the_old_name_as_a_spelling(seeded, embedder, tmp_path):
-    ministry = _speaker(seeded, "Foreign Ministry")
+    state = _speaker(seeded, "Russia")
     with session_scope(seeded) as session:
-        rename_speaker(session, speaker_id=ministry.id, new_name="  Foreign  Ministry of Russia ", reviewer="Ann")
-    renamed = _summary(seeded, "Foreign Ministry of Russia")
-    assert {"foreign ministry", "foreign ministry of russia"} <= set(renamed.aliases)
+        rename_speaker(session, speaker_id=state.id, new_name="  Russian  Federation ", reviewer="Ann")
+    renamed = _summary(seeded, "Russian Federation")
+    assert {"russia", "russian federation"} <= set(renamed.aliases)
     rows = _ingest_text(seeded, embedder, tmp_path / "embassy.txt", EMBASSY)
-    assert [r.speaker for r in rows] == ["Foreign Ministry of Russia"]
-    assert _speaker(seeded, "Foreign Ministry") is None
+    assert [r.speaker for r in rows] == ["Russian Federation"]
+    assert _speaker(seeded, "Russia") is None
 
 
 def test_bad_requests_are_refused_with_a_reason(seeded):
