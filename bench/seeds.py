@@ -65,7 +65,7 @@ def main() -> None:
     print(f"pending link suggestions     {numbers['pending_suggestions']}")
     print(f"model load                   {load_seconds:.2f} s (once per process)")
     print(f"seconds per article          {report.seconds / articles:.2f} (whole pipeline, model loaded)")
-    print(f"sentences embedded           {report.embedded} in {report.embed_seconds:.2f} s = {report.embedded / report.embed_seconds:.0f} /s")
+    print(f"extracted and embedded       {report.embedded} claims in {report.embed_seconds:.2f} s (spaCy parse and its first load included)")
 
     # Link thresholds: where do same-claim pairs and the other cross-article pairs fall?
     config = settings()

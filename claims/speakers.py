@@ -75,10 +75,12 @@ def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -
     match = _MINISTRY.search(text)
     if match:
         nat = match.group("nat")
+        kind = (match.group("kind") or match.group("kind2") or "").lower()
+        if nat and nat[0].islower():  # "the transport ministry": a kind of ministry, not a nation
+            kind, nat = kind or nat.lower(), None
         if nat and nat.lower() in {"the", "a", "an"}:
             nat = None
         nation = NATIONALITY.get(fold(nat), nat) if nat else None
-        kind = (match.group("kind") or match.group("kind2") or "").lower()
         kind = {"foreign affairs": "foreign", "defense": "defence"}.get(kind, kind)
         if not kind:
             # "the Russian ministry" after "the Russian foreign ministry": the same body.
