@@ -8,8 +8,21 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from claims.feedback import add_mention, drop_mention, explain, find_span, unextracted_sentences
-from claims.review import ConflictError, ReviewError, add_note, decide_suggestion, set_sourcing, set_status
+from claims.feedback import (
+    add_mention,
+    drop_mention,
+    explain,
+    find_span,
+    unextracted_sentences,
+)
+from claims.review import (
+    ConflictError,
+    ReviewError,
+    add_note,
+    decide_suggestion,
+    set_sourcing,
+    set_status,
+)
 from db import crud
 from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
 from db.session import session_scope
