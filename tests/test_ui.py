@@ -426,6 +426,7 @@ def test_adding_a_missed_claim_by_pasting_its_text(app_db, seeded, zhirnov):
     at.button(key="add_go").click().run()
     assert not at.exception
     assert any(s.startswith("Added as a claim: “Then Moscow struggled") for s in texts(at.success))
+    assert any(i.startswith("It starts tracked claim #") for i in texts(at.info))
     assert at.text_area(key="add_text").value == ""
     with Session(seeded) as session:
         (row,) = [r for r in crud.mention_rows(session, article_id=article) if r.mention.text == MISSED]

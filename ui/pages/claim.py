@@ -130,6 +130,12 @@ def _add_missed(claim_id: int) -> None:
     ):
         for key in ("add_text", "add_speaker", "add_venue"):
             st.session_state[key] = ""
+        with Session(engine()) as session:
+            added = crud.mention_at(session, article_id=article.id, start=span[0], end=span[1])
+            size = crud.claim_sizes(session, claim_ids=[added.claim_id]).get(added.claim_id, 1) if added else 0
+        if added:
+            where = "joined" if size > 1 else "starts"
+            common.flash("info", f"It {where} tracked claim #{added.claim_id} ({size} mention{'s' if size != 1 else ''}).")
 
 
 AUTO = "as the speaker field says"
