@@ -122,18 +122,18 @@ def load_or_rebuild(engine: Engine) -> VectorIndex:
 class LiveIndex:
     """An index kept in step with the database, for long-running processes (the UI).
 
-    Each :meth:`get` compares the mentions' count and highest id with the
-    database and reloads only when they moved.
+    Each :meth:`get` compares the mentions' count, highest id and newest time
+    with the database and reloads only when they moved.
     """
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.signature: tuple[int, int] | None = None
+        self.signature: tuple[int, int, str] | None = None
         self.index: VectorIndex | None = None
 
     def get(self) -> VectorIndex:
         with Session(self.engine) as session:
-            signature = crud.mention_signature(session)
+            signature = crud.mention_state(session)
         if self.index is None or signature != self.signature:
             self.index = load_or_rebuild(self.engine)
             self.signature = signature

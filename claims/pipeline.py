@@ -122,6 +122,10 @@ def store_speaker(session: Session, book: SpeakerBook, name: str, *, organisatio
     book_part = book.organisations if organisation else book.people
     kind = SpeakerKind.organisation if organisation else SpeakerKind.person
     aliases = book_part.get(name, {fold(name)})
+    known = crud.speaker_named(session, name=name, folded=fold(name))
+    if known is not None and known.name != name:
+        # A name merged or renamed away by a reviewer (of either kind): a spelling of the speaker kept.
+        name, kind = known.name, known.kind
     return crud.upsert_speaker(session, name=name, aliases=aliases, kind=kind).id
 
 

@@ -168,6 +168,13 @@ def mention_signature(session: Session) -> tuple[int, int]:
     return int(count), int(max_id or 0)
 
 
+def mention_state(session: Session) -> tuple[int, int, str]:
+    """:func:`mention_signature` and the newest mention's time: also moves when a dropped
+    mention's id is given again to a new one (SQLite reuses the highest id once it is deleted)."""
+    count, max_id, newest = session.exec(select(func.count(Mention.id), func.max(Mention.id), func.max(Mention.created_at))).one()
+    return int(count), int(max_id or 0), str(newest or "")
+
+
 @dataclass
 class MentionRow:
     """A mention with everything a reviewer or an editor reads next to it."""

@@ -141,3 +141,20 @@ def test_find_span_names_the_problem():
 def test_explain_lists_the_features_the_score_weighs():
     why = explain("Unemployment fell by 3 percent last year, the minister said.", quoted=True)
     assert why["number"] == 1.0 and why["quoted"] == 1.0 and why["question"] == 0.0
+
+
+def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedder):
+    from claims.index import LiveIndex
+
+    live = LiveIndex(seeded)
+    assert len(live.get()) > 0
+    with Session(seeded) as session:
+        newest = max(crud.mention_rows(session), key=lambda r: r.mention.id).mention
+    article = _article(seeded, "003_136cd665c0aaefab.txt")
+    start, end = find_span(article.text, MISSED)
+    with session_scope(seeded) as session:
+        drop_mention(session, mention_id=newest.id, reviewer="Ann")
+        added = add_mention(session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder)
+    assert added.id == newest.id  # SQLite gave the dropped id to the new mention
+    hits = search(seeded, MISSED, k=1, embedder=embedder, index=live.get())
+    assert hits[0].claim_id == added.id and hits[0].text == MISSED and hits[0].score > 0.99

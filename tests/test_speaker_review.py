@@ -95,6 +95,15 @@ def test_a_split_sticks_and_a_merge_undoes_it(seeded, embedder, tmp_path):
     assert [r.speaker for r in _ingest_text(seeded, embedder, tmp_path / "flour.txt", again)] == ["Sergei Lavrov"]
 
 
+def test_a_person_merged_into_an_organisation_stays_merged(seeded, embedder, tmp_path):
+    ministry, kabulov = _speaker(seeded, "Russian Foreign Ministry"), _speaker(seeded, "Zamir Kabulov")
+    with session_scope(seeded) as session:
+        merge_speakers(session, keep_id=ministry.id, merge_ids=[kabulov.id], reviewer="Ann")
+    text = "Envoy\n\nZamir Kabulov said on Monday that Russia would send 30 tonnes of medicine to Kabul before the winter.\n"
+    assert [r.speaker for r in _ingest_text(seeded, embedder, tmp_path / "envoy.txt", text)] == ["Russian Foreign Ministry"]
+    assert _speaker(seeded, "Zamir Kabulov") is None and _speaker(seeded, "Russian Foreign Ministry") is not None
+
+
 def test_rename_keeps_the_old_name_as_a_spelling(seeded, embedder, tmp_path):
     state = _speaker(seeded, "Russia")
     with session_scope(seeded) as session:

@@ -359,3 +359,93 @@ def test_renaming_a_speaker_on_the_page(app_db, seeded):
     at.button(key="rename_go").click().run()
     assert "Renamed Russia to “Ministry of Foreign Affairs of Russia”; the old name stays a spelling of it." in texts(at.success)
     assert "Ministry of Foreign Affairs of Russia" in set(at.dataframe[0].value["name"])
+
+
+def test_queue_sorts_by_check_worthiness(app_db):
+    at = open_page()
+    at.radio(key="queue_sort").set_value("checkworthiness").run()
+    table = at.dataframe[0].value
+    scores = table["check-worthiness"].tolist()
+    assert scores == sorted(scores, reverse=True) and 0 < scores[-1] <= scores[0] <= 1
+
+
+# --- extraction feedback on the claim page ----------------------------------
+
+MISSED = "Then Moscow struggled to evacuate its embassy under fire after a disastrous decade-long war."
+
+
+def test_claim_page_explains_each_mention(app_db, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov)
+    why = [e for e in at.expander if e.label.startswith("Why this was taken (check-worthiness")]
+    assert len(why) == 2
+    assert any("- quoted: 1.00" in m for m in texts(why[0].markdown))
+
+
+def test_dropping_a_mention_after_confirming(app_db, seeded, zhirnov):
+    with Session(seeded) as session:
+        first, second = crud.mention_rows(session, claim_id=zhirnov)
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    at.button(key=f"drop_{first.mention.id}").click().run()
+    assert any("Drop this mention as not a claim?" in w for w in texts(at.warning))
+    at.button(key=f"drop_no_{first.mention.id}").click().run()
+    assert f"drop_{first.mention.id}" in [b.key for b in at.button]  # cancelled: nothing changed
+    at.button(key=f"drop_{first.mention.id}").click().run()
+    at.button(key=f"drop_yes_{first.mention.id}").click().run()
+    assert not at.exception
+    assert "Dropped: not a claim. This is remembered for the next retraining." in texts(at.success)
+    assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Mentions"] == "1"
+    history = at.dataframe[0].value
+    assert ["mention", "dropped: not a claim", "Ann"] in history[["field", "new", "reviewer"]].values.tolist()
+    assert second.mention.text in at.html[0].value  # the claim is now headed by the mention left
+    with Session(seeded) as session:
+        assert [r.mention.id for r in crud.mention_rows(session, claim_id=zhirnov)] == [second.mention.id]
+        assert [(f.text, f.label, f.reviewer) for f in crud.feedback_rows(session)] == [(first.mention.text, 0, "Ann")]
+    at.button(key=f"drop_{second.mention.id}").click().run()
+    at.button(key=f"drop_yes_{second.mention.id}").click().run()
+    assert not at.exception
+    assert "Mentions" in [m.label for m in at.metric]  # reviewed (history): the emptied claim is kept
+    assert "This claim has no mentions left: they were linked into other claims." in texts(at.info)
+
+
+def _article_id(engine, name: str) -> int:
+    with Session(engine) as session:
+        return next(i for i, doc, _ in crud.article_choices(session) if doc.endswith(name))
+
+
+def test_adding_a_missed_claim_by_pasting_its_text(app_db, seeded, zhirnov):
+    article = _article_id(seeded, "003_136cd665c0aaefab.txt")
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    at.selectbox(key="add_article").select(article).run()
+    assert MISSED in at.text_area(key=f"add_source_{article}").value
+    at.text_area(key="add_text").set_value("struggled to evacuate its consulate")  # not in the article
+    at.button(key="add_go").click().run()
+    assert any("is not in the article" in e for e in texts(at.error))
+    at.text_area(key="add_text").set_value(MISSED.replace(" its ", "\n its  "))
+    at.text_input(key="add_speaker").set_value("Dmitry Zhirnov")
+    at.text_input(key="add_venue").set_value("Ekho Moskvy")
+    at.button(key="add_go").click().run()
+    assert not at.exception
+    assert any(s.startswith("Added as a claim: “Then Moscow struggled") for s in texts(at.success))
+    assert any(i.startswith("It starts tracked claim #") for i in texts(at.info))
+    assert at.text_area(key="add_text").value == ""
+    with Session(seeded) as session:
+        (row,) = [r for r in crud.mention_rows(session, article_id=article) if r.mention.text == MISSED]
+        assert [(f.text, f.label) for f in crud.feedback_rows(session)] == [(MISSED, 1)]
+    assert (row.speaker, row.mention.venue, row.mention.attribution.value) == ("Dmitry Zhirnov", "Ekho Moskvy", "reported speech")
+
+
+def test_adding_a_missed_claim_by_choosing_a_sentence(app_db, seeded, zhirnov):
+    article = _article_id(seeded, "003_136cd665c0aaefab.txt")
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    at.selectbox(key="add_article").select(article).run()
+    at.radio(key="add_how").set_value("Choose a sentence").run()
+    box = at.selectbox(key=f"add_sentence_{article}")
+    span = next(option for option in box.options if option.startswith("Then Moscow struggled"))
+    box.select(span)  # options are shown as text; selecting by the text shown picks the span
+    at.selectbox(key="add_attribution").select("outlet's own")
+    at.button(key="add_go").click().run()
+    assert not at.exception
+    assert any(s.startswith("Added as a claim") for s in texts(at.success))
+    with Session(seeded) as session:
+        (row,) = [r for r in crud.mention_rows(session, article_id=article) if r.mention.text == MISSED]
+    assert row.speaker is None and row.mention.attribution.value == "outlet's own"

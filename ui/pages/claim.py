@@ -8,13 +8,27 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from claims.review import ConflictError, ReviewError, add_note, decide_suggestion, set_sourcing, set_status
+from claims.feedback import (
+    add_mention,
+    drop_mention,
+    explain,
+    find_span,
+    unextracted_sentences,
+)
+from claims.review import (
+    ConflictError,
+    ReviewError,
+    add_note,
+    decide_suggestion,
+    set_sourcing,
+    set_status,
+)
 from db import crud
-from db.models import ClaimStatus, Sourcing
+from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
 from db.session import session_scope
 from ui import common
 from ui.render import highlighted_context
-from ui.resources import engine
+from ui.resources import embedder, engine
 
 STATUSES = [s.value for s in ClaimStatus]
 NOT_SET = "Not set"
@@ -31,7 +45,8 @@ def _save(page_claim: int, success: str, action, **kwargs) -> bool:
         with session_scope(engine()) as session:
             before = crud.get_claim(session, claim_id=page_claim).version
             action(session, reviewer=name, **kwargs)
-            after = crud.get_claim(session, claim_id=page_claim).version
+            left = crud.get_claim(session, claim_id=page_claim)  # dropping its last mention removes a claim
+            after = left.version if left else None
     except ConflictError as error:
         common.flash("error", f"Not saved: another reviewer changed this after you opened it. {error}.")
         st.session_state["conflict"] = page_claim
@@ -69,6 +84,61 @@ def _add_note(claim_id: int) -> None:
 def _decide(claim_id: int, suggestion_id: int, accept: bool) -> None:
     done = "Suggestion accepted: the mention now belongs to this claim." if accept else "Suggestion rejected."
     _save(claim_id, done, decide_suggestion, suggestion_id=suggestion_id, accept=accept)
+
+
+def _drop(claim_id: int, mention_id: int, version: int) -> None:
+    st.session_state.pop(f"confirm_drop_{mention_id}", None)
+    if _save(claim_id, "Dropped: not a claim. This is remembered for the next retraining.", drop_mention, mention_id=mention_id, expected_version=version):
+        with Session(engine()) as session:
+            if crud.get_claim(session, claim_id=claim_id) is None:
+                common.flash("info", f"Tracked claim #{claim_id} had no other mention and was removed.")
+
+
+PASTE, PICK = "Paste the text", "Choose a sentence"
+
+
+def _add_missed(claim_id: int) -> None:
+    article_id = st.session_state.get("add_article")
+    with Session(engine()) as session:
+        article = crud.get_article(session, article_id=article_id) if article_id else None
+    if article is None:
+        common.flash("error", "Not saved: choose the article.")
+        return
+    try:
+        if st.session_state.get("add_how") == PICK:
+            span = st.session_state.get(f"add_sentence_{article_id}")
+            if span is None:
+                raise ReviewError("choose one of the article's sentences")
+        else:
+            span = find_span(article.text, st.session_state.get("add_text", ""))
+    except ReviewError as error:
+        common.flash("error", f"Not saved: {error}.")
+        return
+    kind = st.session_state.get("add_attribution")
+    if _save(
+        claim_id,
+        f"Added as a claim: “{article.text[span[0]:span[1]][:80]}”. This is remembered for the next retraining.",
+        add_mention,
+        article_id=article.id,
+        start=span[0],
+        end=span[1],
+        embedder=embedder(),
+        speaker=st.session_state.get("add_speaker") or None,
+        speaker_kind=st.session_state.get("add_speaker_kind") or SpeakerKind.person.value,
+        venue=st.session_state.get("add_venue") or None,
+        attribution=None if kind in (None, AUTO) else kind,
+    ):
+        for key in ("add_text", "add_speaker", "add_venue"):
+            st.session_state[key] = ""
+        with Session(engine()) as session:
+            added = crud.mention_at(session, article_id=article.id, start=span[0], end=span[1])
+            size = crud.claim_sizes(session, claim_ids=[added.claim_id]).get(added.claim_id, 1) if added else 0
+        if added:
+            where = "joined" if size > 1 else "starts"
+            common.flash("info", f"It {where} tracked claim #{added.claim_id} ({size} mention{'s' if size != 1 else ''}).")
+
+
+AUTO = "as the speaker field says"
 
 
 def _reload(claim_id: int) -> None:
@@ -119,6 +189,10 @@ with Session(engine()) as session:
     history = crud.history_for(session, claim_id=claim.id)
     suggestions = crud.suggestions_for(session, claim_id=claim.id)
     suggested = {r.mention.id: r for r in crud.mention_rows(session, mention_ids=[m.id for _, m in suggestions])}
+    articles = {i: doc.rsplit("/", 1)[-1] + (f" — {title}" if title else "") for i, doc, title in crud.article_choices(session)}
+    st.session_state.setdefault("add_article", rows[0].article.id if rows else next(iter(articles), None))
+    add_article = crud.get_article(session, article_id=st.session_state["add_article"]) if st.session_state["add_article"] in articles else None
+    sentences = unextracted_sentences(session, article_id=add_article.id) if add_article else []
     # The version this reviewer opened: saves are checked against it until they reload.
     st.session_state.setdefault(common.seen_version_key(claim.id), claim.version)
 
@@ -151,6 +225,16 @@ for row in rows:
         key = f"sourcing_{m.id}_v{m.version}"
         st.session_state.setdefault(key, shown)
         st.segmented_control("Sourcing", SOURCING, key=key, required=True, on_change=_save_sourcing, args=(claim.id, m.id, m.version, shown))
+        with st.expander(f"Why this was taken (check-worthiness {m.checkworthiness:.2f})"):
+            why = explain(m.text, quoted=m.attribution != AttributionKind.outlet_assertion)
+            st.markdown("\n".join(f"- {name}: {value:.2f}" for name, value in why.items()))
+        if st.session_state.get(f"confirm_drop_{m.id}"):
+            st.warning("Drop this mention as not a claim? It leaves the claim and is remembered for retraining.")
+            yes, no = st.columns(2)
+            yes.button("Yes, drop it", key=f"drop_yes_{m.id}", on_click=_drop, args=(claim.id, m.id, m.version), type="primary", icon=":material/delete:")
+            no.button("Cancel", key=f"drop_no_{m.id}", on_click=st.session_state.pop, args=(f"confirm_drop_{m.id}", None))
+        else:
+            st.button("Not a claim", key=f"drop_{m.id}", on_click=st.session_state.__setitem__, args=(f"confirm_drop_{m.id}", True), icon=":material/block:")
 
 st.subheader(f"Pending link suggestions ({len(suggestions)})")
 if not suggestions:
@@ -168,6 +252,26 @@ for suggestion, mention in suggestions:
         r.button("Reject", key=f"reject_{suggestion.id}", on_click=_decide, args=(claim.id, suggestion.id, False), icon=":material/link_off:")
         if o.button(f"Open claim #{mention.claim_id}", key=f"open_{suggestion.id}"):
             common.open_claim(mention.claim_id)
+
+st.subheader("Add a missed claim")
+with st.expander("A claim the extractor missed in one of the articles", expanded=False):
+    st.selectbox("Article", list(articles), format_func=articles.get, key="add_article")
+    if add_article is not None:
+        st.text_area("Article text (select and copy the claim from here)", add_article.text, height=200, disabled=True, key=f"add_source_{add_article.id}")
+        how = st.radio("The claim", [PASTE, PICK], horizontal=True, key="add_how")
+        if how == PICK:
+            st.selectbox(
+                "Sentences not extracted", [(s0, s1) for s0, s1, _ in sentences], format_func=lambda span: add_article.text[span[0]:span[1]][:160],
+                index=None, key=f"add_sentence_{add_article.id}", placeholder="choose a sentence",
+            )
+        else:
+            st.text_area("Claim text, as in the article", key="add_text")
+        c1, c2, c3, c4 = st.columns(4)
+        c1.text_input("Speaker", key="add_speaker", help="A known speaker's name or spelling finds that speaker; leave empty for the outlet's own claim.")
+        c2.selectbox("Speaker is a", [k.value for k in SpeakerKind], key="add_speaker_kind")
+        c3.text_input("Venue", key="add_venue", placeholder="e.g. a press conference")
+        c4.selectbox("Attribution", [AUTO] + [k.value for k in AttributionKind], key="add_attribution")
+        st.button("Add claim", key="add_go", on_click=_add_missed, args=(claim.id,), icon=":material/add:", type="primary")
 
 st.subheader("Notes")
 for note in notes:

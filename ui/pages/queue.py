@@ -9,7 +9,7 @@ from db.models import ClaimStatus
 from ui import common
 from ui.resources import engine
 
-SORTS = {"mentions": "Most mentions", "first_seen": "First seen"}
+SORTS = {"mentions": "Most mentions", "first_seen": "First seen", "checkworthiness": "Most check-worthy"}
 
 st.title("Review queue")
 with Session(engine()) as session:
@@ -30,7 +30,7 @@ with Session(engine()) as session:
     statuses = f1.multiselect("Status", [s.value for s in ClaimStatus], key="queue_status", persist_state="session")
     speaker = f2.selectbox("Speaker", speakers, index=None, placeholder="Any speaker", key="queue_speaker", persist_state="session")
     outlet = f3.selectbox("Outlet", outlets, index=None, placeholder="Any outlet", key="queue_outlet", persist_state="session")
-    f4, f5 = st.columns([2, 1])
+    f4, f5 = st.columns([1, 1])
     text = f4.text_input("Text contains", key="queue_text", persist_state="session")
     sort = f5.radio("Sort by", list(SORTS), format_func=SORTS.get, horizontal=True, key="queue_sort", persist_state="session")
 
@@ -51,6 +51,7 @@ table = pd.DataFrame(
             "outlets": ", ".join(s.outlets),
             "speakers": ", ".join(s.speakers),
             "status": s.claim.status.value,
+            "check-worthiness": round(s.checkworthiness, 2),
             "pending suggestions": s.pending_suggestions,
             "first seen": s.claim.first_seen,
         }
