@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cw_data  # noqa: E402
+import cw_data
 
 FOLDS, SEED = 4, 0
 TESTS = {"clef19_test": "clef2019_t1_en/sentences.test.tsv", "clef20_test": "clef2020_t1_en/sentences.test.tsv"}
@@ -80,9 +80,8 @@ def f1(labels: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[float]]:
-    from sklearn.model_selection import StratifiedKFold
-
     import train_checkworthy as train
+    from sklearn.model_selection import StratifiedKFold
 
     cb = cw_data.load("claimbuster")
     extra = [cw_data.load(n) for n in train.HEADS["news"] if n != "claimbuster"] if cv_data == "union" else []
@@ -142,8 +141,7 @@ def main() -> None:
         if args.scores:
             args.scores.mkdir(parents=True, exist_ok=True)
             with open(args.scores / f"{name}.jsonl", "w", encoding="utf-8") as out:
-                for row_id, value in zip(split.ids, scores):
-                    out.write(json.dumps({"id": row_id, "score": float(value)}) + "\n")
+                out.writelines(json.dumps({"id": row_id, "score": float(value)}) + "\n" for row_id, value in zip(split.ids, scores))
     figures["seconds"] = round(time.time() - started, 1)
     print(json.dumps(figures, indent=2))
     if args.json:

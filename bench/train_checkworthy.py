@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cw_data  # noqa: E402
+import cw_data
 
-from claims.checkworthy import MODEL_PATH, Scorer  # noqa: E402
-from claims.checkworthy_features import FEATURES, chars, feature_matrix, words  # noqa: E402
+from claims.checkworthy import MODEL_PATH, Scorer
+from claims.checkworthy_features import FEATURES, chars, feature_matrix, words
 
 C_DENSE = 1.0  # inverse regularisation of the embedding + features model
 C_SPARSE = 4.0  # and of the TF-IDF model

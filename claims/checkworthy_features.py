@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def words(text: str) -> list[str]:
     text = re.sub(r"https?://\S+", " URL ", text)
     text = re.sub(r"@\w+", " USER ", text)
     tokens = _WORD.findall(text.lower())
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
 def chars(text: str, low: int = 2, high: int = 5) -> list[str]:

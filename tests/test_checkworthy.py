@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from claims.checkworthy import MODEL_PATH, default_scorer, features, guess_domain, load_scorer, score
+from claims.checkworthy import (
+    MODEL_PATH,
+    default_scorer,
+    features,
+    guess_domain,
+    load_scorer,
+    model_score,
+    score,
+)
 from claims.checkworthy_features import FEATURES, Tfidf, chars, words
 from claims.cli import app
 from tests.conftest import ROOT
@@ -46,10 +54,11 @@ def test_score_embeds_when_no_vectors_are_given(embedder):
         default_scorer().score([CLAIM, CLAIM], embedder.encode([CLAIM]))
 
 
-def test_the_old_module_function_still_returns_a_float():
-    value = score(CLAIM, quoted=True)
-    assert type(value) is float and 0.5 < value <= 1
-    assert score("What do you think?") < 0.5
+def test_module_functions_return_floats():
+    for function in (score, model_score):
+        value = function(CLAIM, quoted=True)
+        assert type(value) is float and 0.5 < value <= 1
+        assert function("What do you think?") < 0.5
 
 
 def test_explain_names_the_reasons(embedder):
