@@ -35,9 +35,13 @@ C_SPARSE = 4.0  # and of the TF-IDF model
 MAX_WORDS = 40_000
 MAX_CHARS = 60_000
 HEADS = {
-    "news": ["claimbuster", "clef19_train", "clef20_train", "clef20_dev"],
+    "news": ["claimbuster"],
     "tweets": ["clef20_train", "clef20_dev"],
 }
+# Every training set: better on the CLEF 2019 debates in cross-validation over its
+# train split (MAP 0.257 against 0.247), worse on ClaimBuster (F1 0.766 against 0.809);
+# the news head follows ClaimBuster's definition of a check-worthy factual sentence.
+UNION = ["claimbuster", "clef19_train", "clef20_train", "clef20_dev"]
 CALIBRATE_ON = {"news": {"claimbuster"}, "tweets": {"clef20_train", "clef20_dev"}}  # see calibrate()
 
 
