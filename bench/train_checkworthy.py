@@ -1,6 +1,6 @@
 """Retrain the check-worthiness model and write claims/models/checkworthy.npz.
 
-    .venv/bin/python bench/train_checkworthy.py [--extra feedback.tsv] [--out PATH]
+    .venv/bin/python bench/train_checkworthy.py [--extra feedback.tsv [--extra-weight 5]] [--out PATH]
 
 Reads ../shared/bench (ClaimBuster CBD, CLEF CheckThat! 2019 and 2020 task 1,
 train and dev splits only: never the test splits). ``--extra`` adds reviewers'
@@ -45,23 +45,30 @@ UNION = ["claimbuster", "clef19_train", "clef20_train", "clef20_dev"]
 CALIBRATE_ON = {"news": {"claimbuster"}, "tweets": {"clef20_train", "clef20_dev"}}  # see calibrate()
 
 
-def fit_head(texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, blocks: tuple[str, ...] = ("dense", "sparse")) -> dict[str, np.ndarray]:
+def fit_head(
+    texts: list[str],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    *,
+    blocks: tuple[str, ...] = ("dense", "sparse"),
+    weights: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """Train one head; returns its parameters (names without the head prefix).
 
     ``blocks`` leaves out one of the two models for comparisons in the bench
     (its weights are then zero): ``("dense",)`` is embeddings + features only,
-    ``("sparse",)`` TF-IDF only.
+    ``("sparse",)`` TF-IDF only. ``weights`` weigh the rows (default 1 each).
     """
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     dense_x = np.hstack([vectors, feature_matrix(texts)])
-    dense = LogisticRegression(C=C_DENSE, max_iter=5000).fit(dense_x, labels)
+    dense = LogisticRegression(C=C_DENSE, max_iter=5000).fit(dense_x, labels, sample_weight=weights)
     vw = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=2, max_features=MAX_WORDS)
     vc = TfidfVectorizer(analyzer=chars, sublinear_tf=True, min_df=3, max_features=MAX_CHARS)
     xw, xc = vw.fit_transform(texts), vc.fit_transform(texts)
-    sparse = LogisticRegression(C=C_SPARSE, max_iter=5000).fit(sp.hstack([xw, xc]).tocsr(), labels)
+    sparse = LogisticRegression(C=C_SPARSE, max_iter=5000).fit(sp.hstack([xw, xc]).tocsr(), labels, sample_weight=weights)
     d = vectors.shape[1]
     n_words = len(vw.vocabulary_)
     coef = sparse.coef_[0]
@@ -92,7 +99,7 @@ def fit_head(texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, block
     }
 
 
-def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, **fit) -> float:
+def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, weights: np.ndarray) -> float:
     """The logit of the best-F1 threshold in 3-fold cross-validation over the training data.
 
     Subtracted from the head's bias, so that 0.5 is the cut with the best F1 of
@@ -104,7 +111,7 @@ def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, referen
 
     logits = np.zeros(len(texts))
     for a, b in StratifiedKFold(3, shuffle=True, random_state=0).split(texts, labels):
-        head = fit_head([texts[i] for i in a], vectors[a], labels[a], **fit)
+        head = fit_head([texts[i] for i in a], vectors[a], labels[a], weights=weights[a])
         scorer = scorer_from(to_params({"news": head}, {}))
         logits[b] = scorer.heads["news"].logits([texts[i] for i in b], vectors[b])
     keep = reference.astype(bool)
@@ -148,6 +155,7 @@ def read_extra(path: Path) -> tuple[list[str], np.ndarray]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--extra", type=Path, help="TSV of reviewer decisions (text, label) added to the news head")
+    parser.add_argument("--extra-weight", type=float, default=1.0, help="weight of each --extra row against one training sentence (default 1)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
 
@@ -159,16 +167,18 @@ def main() -> None:
         vectors = np.vstack([splits[n].vectors for n in names])
         labels = np.concatenate([splits[n].labels for n in names])
         reference = np.concatenate([np.full(len(splits[n].texts), n in CALIBRATE_ON[head]) for n in names])
+        weights = np.ones(len(texts))
         if head == "news" and args.extra:
             extra_texts, extra_labels = read_extra(args.extra)
             texts += extra_texts
             vectors = np.vstack([vectors, cw_data.cached_vectors(extra_texts)])
             labels = np.concatenate([labels, extra_labels])
             reference = np.concatenate([reference, np.zeros(len(extra_texts), dtype=bool)])
+            weights = np.concatenate([weights, np.full(len(extra_texts), args.extra_weight)])
             trained_on[head].append(str(args.extra))
         print(f"{head}: {len(texts)} texts, {int(labels.sum())} check-worthy", flush=True)
-        heads[head] = fit_head(texts, vectors, labels)
-        shift = calibrate(texts, vectors, labels, reference)
+        heads[head] = fit_head(texts, vectors, labels, weights=weights)
+        shift = calibrate(texts, vectors, labels, reference, weights)
         heads[head]["bias"] = heads[head]["bias"] - shift
         print(f"{head}: best-F1 cut at logit {shift:.3f} (probability {1 / (1 + np.exp(-shift)):.3f}) moved to 0.5", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ link the same claim across sources, search, review and export.
 The public API; the CLI (``python -m claims``) and the UI sit on these.
 """
 
+from claims.checkworthy import Scorer, default_scorer, load_scorer
 from claims.embed import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
 from claims.index import LiveIndex, load_or_rebuild, rebuild
@@ -20,12 +21,15 @@ __all__ = [
     "IngestReport",
     "LiveIndex",
     "ReviewError",
+    "Scorer",
     "SearchResult",
     "add_note",
     "decide_suggestion",
     "default_embedder",
+    "default_scorer",
     "ingest",
     "load_or_rebuild",
+    "load_scorer",
     "rebuild",
     "search",
     "set_sourcing",
