@@ -5,9 +5,10 @@ A trained linear model, scored in numpy from small shipped parameters
 of two logistic regressions, one over the bundled sentence embedding plus cheap
 features (:mod:`claims.checkworthy_features`), one over TF-IDF word and
 character n-grams. There are two heads with the same shape: ``news`` (trained
-on debate and speech sentences, used for articles) and ``tweets`` (trained on
-COVID-19 tweets). ``bench/train_checkworthy.py`` retrains them;
-``bench/checkworthiness.py`` measures them.
+on ClaimBuster's US debate sentences, used for articles) and ``tweets`` (trained
+on CLEF 2020 COVID-19 tweets). Scores are shifted so that 0.5 is the best-F1
+cut on the training data. ``bench/train_checkworthy.py`` retrains them;
+``bench/checkworthiness.py`` measures them (docs/BENCHMARKS.md).
 
     >>> scorer = default_scorer()                      # loads once per process
     >>> scorer.score(["Unemployment fell to 3.5% in 2019.", "Thank you all."])
