@@ -4,6 +4,7 @@ link the same claim across sources, search, review and export.
 The public API; the CLI (``python -m claims``) and the UI sit on these.
 """
 
+from claims.checkworthy import Scorer, default_scorer, load_scorer
 from claims.embed import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
 from claims.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
@@ -29,17 +30,20 @@ __all__ = [
     "IngestReport",
     "LiveIndex",
     "ReviewError",
+    "Scorer",
     "SearchResult",
     "add_mention",
     "add_note",
     "decide_suggestion",
     "default_embedder",
+    "default_scorer",
     "drop_mention",
     "explain",
     "feedback_tsv",
     "find_span",
     "ingest",
     "load_or_rebuild",
+    "load_scorer",
     "merge_speakers",
     "rebuild",
     "rename_speaker",

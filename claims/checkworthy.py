@@ -1,62 +1,185 @@
-"""Check-worthiness: how much a sentence reads as a checkable statement, 0..1.
+"""Check-worthiness: how much a sentence reads as a checkable factual claim, 0..1.
 
-A transparent first model: a weighted sum of cheap features squashed by a
-logistic function. Factual assertions with names, numbers, comparisons or a
-reporting frame score high; questions, reader-addressed chatter and fragments
-score low. The weights are hand-set; a model trained on the public
-check-worthiness sets replaces them later.
+A trained linear model, scored in numpy from small shipped parameters
+(``claims/models/checkworthy.npz``, see ``claims/models/NOTE.md``): the average
+of two logistic regressions, one over the bundled sentence embedding plus cheap
+features (:mod:`claims.checkworthy_features`), one over TF-IDF word and
+character n-grams. There are two heads with the same shape: ``news`` (trained
+on ClaimBuster's US debate sentences, used for articles) and ``tweets`` (trained
+on CLEF 2020 COVID-19 tweets). Scores are shifted so that 0.5 is the best-F1
+cut on the training data. ``bench/train_checkworthy.py`` retrains them;
+``bench/checkworthiness.py`` measures them (docs/BENCHMARKS.md).
+
+    >>> scorer = default_scorer()                      # loads once per process
+    >>> scorer.score(["Unemployment fell to 3.5% in 2019.", "Thank you all."])
+    >>> scorer.explain("Unemployment fell to 3.5% in 2019.")
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
 
-from claims.lexicon import REPORTING
+import numpy as np
 
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|percent|per cent)\b", re.IGNORECASE)
-_COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|all|none|no)\b|\w+er than\b", re.IGNORECASE)
-_ASSERTIVE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|must|can|cannot|did|does|do)\b", re.IGNORECASE)
-_READER = re.compile(r"\b(?:you|your|click|subscribe|sign up|read more|share)\b", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(?:I think|I feel|I hope|maybe|perhaps|in my opinion|we'll see)\b", re.IGNORECASE)
-_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+from claims.checkworthy_features import FEATURES, Tfidf, feature_matrix, features
+from claims.checkworthy_rules import rule_score
 
-WEIGHTS = {
-    "bias": -1.6,
-    "length": 0.9,  # log-scaled word count, saturating
-    "number": 0.8,
-    "entity": 0.9,
-    "comparative": 0.5,
-    "assertive": 0.8,
-    "reporting": 0.6,
-    "quoted": 1.2,
-    "reader": -2.5,
-    "hedge": -1.0,
-    "question": -3.0,
-}
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "checkworthy.npz"
+DOMAINS = ("news", "tweets")
+TWEET_SHARE = 0.25  # a batch is scored as tweets when this share of texts carries @, # or links
+_TWEET_MARKUP = re.compile(r"https?://\S+|(?<!\w)[@#]\w+")
+
+__all__ = ["DOMAINS", "FEATURES", "MODEL_PATH", "Scorer", "default_scorer", "features", "guess_domain", "load_scorer", "model_score", "rule_score", "score"]
 
 
-def features(text: str, *, quoted: bool = False) -> dict[str, float]:
-    """The features :func:`score` weighs, each 0..1 (shown to reviewers as 'why')."""
-    words = text.split()
-    return {
-        "bias": 1.0,
-        "length": min(math.log1p(len(words)) / math.log1p(20), 1.0),
-        "number": 1.0 if _NUMBER.search(text) else 0.0,
-        "entity": min(len(_ENTITY.findall(text)) / 2, 1.0),
-        "comparative": 1.0 if _COMPARATIVE.search(text) else 0.0,
-        "assertive": 1.0 if _ASSERTIVE.search(text) else 0.0,
-        "reporting": 1.0 if REPORTING.search(text) else 0.0,
-        "quoted": 1.0 if quoted else 0.0,
-        "reader": 1.0 if _READER.search(text) else 0.0,
-        "hedge": 1.0 if _HEDGE.search(text) else 0.0,
-        "question": 1.0 if text.rstrip(" \"”’'").endswith("?") else 0.0,
-    }
+def guess_domain(texts: Sequence[str]) -> str:
+    """``"tweets"`` when at least :data:`TWEET_SHARE` of ``texts`` carry tweet markup, else ``"news"``.
+
+    The choice is made for a whole batch (a file of tweets is scored with one
+    head, so its scores rank on one scale); a single text is a batch of one.
+    """
+    if not texts:
+        return "news"
+    marked = sum(1 for text in texts if _TWEET_MARKUP.search(text))
+    return "tweets" if marked >= TWEET_SHARE * len(texts) else "news"
+
+
+def _strings(blob: np.ndarray) -> list[str]:
+    """Strings stored as one UTF-8 byte array joined by newlines (no pickle needed)."""
+    return bytes(blob).decode("utf-8").split("\n")
+
+
+class _Head:
+    """One trained head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model)."""
+
+    def __init__(self, params: Mapping[str, np.ndarray], name: str):
+        p = lambda key: np.asarray(params[f"{name}.{key}"])
+        self.emb = p("emb").astype(np.float64)
+        self.emb_mean = p("emb.mean").astype(np.float64)
+        self.feat = p("features").astype(np.float64)
+        self.feat_mean = p("features.mean").astype(np.float64)
+        self.bias = float(p("bias"))
+        self.chars_mean = float(p("chars.mean"))
+        self.words = Tfidf("words", _strings(p("words.vocab")), p("words.idf"))
+        self.chars = Tfidf("chars", _strings(p("chars.vocab")), p("chars.idf"))
+        self.words_coef = p("words.coef").astype(np.float64)
+        self.chars_coef = p("chars.coef").astype(np.float64)
+
+    def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        dense = (np.asarray(vectors, dtype=np.float64) - self.emb_mean) @ self.emb + (feature_matrix(list(texts)) - self.feat_mean) @ self.feat
+        sparse = self.words.dot(list(texts), self.words_coef) + self.chars.dot(list(texts), self.chars_coef) - self.chars_mean
+        return 0.5 * (dense + sparse) + self.bias
+
+    def contributions(self, text: str, vector: np.ndarray) -> list[tuple[str, float]]:
+        parts = [("sentence meaning (embedding)", 0.5 * float((np.asarray(vector, dtype=np.float64) - self.emb_mean) @ self.emb))]
+        values = features(text)
+        parts += [(f"feature: {name}", 0.5 * float((values[name] - m) * w)) for name, w, m in zip(FEATURES, self.feat, self.feat_mean)]
+        cols, weights = self.words.row(text)
+        parts += [(f"word: {self.words.terms[j]}", 0.5 * float(w * self.words_coef[j])) for j, w in zip(cols, weights)]
+        cols, weights = self.chars.row(text)
+        parts.append(("spelling (character n-grams)", 0.5 * (float(weights @ self.chars_coef[cols]) - self.chars_mean)))
+        return parts
+
+
+class Scorer:
+    """The trained check-worthiness model; build with :func:`load_scorer` or :func:`default_scorer`."""
+
+    def __init__(self, params: Mapping[str, np.ndarray]):
+        self.meta = json.loads(bytes(np.asarray(params["meta"])).decode("utf-8"))
+        if list(self.meta["features"]) != list(FEATURES):
+            raise ValueError("check-worthiness parameters were trained with other features; retrain them")
+        self.heads = {name: _Head(params, name) for name in self.meta["heads"]}
+
+    def _head(self, texts: Sequence[str], domain: str | None) -> _Head:
+        domain = domain or guess_domain(texts)
+        if domain not in self.heads:
+            raise ValueError(f"unknown domain {domain!r}; choose from {', '.join(self.heads)}")
+        return self.heads[domain]
+
+    def score(
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray | None = None,
+        *,
+        embedder=None,
+        domain: str | None = None,
+        progress: bool = False,
+    ) -> np.ndarray:
+        """Check-worthiness of each text, float64 in 0..1.
+
+        Args:
+            texts: Sentences (or tweets).
+            vectors: The embedder's L2-normalised rows for ``texts``; computed
+                with ``embedder`` (default: the bundled model) when None.
+            embedder: Used only when ``vectors`` is None.
+            domain: ``"news"`` or ``"tweets"``; None guesses it for the batch
+                (:func:`guess_domain`).
+            progress: Show a progress bar while embedding.
+        """
+        texts = list(texts)
+        if not texts:
+            return np.zeros(0)
+        if vectors is None:
+            from claims.embed import default_embedder
+
+            vectors = (embedder or default_embedder()).encode(texts, progress=progress)
+        if len(vectors) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+        logits = self._head(texts, domain).logits(texts, vectors)
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def explain(self, text: str, vector: np.ndarray | None = None, *, domain: str | None = None, top: int = 8, embedder=None) -> list[tuple[str, float]]:
+        """The largest signed contributions to ``text``'s logit, biggest first.
+
+        Each entry is (what, contribution): the sentence embedding as a whole,
+        each cheap feature present, each known word or word pair, and the
+        character n-grams as a whole. Positive pushes towards check-worthy.
+        """
+        if vector is None:
+            from claims.embed import default_embedder
+
+            vector = (embedder or default_embedder()).encode([text])[0]
+        parts = self._head([text], domain).contributions(text, vector)
+        parts = [(name, round(float(value), 4)) for name, value in parts if value]
+        return sorted(parts, key=lambda item: -abs(item[1]))[:top]
+
+
+def load_scorer(path: Path | str = MODEL_PATH) -> Scorer:
+    """A :class:`Scorer` from a parameter file written by ``bench/train_checkworthy.py``."""
+    with np.load(path, allow_pickle=False) as params:
+        return Scorer(dict(params))
+
+
+@lru_cache(maxsize=1)
+def default_scorer() -> Scorer:
+    """The shipped model, loaded once per process."""
+    return load_scorer()
 
 
 def score(text: str, *, quoted: bool = False) -> float:
-    """Check-worthiness of ``text`` in 0..1; ``quoted`` when someone is reported saying it."""
-    if len(text.split()) < 4:
-        return 0.0
-    total = sum(WEIGHTS[name] * value for name, value in features(text, quoted=quoted).items())
-    return round(1.0 / (1.0 + math.exp(-total)), 4)
+    """The hand-weighted rules' check-worthiness of one sentence, 0..1 (what
+    :mod:`claims.detect` calls today).
+
+    Kept as it was so that claim extraction does not change under the
+    reviewers' feet: the trained model rejects promises and quoted opinions
+    that the extraction tests and the demo rely on (see docs/BENCHMARKS.md).
+    Use :func:`model_score` or ``default_scorer().score(texts, vectors)`` for the
+    trained model.
+    """
+    return rule_score(text, quoted=quoted)
+
+
+def model_score(text: str, *, quoted: bool = False) -> float:
+    """The trained model's check-worthiness of one sentence, a Python float in 0..1.
+
+    ``quoted`` is accepted and ignored (the training data has no quote marks to
+    learn from). For many sentences ``default_scorer().score(texts, vectors)``
+    embeds once per batch.
+    """
+    value = float(default_scorer().score([text])[0])
+    return value if math.isfinite(value) else 0.0

@@ -212,25 +212,39 @@ def factchecks_match(
 def checkworthy(
     text: Optional[str] = typer.Argument(None, help="A sentence to score."),
     file: Optional[Path] = typer.Option(None, "--file", help="TSV with columns id, text: one JSON line per row."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (with the reasons for a single TEXT)."),
+    domain: str = typer.Option("auto", "--domain", help="news, tweets, or auto: tweets when a quarter of the texts carry @, # or links."),
 ):
-    """Score how check-worthy a sentence is, from 0 to 1.
+    """Score how check-worthy a sentence is, from 0 to 1 (the trained model of claims/models).
 
     Example:
 
         python -m claims checkworthy "The situation in Kabul is better than under Ashraf Ghani."
         python -m claims checkworthy --file sentences.tsv --json
     """
-    from claims.checkworthy import score
+    from claims.checkworthy import DOMAINS, default_scorer
 
     if (text is None) == (file is None):
         _fail("give either TEXT or --file", 2)
+    if domain != "auto" and domain not in DOMAINS:
+        _fail(f"unknown domain {domain!r}; choose auto, {', '.join(DOMAINS)}", 2)
+    chosen = None if domain == "auto" else domain
+    scorer = default_scorer()
     if file:
-        for row_id, sentence in _read_queries(file):
-            typer.echo(json.dumps({"id": row_id, "score": score(sentence)}))
+        rows = _read_queries(file)
+        scores = scorer.score([sentence for _, sentence in rows], domain=chosen, progress=len(rows) > 200)
+        for (row_id, _), value in zip(rows, scores):
+            typer.echo(json.dumps({"id": row_id, "score": float(value)}, ensure_ascii=False))
         return
-    value = score(text)
-    typer.echo(json.dumps({"text": text, "score": value}) if as_json else f"{value:.3f}")
+    from claims.embed import default_embedder
+
+    vector = default_embedder().encode([text])
+    value = float(scorer.score([text], vector, domain=chosen)[0])
+    if as_json:
+        reasons = [{"feature": name, "contribution": c} for name, c in scorer.explain(text, vector[0], domain=chosen)]
+        typer.echo(json.dumps({"text": text, "score": value, "reasons": reasons}, ensure_ascii=False))
+    else:
+        typer.echo(f"{value:.3f}")
 
 
 @app.command()

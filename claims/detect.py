@@ -15,7 +15,15 @@ from claims.checkworthy import score as checkworthiness
 from claims.lexicon import REPORTING, ROLE_NOUNS
 from claims.nlp import Analysis
 from claims.records import Attribution, Mention, Sentence
-from claims.speakers import CAPITALS, COUNTRIES, NATIONALITY, SpeakerBook, fold, organisation_name, person_name
+from claims.speakers import (
+    CAPITALS,
+    COUNTRIES,
+    NATIONALITY,
+    SpeakerBook,
+    fold,
+    organisation_name,
+    person_name,
+)
 from claims.text import is_heading, segment
 
 DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 
+import numpy as np
 from sqlmodel import Session
 
 from claims import checkworthy
@@ -30,9 +31,16 @@ NOT_A_CLAIM, A_CLAIM = 0, 1
 TSV_COLUMNS = ["text", "label"]
 
 
-def explain(text: str, *, quoted: bool = False) -> dict[str, float]:
-    """Why a sentence scored as it did: feature name -> value (the one place the UI asks)."""
-    return checkworthy.features(text, quoted=quoted)
+def explain(text: str, *, vector: np.ndarray | None = None, quoted: bool = False, top: int = 8) -> list[tuple[str, float]]:
+    """Why a sentence was taken and how it ranks (the one place the UI asks).
+
+    First the extraction rules' score (a sentence is taken at 0.5 or more), then
+    the trained model's largest signed contributions to its check-worthiness
+    (positive pushes towards check-worthy). ``vector`` is the stored embedding;
+    without it the sentence is embedded again.
+    """
+    taken = ("extraction rules' score (taken at 0.50 or more)", round(checkworthy.rule_score(text, quoted=quoted), 4))
+    return [taken, *checkworthy.default_scorer().explain(text, vector, domain="news", top=top)]
 
 
 def find_span(article_text: str, selected: str) -> tuple[int, int]:
@@ -168,10 +176,11 @@ def add_mention(
     if speaker:
         known = crud.speaker_named(session, name=speaker, folded=fold(speaker))
         speaker_id = known.id if known else store_speaker(session, load_book(session), speaker, organisation=organisation)
-    score = checkworthy.score(text, quoted=kind != AttributionKind.outlet_assertion)
+    vector = embedder.encode_one(text)
+    score = round(float(checkworthy.default_scorer().score([text], vector[None, :], domain="news")[0]), 4)
     found = Found(start=start, end=end, text=text, attribution=Attribution(speaker, (venue or "").strip() or None, kind.value, organisation), checkworthiness=score, sentence=text)
     linker = load_linker(session, embedder.dimension, config or settings())
-    stored = store_mention(session, article_id=article.id, mention=found, vector=embedder.encode_one(text), speaker_id=speaker_id, linker=linker)
+    stored = store_mention(session, article_id=article.id, mention=found, vector=vector, speaker_id=speaker_id, linker=linker)
     session.add(ExtractionFeedback(article_id=article.id, start=start, end=end, text=text, label=A_CLAIM, reviewer=reviewer))
     claim = _claim(session, stored.claim_id)
     session.add(History(claim_id=claim.id, mention_id=stored.id, field="mention", old=None, new=f"added by reviewer: {text}", reviewer=reviewer))

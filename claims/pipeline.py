@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims import index as vector_index
+from claims.checkworthy import default_scorer
 from claims.config import Settings, settings
 from claims.dates import resolve
 from claims.detect import extract
@@ -108,6 +109,11 @@ def extract_mentions(
             mention.said_on = resolve(mention.attribution.when, article.published)
         out.append(attach_headline(article.text, mentions, vectors[offset: offset + len(mentions)], embedder))
         offset += len(mentions)
+    # The rules decided what is a claim; the trained model ranks how check-worthy each one is.
+    scorer = default_scorer()
+    for mentions, rows in out:
+        for mention, value in zip(mentions, scorer.score([m.text for m in mentions], rows, domain="news")):
+            mention.checkworthiness = round(float(value), 4)
     return out
 
 

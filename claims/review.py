@@ -12,7 +12,17 @@ from typing import Optional
 from sqlmodel import Session
 
 from db import crud
-from db.models import ClaimStatus, History, LinkSuggestion, Mention, Note, Sourcing, SuggestionState, TrackedClaim, utcnow
+from db.models import (
+    ClaimStatus,
+    History,
+    LinkSuggestion,
+    Mention,
+    Note,
+    Sourcing,
+    SuggestionState,
+    TrackedClaim,
+    utcnow,
+)
 
 
 class ConflictError(Exception):

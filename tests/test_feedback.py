@@ -138,9 +138,14 @@ def test_find_span_names_the_problem():
         find_span(text, "  \n ")
 
 
-def test_explain_lists_the_features_the_score_weighs():
-    why = explain("Unemployment fell by 3 percent last year, the minister said.", quoted=True)
-    assert why["number"] == 1.0 and why["quoted"] == 1.0 and why["question"] == 0.0
+def test_explain_gives_the_rules_score_then_the_models_reasons():
+    (rule, taken), *reasons = explain("Unemployment fell by 3 percent last year, the minister said.", quoted=True)
+    assert "rules" in rule and taken >= 0.5
+    names = [name for name, _ in reasons]
+    assert any("number" in name for name in names), names
+    assert all(value != 0 for _, value in reasons)
+    (_, chat), *_ = explain("Thank you all for coming tonight.")
+    assert chat < 0.5
 
 
 def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedder):

@@ -8,9 +8,9 @@ import time
 import numpy as np
 
 from claims import index as vector_index
-from claims.index import LiveIndex, VectorIndex
-from claims.link import NEW, JOIN, SUGGEST, best_claim, decide
 from claims.config import Settings
+from claims.index import LiveIndex, VectorIndex
+from claims.link import JOIN, NEW, SUGGEST, best_claim, decide
 
 
 def test_search_matches_brute_force(tmp_path):

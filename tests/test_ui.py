@@ -378,7 +378,9 @@ def test_claim_page_explains_each_mention(app_db, zhirnov):
     at = open_page("ui/pages/claim.py", claim_id=zhirnov)
     why = [e for e in at.expander if e.label.startswith("Why this was taken (check-worthiness")]
     assert len(why) == 2
-    assert any("- quoted: 1.00" in m for m in texts(why[0].markdown))
+    shown = texts(why[0].markdown)
+    assert any("Taken by the extraction rules" in m for m in shown)
+    assert any("- sentence meaning (embedding): " in m for m in shown), shown
 
 
 def test_dropping_a_mention_after_confirming(app_db, seeded, zhirnov):

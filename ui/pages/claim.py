@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
+from claims.embed import from_bytes
 from claims.feedback import (
     add_mention,
     drop_mention,
@@ -226,8 +227,11 @@ for row in rows:
         st.session_state.setdefault(key, shown)
         st.segmented_control("Sourcing", SOURCING, key=key, required=True, on_change=_save_sourcing, args=(claim.id, m.id, m.version, shown))
         with st.expander(f"Why this was taken (check-worthiness {m.checkworthiness:.2f})"):
-            why = explain(m.text, quoted=m.attribution != AttributionKind.outlet_assertion)
-            st.markdown("\n".join(f"- {name}: {value:.2f}" for name, value in why.items()))
+            why = explain(m.text, vector=from_bytes(m.embedding), quoted=m.attribution != AttributionKind.outlet_assertion)
+            (rule, taken), *reasons = why
+            st.markdown(f"Taken by the extraction rules: {rule} = {taken:.2f}.")
+            st.caption("Check-worthiness is the trained model's score; its largest reasons, positive towards check-worthy:")
+            st.markdown("\n".join(f"- {name}: {value:+.2f}" for name, value in reasons))
         if st.session_state.get(f"confirm_drop_{m.id}"):
             st.warning("Drop this mention as not a claim? It leaves the claim and is remembered for retraining.")
             yes, no = st.columns(2)

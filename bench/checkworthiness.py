@@ -1,0 +1,156 @@
+"""Check-worthiness figures of docs/BENCHMARKS.md (issue 4).
+
+    .venv/bin/python bench/checkworthiness.py [--method full|dense|sparse] [--json FIGURES.json] [--scores DIR]
+
+* ClaimBuster CBD: 4-fold stratified cross-validation (seed 0), F1 of the
+  check-worthy class. In each fold the news head is retrained with the shipped
+  recipe on the training folds (``--news-data union`` adds the CLEF train and
+  dev sets) and the decision threshold is the
+  one with the best F1 over 3-fold inner cross-validation of the training folds:
+  the held-out fold is only scored.
+* CLEF CheckThat! 2019 task 1 test: MAP over debates (AP per debate file, the id
+  prefix before ':', then the mean), as the official scorer.
+* CLEF CheckThat! 2020 task 1 test: AP over the ranked test tweets.
+
+With ``--method full`` (the default) the test splits are scored by the shipped
+parameters (claims/models/checkworthy.npz) through the same code as
+``python -m claims checkworthy --file``: ``--scores DIR`` writes the JSON lines
+that command prints, so they can be compared with ``diff``. Other methods
+retrain the heads in memory (one of the two models left out, or the news head
+on every training set); they are not calibrated, which changes no figure here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cw_data
+
+FOLDS, SEED = 4, 0
+TESTS = {"clef19_test": "clef2019_t1_en/sentences.test.tsv", "clef20_test": "clef2020_t1_en/sentences.test.tsv"}
+
+
+def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
+    """AP of a ranking by descending score (ties kept in input order, a stable sort)."""
+    order = np.argsort(-np.asarray(scores), kind="stable")
+    hits = np.asarray(labels)[order] > 0
+    if not hits.any():
+        return 0.0
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(precision[hits].mean())
+
+
+def clef19_map(ids: list[str], labels: np.ndarray, scores: np.ndarray) -> float:
+    debates = np.array([i.split(":")[0] for i in ids])
+    return float(np.mean([average_precision(labels[debates == d], scores[debates == d]) for d in sorted(set(debates))]))
+
+
+def split_scores(name: str, scorer=None, *, embedder=None, cache: bool = True) -> tuple[cw_data.Split, np.ndarray]:
+    """A test split and its scores, computed exactly as the CLI computes them for that file."""
+    from claims.checkworthy import default_scorer
+
+    split = cw_data.load(name, vectors=False)
+    if cache:
+        vectors = cw_data.cached_vectors(split.texts, embedder)
+    else:
+        from claims.embed import default_embedder
+
+        vectors = (embedder or default_embedder()).encode(split.texts)
+    return split, (scorer or default_scorer()).score(split.texts, vectors)
+
+
+def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
+    """The score threshold with the highest F1 of class 1 on (labels, scores)."""
+    order = np.argsort(-scores, kind="stable")
+    hits = labels[order] > 0
+    tp = np.cumsum(hits)
+    f1 = 2 * tp / (np.arange(1, len(hits) + 1) + hits.sum())
+    return float(scores[order][int(np.argmax(f1))])
+
+
+def f1(labels: np.ndarray, predicted: np.ndarray) -> float:
+    tp = int(np.sum(predicted & (labels > 0)))
+    return 2 * tp / max(int(predicted.sum()) + int((labels > 0).sum()), 1)
+
+
+def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[float]]:
+    import train_checkworthy as train
+    from sklearn.model_selection import StratifiedKFold
+
+    cb = cw_data.load("claimbuster")
+    names = train.UNION if cv_data == "union" else train.HEADS["news"]
+    extra = [cw_data.load(n) for n in names if n != "claimbuster"]
+
+    def fit_score(train_rows: np.ndarray, test_rows: np.ndarray) -> np.ndarray:
+        texts = [cb.texts[i] for i in train_rows] + [t for s in extra for t in s.texts]
+        vectors = np.vstack([cb.vectors[train_rows], *[s.vectors for s in extra]])
+        labels = np.concatenate([cb.labels[train_rows], *[s.labels for s in extra]])
+        head = train.fit_head(texts, vectors, labels, blocks=blocks)
+        scorer = train.scorer_from(train.to_params({"news": head}, {}))
+        return scorer.score([cb.texts[i] for i in test_rows], cb.vectors[test_rows], domain="news")
+
+    scores = []
+    for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
+        inner = np.zeros(len(rows))
+        for a, b in StratifiedKFold(3, shuffle=True, random_state=SEED + 1).split(rows, cb.labels[rows]):
+            inner[b] = fit_score(rows[a], rows[b])
+        threshold = best_threshold(cb.labels[rows], inner)
+        predicted = fit_score(rows, held_out) >= threshold
+        scores.append(f1(cb.labels[held_out], predicted))
+        print(f"  fold {k + 1}: threshold {threshold:.3f}  F1 {scores[-1]:.4f}", file=sys.stderr, flush=True)
+    return float(np.mean(scores)), scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--method", choices=["full", "dense", "sparse"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF)")
+    parser.add_argument("--news-data", choices=["shipped", "union"], default="shipped", help="what the news head learns from: as shipped (ClaimBuster) or every training set")
+    parser.add_argument("--skip-cv", action="store_true", help="only the two CLEF test splits")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
+    args = parser.parse_args()
+
+    import train_checkworthy as train
+
+    blocks = {"full": ("dense", "sparse"), "dense": ("dense",), "sparse": ("sparse",)}[args.method]
+    scorer = None
+    if args.method != "full" or args.news_data != "shipped":  # retrain the heads in memory
+        heads = {}
+        recipe = {**train.HEADS, "news": train.UNION if args.news_data == "union" else train.HEADS["news"]}
+        for head, names in recipe.items():
+            splits = [cw_data.load(n) for n in names]
+            texts, vectors, labels = [t for s in splits for t in s.texts], np.vstack([s.vectors for s in splits]), np.concatenate([s.labels for s in splits])
+            heads[head] = train.fit_head(texts, vectors, labels, blocks=blocks)
+        scorer = train.scorer_from(train.to_params(heads, {}))
+
+    figures: dict[str, object] = {"method": args.method, "news_data": args.news_data}
+    started = time.time()
+    if not args.skip_cv:
+        mean, folds = claimbuster_cv(blocks, args.news_data)
+        figures["claimbuster_cv_f1"] = round(mean, 4)
+        figures["claimbuster_folds"] = [round(f, 4) for f in folds]
+    for name in TESTS:
+        split, scores = split_scores(name, scorer)
+        if name == "clef19_test":
+            figures["clef19_test_map"] = round(clef19_map(split.ids, split.labels, scores), 4)
+        else:
+            figures["clef20_test_map"] = round(average_precision(split.labels, scores), 4)
+        if args.scores:
+            args.scores.mkdir(parents=True, exist_ok=True)
+            with open(args.scores / f"{name}.jsonl", "w", encoding="utf-8") as out:
+                out.writelines(json.dumps({"id": row_id, "score": float(value)}) + "\n" for row_id, value in zip(split.ids, scores))
+    figures["seconds"] = round(time.time() - started, 1)
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The trained check-worthiness model: what a reviewer notices, and that the CLI scores as the bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from claims.checkworthy import (
+    MODEL_PATH,
+    default_scorer,
+    features,
+    guess_domain,
+    load_scorer,
+    model_score,
+    score,
+)
+from claims.checkworthy_features import FEATURES, Tfidf, chars, words
+from claims.cli import app
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+CLAIM = "Unemployment fell to 3.5 percent in 2019, the lowest rate in fifty years."
+CHATTER = ["Thank you all for coming tonight.", "What do you think?", "Good evening and welcome."]
+
+
+def test_shipped_parameters_exist_load_and_name_their_data():
+    assert MODEL_PATH.exists() and MODEL_PATH.stat().st_size < 5_000_000
+    note = (MODEL_PATH.parent / "NOTE.md").read_text()
+    assert "claimbuster_cbd" in note and "bench/train_checkworthy.py" in note
+    scorer = load_scorer()
+    assert set(scorer.heads) == {"news", "tweets"}
+    trained_on = " ".join(name for names in scorer.meta["trained_on"].values() for name in names)
+    assert "claimbuster_cbd" in trained_on and "test" not in trained_on
+
+
+def test_a_factual_sentence_with_a_number_outscores_greetings_and_questions(embedder):
+    texts = [CLAIM, *CHATTER]
+    scores = default_scorer().score(texts, embedder.encode(texts))
+    assert scores.dtype == np.float64 and ((0 <= scores) & (scores <= 1)).all()
+    assert scores[0] > 0.5 > max(scores[1:])
+    assert scores[0] > max(scores[1:]) + 0.4
+
+
+def test_score_embeds_when_no_vectors_are_given(embedder):
+    assert default_scorer().score([]).shape == (0,)
+    given = default_scorer().score([CLAIM], embedder=embedder)
+    assert given[0] == pytest.approx(default_scorer().score([CLAIM], embedder.encode([CLAIM]))[0])
+    with pytest.raises(ValueError):
+        default_scorer().score([CLAIM, CLAIM], embedder.encode([CLAIM]))
+
+
+def test_module_functions_return_floats():
+    for function in (score, model_score):
+        value = function(CLAIM, quoted=True)
+        assert type(value) is float and 0.5 < value <= 1
+        assert function("What do you think?") < 0.5
+
+
+def test_explain_names_the_reasons(embedder):
+    reasons = default_scorer().explain("What do you think?", embedder.encode_one("What do you think?"))
+    assert all(isinstance(name, str) and isinstance(value, float) for name, value in reasons)
+    assert [abs(v) for _, v in reasons] == sorted((abs(v) for _, v in reasons), reverse=True)
+    assert dict(reasons).get("feature: question", 0) < 0
+    numbers = dict(default_scorer().explain(CLAIM, embedder.encode_one(CLAIM), top=50))
+    assert numbers["feature: number"] > 0
+
+
+def test_cheap_features_are_interpretable():
+    f = features(CLAIM)
+    assert set(f) == set(FEATURES) and all(0 <= v <= 1 for v in f.values())
+    assert f["number"] > 0 and f["question"] == 0
+    assert features("Will you vote for him?")["question"] == 1
+    assert features("Thank you, good evening.")["courtesy"] == 1
+
+
+def test_domain_is_guessed_per_batch():
+    assert guess_domain([CLAIM]) == "news"
+    assert guess_domain(["Wash your hands #COVID19 https://t.co/x", CLAIM, CLAIM]) == "tweets"
+    with pytest.raises(ValueError):
+        default_scorer().score([CLAIM], np.zeros((1, 384), dtype=np.float32), domain="radio")
+
+
+def test_run_time_tfidf_matches_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["Taxes rose 5% in 2019.", "We cut taxes, and we cut them again!", "@cdc says wash hands https://t.co/x #covid", "Thank you."]
+    for analyser, name in ((words, "words"), (chars, "chars")):
+        fitted = TfidfVectorizer(analyzer=analyser, sublinear_tf=True).fit(texts)
+        ours = Tfidf(name, fitted.get_feature_names_out(), fitted.idf_)
+        for text in texts + ["Taxes, taxes and more taxes in 2020"]:
+            expected = fitted.transform([text]).toarray()[0]
+            cols, weights = ours.row(text)
+            got = np.zeros_like(expected)
+            got[cols] = weights
+            np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+def test_cli_prints_the_scores_the_bench_used_on_the_clef2020_test_split(embedder):
+    from checkworthiness import TESTS, split_scores
+    from cw_data import BENCH
+
+    split, bench_scores = split_scores("clef20_test", embedder=embedder, cache=False)
+    result = CliRunner().invoke(app, ["checkworthy", "--file", str(BENCH / TESTS["clef20_test"]), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == split.ids
+    assert [r["score"] for r in rows] == [float(s) for s in bench_scores]
+
+
+def test_cli_single_text_gives_score_and_reasons():
+    result = CliRunner().invoke(app, ["checkworthy", CLAIM, "--json"])
+    data = json.loads(result.stdout)
+    assert 0.5 < data["score"] <= 1 and data["reasons"][0]["feature"]
+
+
+@pytest.mark.parametrize("content, message", [("id\tsentence\n1\tHello there\n", "missing column(s) text"), (None, "cannot be read")])
+def test_bad_tsv_is_reported_by_name(tmp_path, content, message):
+    path = tmp_path / "sentences.tsv"
+    if content is not None:
+        path.write_text(content)
+    result = CliRunner().invoke(app, ["checkworthy", "--file", str(path)])
+    assert result.exit_code == 1
+    assert str(path) in result.output and message in result.output
