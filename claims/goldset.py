@@ -61,10 +61,44 @@ class GoldArticle:
     not_claims: list[str] = field(default_factory=list)
 
 
+SAME, RELATED, DIFFERENT, DISTINCT = "same", "related", "different", "distinct"
+
+
 @dataclass
 class GoldSet:
     articles: dict[str, GoldArticle]
     same: list[list[str]]
+    related: list[list[str]] = field(default_factory=list)
+    distinct: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # "same" is transitive: one group id per claim, by union over the listed groups.
+        self._group: dict[str, str] = {}
+        for group in self.same:
+            roots = {self._root(c) for c in group}
+            keep = min(roots)
+            for claim_id, root in list(self._group.items()):
+                if root in roots:
+                    self._group[claim_id] = keep
+            for claim_id in group:
+                self._group[claim_id] = keep
+        # A pair listed as related or distinct speaks for the two claims' whole groups.
+        self._related = {frozenset(self._root(c) for c in pair) for pair in self.related}
+        self._distinct = {frozenset(self._root(c) for c in pair) for pair in self.distinct}
+
+    def _root(self, claim_id: str) -> str:
+        return self._group.get(claim_id, claim_id)
+
+    def pair(self, a: str, b: str) -> str:
+        """SAME, RELATED, DISTINCT (alike but must stay apart) or DIFFERENT for two gold claim ids."""
+        if a == b or self._root(a) == self._root(b):
+            return SAME
+        roots = frozenset((self._root(a), self._root(b)))
+        if roots in self._distinct:
+            return DISTINCT
+        if roots in self._related:
+            return RELATED
+        return DIFFERENT
 
 
 def load_gold(path: Path) -> GoldSet:
@@ -73,7 +107,8 @@ def load_gold(path: Path) -> GoldSet:
         name: GoldArticle(name, [GoldClaim.from_json(c) for c in item["claims"]], list(item.get("not_claims", [])))
         for name, item in data["articles"].items()
     }
-    return GoldSet(articles, [list(group) for group in data.get("same", [])])
+    groups = lambda key: [list(group) for group in data.get(key, [])]
+    return GoldSet(articles, groups("same"), groups("related"), groups("distinct"))
 
 
 @dataclass

@@ -81,7 +81,8 @@ def build(engine: Engine) -> VectorIndex:
 
 
 def _db_mtime(file: Path) -> float:
-    times = [p.stat().st_mtime for p in (file, file.with_name(file.name + "-wal")) if p.exists()]
+    # Opening a database in WAL mode creates an empty -wal file: that is not a change of its data.
+    times = [p.stat().st_mtime for p in (file, file.with_name(file.name + "-wal")) if p.exists() and (p == file or p.stat().st_size > 0)]
     return max(times, default=0.0)
 
 

@@ -23,12 +23,15 @@ from claims.headlines import attach_headline
 from claims.ingest import IngestError, content_hash, expand, load
 from claims.link import JOIN, SUGGEST, Linker
 from claims.records import Article, Mention
+from claims.relink import RelinkReport, relink
 from claims.speakers import SpeakerBook, fold
 from db import crud
 from db.models import Article as ArticleRow
 from db.models import AttributionKind, LinkSuggestion, SpeakerKind, TrackedClaim
 from db.models import Mention as MentionRow
 from db.session import session_scope
+
+EXTRACTION = "extraction"  # the reviewer name of link decisions extraction itself makes
 
 # progress(done, total, message) is called as documents are processed.
 Progress = Callable[[int, int, str], None]
@@ -49,6 +52,7 @@ class IngestReport:
     seconds: float = 0.0
     embedded: int = 0
     embed_seconds: float = 0.0
+    relinked: Optional[RelinkReport] = None
 
     def _with(self, status: str) -> list[DocumentResult]:
         return [r for r in self.results if r.status == status]
@@ -215,6 +219,7 @@ def _store_article(
     session.flush()
     speaker_ids: dict[str, int] = {}
     added: list[tuple[np.ndarray, int, Optional[int]]] = []
+    stored_ids: list[int] = []
     pending = Linker(linker.matrix.shape[1], linker.config)
     for mention, vector in zip(mentions, vectors):
         who = mention.attribution
@@ -227,8 +232,12 @@ def _store_article(
         stored = store_mention(
             session, article_id=row.id, mention=mention, vector=vector, speaker_id=speaker_id, linker=linker, pending=pending, claim_id=claim_id
         )
+        if mention.repeats is not None:
+            # Kept as a standing link, so every relinking keeps the headline with the body claim it repeats.
+            crud.record_link_decisions(session, pairs=[(stored.id, stored_ids[mention.repeats])], same=True, reviewer=EXTRACTION)
         pending.add(vector[None, :], [stored.claim_id], [speaker_id])
         added.append((vector, stored.claim_id, speaker_id))
+        stored_ids.append(stored.id)
     return row, added
 
 
@@ -309,6 +318,9 @@ def ingest(
         if progress:
             progress(done, total, article.document)
     if report.ingested:
+        # The clusters are recomputed over every mention, so the order articles came in does not matter.
+        with session_scope(engine) as session:
+            report.relinked = relink(session)
         vector_index.rebuild(engine)
     report.seconds = time.perf_counter() - started
     return report

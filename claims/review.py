@@ -131,6 +131,9 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
     suggestion.decided_by = reviewer
     suggestion.decided_at = utcnow()
     target = _claim(session, suggestion.claim_id)
+    # Remembered as link decisions, so relinking after the next ingest keeps the reviewer's word.
+    members = [row.mention.id for row in crud.mention_rows(session, claim_id=target.id) if row.mention.id != suggestion.mention_id]
+    crud.record_link_decisions(session, pairs=[(suggestion.mention_id, m) for m in (members[:1] if accept else members)], same=accept, reviewer=reviewer)
     if accept:
         mention = crud.get_mention(session, mention_id=suggestion.mention_id)
         old_claim = mention.claim_id

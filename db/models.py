@@ -209,3 +209,20 @@ class ExtractionFeedback(SQLModel, table=True):
     label: int = Field(description="1 = a claim, 0 = not a claim")
     reviewer: str
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LinkDecision(SQLModel, table=True):
+    """A reviewer's word that two mentions are (or are not) one tracked claim.
+
+    Mentions are named by :func:`claims.relink.mention_key` (article content hash
+    and span), so the decision holds across re-extraction and re-ingest; every
+    relinking obeys it.
+    """
+
+    __tablename__ = "link_decision"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key_a: str = Field(index=True)
+    key_b: str = Field(index=True)
+    same: bool
+    reviewer: str
+    at: datetime = Field(default_factory=utcnow)

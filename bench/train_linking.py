@@ -1,0 +1,168 @@
+"""Fit the link model (claims/models/linking.json) on pairs labelled by our gold sets.
+
+    .venv/bin/python bench/train_linking.py              # fit on seeds + demo gold, write the model
+    .venv/bin/python bench/train_linking.py --held-out   # also: fit on one corpus, score pairs of the other
+
+Pairs: every two extracted mentions (through claims.pipeline.extract_mentions,
+as ingestion makes them) that match gold claims and whose embeddings have a
+cosine of at least the model's candidate floor; gold SAME = 1, DIFFERENT and
+DISTINCT = 0, RELATED left out. Features: claims/pair_features.py. A
+logistic regression (scikit-learn, balanced classes); `join` is the
+probability with the best pair F1 on the training pairs, `suggest` the
+highest probability that still reaches 95% recall of same pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.linking import CORPORA  # noqa: E402
+
+MIN_COSINE = 0.45
+
+
+def corpus_pairs(name: str, embedder):
+    """(features, labels, descriptions) of one gold corpus' candidate pairs."""
+    from claims.goldset import DIFFERENT, DISTINCT, SAME, load_gold, match
+    from claims.ingest import load
+    from claims.pair_features import LinkItem, pair_features
+    from claims.pipeline import extract_mentions
+    from claims.speakers import SpeakerBook
+
+    gold_path, folder = CORPORA[name]
+    gold = load_gold(gold_path)
+    names = sorted(gold.articles)
+    articles = [load(str(folder / n)) for n in names]
+    extracted = extract_mentions(articles, book=SpeakerBook(), embedder=embedder)
+    speakers: dict[str, int] = {}
+    items, ids = [], []
+    for article_name, (mentions, vectors) in zip(names, extracted):
+        found = {id(f.mention): f.claim.id for f in match(mentions, gold.articles[article_name]).found}
+        for mention, vector in zip(mentions, vectors):
+            if id(mention) not in found:
+                continue
+            who = mention.attribution.speaker
+            speaker = speakers.setdefault(who, len(speakers)) if who else None
+            items.append(LinkItem(f"{article_name}:{mention.start}:{mention.end}", mention.text, vector, speaker, mention.attribution.kind, article_name, mention.role))
+            ids.append(found[id(mention)])
+    rows, labels, about = [], [], []
+    for i, j in combinations(range(len(items)), 2):
+        label = gold.pair(ids[i], ids[j])
+        if label not in (SAME, DIFFERENT, DISTINCT) or float(items[i].vector @ items[j].vector) < MIN_COSINE:
+            continue
+        rows.append(pair_features(items[i], items[j]))
+        labels.append(int(label == SAME))
+        about.append((ids[i], ids[j], label))
+    return np.array(rows), np.array(labels), about
+
+
+def checkthat_pairs(embedder, negatives: int = 3):
+    """CheckThat! 2021 task 2A train: each tweet with its fact-checked claim (1) and the
+    closest other claims by embedding (0). No speaker or frame: those features are 0."""
+    import csv
+
+    from bench.cw_data import cached_vectors
+    from claims.pair_features import LinkItem, pair_features
+
+    folder = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en"
+    read = lambda name: list(csv.DictReader((folder / name).open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
+    claims = read("vclaims.tsv")
+    queries = read("queries.train.tsv")
+    relevant: dict[str, set[str]] = {}
+    for row in read("qrels.train.tsv"):
+        relevant.setdefault(row["query_id"], set()).add(row["vclaim_id"])
+    claim_vectors = cached_vectors([c["text"] for c in claims], embedder)
+    query_vectors = cached_vectors([q["text"] for q in queries], embedder)
+    position = {c["id"]: i for i, c in enumerate(claims)}
+    rows, labels = [], []
+    for q, qv in zip(queries, query_vectors):
+        wanted = relevant.get(q["id"], set())
+        query = LinkItem(q["id"], q["text"], qv)
+        others = [int(i) for i in np.argsort(-(claim_vectors @ qv))[: negatives + len(wanted)] if claims[int(i)]["id"] not in wanted][:negatives]
+        for i, label in [(position[c], 1) for c in wanted if c in position] + [(i, 0) for i in others]:
+            rows.append(pair_features(query, LinkItem(claims[i]["id"], claims[i]["text"], claim_vectors[i])))
+            labels.append(label)
+    return np.array(rows), np.array(labels)
+
+
+def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+    model.fit(x, y, sample_weight=weights)
+    return model
+
+
+def thresholds(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    best, join = -1.0, 0.5
+    for t in np.round(np.arange(0.30, 0.99, 0.01), 2):
+        predicted = p >= t
+        tp = int((predicted & (y == 1)).sum())
+        f1 = 2 * tp / (predicted.sum() + (y == 1).sum()) if tp else 0.0
+        if f1 > best:
+            best, join = f1, float(t)
+    positives = np.sort(p[y == 1])
+    suggest = float(np.floor(positives[int(0.05 * len(positives))] * 100) / 100) if len(positives) else join
+    return join, min(suggest, join)
+
+
+def pair_report(p: np.ndarray, y: np.ndarray, join: float, suggest: float) -> str:
+    linked = p >= join
+    tp = int((linked & (y == 1)).sum())
+    precision = tp / linked.sum() if linked.sum() else 1.0
+    recall = tp / (y == 1).sum() if (y == 1).sum() else 1.0
+    reach = ((p >= suggest) & (y == 1)).sum() / max(1, (y == 1).sum())
+    return f"pairs {len(y)} (same {int(y.sum())}): join precision {precision:.3f} recall {recall:.3f}; same pairs at or above suggest {reach:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--held-out", action="store_true")
+    parser.add_argument("--checkthat-weight", type=float, default=0.0, help="weight of each CheckThat! pair against a gold pair (0: leave them out)")
+    parser.add_argument("--out", type=Path, default=ROOT / "claims" / "models" / "linking.json")
+    args = parser.parse_args()
+
+    from claims.embed import default_embedder
+    from claims.pair_features import FEATURES
+    from claims.relink import LinkModel
+
+    embedder = default_embedder()
+    data = {name: corpus_pairs(name, embedder) for name in CORPORA}
+    extra_x, extra_y = checkthat_pairs(embedder) if args.checkthat_weight > 0 else (np.zeros((0, len(FEATURES))), np.zeros(0, dtype=int))
+    print(f"CheckThat! 2021 train pairs: {len(extra_y)} ({int(extra_y.sum())} same), weight {args.checkthat_weight}")
+
+    def fit_with(names):
+        x = np.vstack([data[n][0] for n in names] + [extra_x])
+        y = np.concatenate([data[n][1] for n in names] + [extra_y])
+        w = np.concatenate([np.ones(sum(len(data[n][1]) for n in names)), np.full(len(extra_y), args.checkthat_weight)])
+        return fit(x, y, w)
+
+    if args.held_out:
+        for train, test in (("seeds", "demo"), ("demo", "seeds")):
+            model = fit_with([train])
+            join, suggest = thresholds(model.predict_proba(data[train][0])[:, 1], data[train][1])
+            p = model.predict_proba(data[test][0])[:, 1]
+            print(f"fit on {train}, pairs of {test}: join {join} suggest {suggest}: {pair_report(p, data[test][1], join, suggest)}")
+    x = np.vstack([data[name][0] for name in CORPORA])
+    y = np.concatenate([data[name][1] for name in CORPORA])
+    model = fit_with(list(CORPORA))
+    p = model.predict_proba(x)[:, 1]
+    join, suggest = thresholds(p, y)
+    print(f"fit on all: join {join} suggest {suggest}: {pair_report(p, y, join, suggest)}")
+    for name, weight in zip(FEATURES, model.coef_[0]):
+        print(f"  {name:18} {weight:+.3f}")
+    shipped = LinkModel(model.coef_[0], float(model.intercept_[0]), join, suggest, min_cosine=MIN_COSINE)
+    args.out.write_text(shipped.to_json(trained_on="tests/data/seeds_gold.json and tests/data/demo_gold.json pairs (bench/train_linking.py)"), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""What two mentions share and where they disagree: the features the link model weighs.
+
+Cosine similarity alone links "ferry crossings doubled" with "ferry crossings
+rose by 60 percent, not doubled". These features add what a reviewer checks:
+the words and numbers both use, a negation or an opposite on one side only,
+whether the same speaker is named, and how each was reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+from rapidfuzz import fuzz
+
+FEATURES = (
+    "cosine",
+    "word_overlap",  # shared content-word stems / the smaller side's
+    "fuzzy",  # rapidfuzz token_set_ratio / 100
+    "number_conflict",  # each gives a number the other does not
+    "number_one_side",  # only one side gives a number
+    "negation_flip",  # one side negates what the other states
+    "opposite_words",  # "better" on one side, "worse" on the other
+    "same_speaker",
+    "speaker_conflict",  # both name a speaker, different ones
+    "both_quotes",  # both direct quotes
+    "same_article",
+    "short",  # either side under 8 words
+)
+
+_STOP = set(
+    "the a an and or but of to in on at for by with from as is are was were be been being it its this that these those "
+    "he she they we i you his her their our my your them him us me has have had do does did will would shall should can "
+    "could may might must not no said says say told according also than then there here which who whom whose what when "
+    "where how all any some more most such into over under after before about against between through during".split()
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "half": 0.5, "quarter": 0.25, "tenth": 0.1,
+    "twice": 2, "double": 2, "doubled": 2, "tripled": 3, "triple": 3,
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_OPPOSITES = [
+    ("better", "worse"), ("more", "less"), ("more", "fewer"), ("increase", "decrease"), ("increased", "decreased"),
+    ("rise", "fall"), ("rose", "fell"), ("up", "down"), ("open", "closed"), ("safe", "unsafe"), ("win", "lose"),
+    ("won", "lost"), ("higher", "lower"), ("before", "after"), ("support", "oppose"), ("legal", "illegal"),
+]
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    """One mention as the linker sees it."""
+
+    key: str  # stable across databases: article content hash, start, end
+    text: str
+    vector: np.ndarray
+    speaker_id: Optional[int] = None
+    kind: str = ""
+    article: str = ""
+    role: str = "body"
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def numbers(text: str) -> set[float]:
+    """The numbers a text states, digits or words ("seven years" -> {7}); years included."""
+    out: set[float] = set()
+    for token in _NUMBER.findall(text):
+        low = token.lower()
+        if low in _NUMBER_WORDS:
+            out.add(float(_NUMBER_WORDS[low]))
+            continue
+        try:
+            out.add(float(token.replace(",", "")))
+        except ValueError:
+            continue
+    return out
+
+
+def negated_stems(text: str) -> set[str]:
+    """Stems of the content words a negation governs (the next three after "not", "no", "never"...)."""
+    out: set[str] = set()
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    for i, word in enumerate(words):
+        if _NEGATION.fullmatch(word) or word.endswith("n't"):
+            following = [w for w in words[i + 1: i + 6] if w not in _STOP and len(w) > 2][:3]
+            out |= {w[:5] for w in following}
+    return out
+
+
+def negation_flip(a: str, b: str) -> bool:
+    """One side negates what the other states: "have not doubled" against "have doubled"."""
+    na, nb = negated_stems(a), negated_stems(b)
+    sa, sb = _stems(a), _stems(b)
+    return bool((na & (sb - nb)) or (nb & (sa - na)))
+
+
+def number_conflict(na: set[float], nb: set[float]) -> bool:
+    """Each side states a number the other does not ("seven years" / "seventeen years");
+    one adding a figure to the other's is not a conflict."""
+    return bool(na) and bool(nb) and not (na <= nb or nb <= na)
+
+
+def _opposite(a: str, b: str) -> bool:
+    wa, wb = set(re.findall(r"[a-z]+", a.lower())), set(re.findall(r"[a-z]+", b.lower()))
+    return any((x in wa and y in wb and y not in wa and x not in wb) or (y in wa and x in wb and x not in wa and y not in wb) for x, y in _OPPOSITES)
+
+
+def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8) -> np.ndarray:
+    """The :data:`FEATURES` of one pair, float64."""
+    sa, sb = _stems(a.text), _stems(b.text)
+    overlap = len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+    na, nb = numbers(a.text), numbers(b.text)
+    known = a.speaker_id is not None and b.speaker_id is not None
+    return np.array(
+        [
+            float(np.dot(a.vector, b.vector)),
+            overlap,
+            fuzz.token_set_ratio(a.text.lower(), b.text.lower()) / 100.0,
+            float(number_conflict(na, nb)),
+            float(bool(na) != bool(nb)),
+            float(negation_flip(a.text, b.text)),
+            float(_opposite(a.text, b.text)),
+            float(known and a.speaker_id == b.speaker_id),
+            float(known and a.speaker_id != b.speaker_id),
+            float(a.kind == b.kind == "direct quote"),
+            float(bool(a.article) and a.article == b.article),
+            float(min(a.words, b.words) < short_words),
+        ]
+    )
