@@ -274,15 +274,21 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
 
 @app.command()
 def reindex():
-    """Rebuild the semantic search index from the embeddings in the database.
+    """Group the mentions into tracked claims again (keeping every reviewer's merge,
+    split and move) and rebuild the semantic search index.
 
-    Example:
+    Run it after updating the link model. Example:
 
         python -m claims reindex
     """
     from claims.index import index_path, rebuild
+    from claims.relink import relink
+    from db.session import session_scope
 
     engine = _engine()
+    with session_scope(engine) as session:
+        report = relink(session)
+    typer.echo(f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, {report.suggestions} link suggestions")
     index = rebuild(engine)
     typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
 

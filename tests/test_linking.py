@@ -142,3 +142,21 @@ def test_moving_a_mention_is_remembered(seeded):
         relink(session)
     with Session(seeded) as session:
         assert crud.get_mention(session, mention_id=mention).claim_id == stabilizing
+
+
+def test_reindex_relinks_and_keeps_a_split(seeded):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+    from db.session import db_file
+
+    with Session(seeded) as session:
+        (ghani,) = _claim_of(session, "Ashraf Ghani")
+        later = max(crud.mention_rows(session, claim_id=ghani), key=lambda r: r.article.document).mention.id
+    with session_scope(seeded) as session:
+        split_mentions(session, claim_id=ghani, mention_ids=[later], reviewer="Ann")
+    result = CliRunner().invoke(app, ["--db", str(db_file(seeded)), "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "relinked" in result.output
+    with Session(seeded) as session:
+        assert len(_claim_of(session, "Ashraf Ghani")) == 2

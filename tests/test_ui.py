@@ -198,6 +198,25 @@ def test_accepting_a_link_suggestion_moves_the_mention(app_db, seeded):
         assert crud.get_mention(session, mention_id=suggestion.mention_id).claim_id == suggestion.claim_id
 
 
+def test_splitting_a_mention_off_and_merging_it_back(app_db, seeded, zhirnov):
+    with Session(seeded) as session:
+        first, second = crud.mention_rows(session, claim_id=zhirnov)
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    at.multiselect(key=f"split_pick_{zhirnov}").select(second.mention.id).run()
+    at.button(key=f"split_go_{zhirnov}").click().run()
+    assert not at.exception
+    assert any("split off into a new claim" in s for s in texts(at.success))
+    with Session(seeded) as session:
+        moved = crud.get_mention(session, mention_id=second.mention.id).claim_id
+        assert moved != zhirnov and crud.get_mention(session, mention_id=first.mention.id).claim_id == zhirnov
+    at.number_input(key=f"merge_other_{zhirnov}").set_value(moved).run()
+    at.button(key=f"merge_go_{zhirnov}").click().run()
+    assert any(f"Claim #{moved} merged into this one." in s for s in texts(at.success))
+    with Session(seeded) as session:
+        assert crud.get_mention(session, mention_id=second.mention.id).claim_id == zhirnov
+        assert [h.field for h in crud.history_for(session, claim_id=moved)][-1] == "merged into"
+
+
 # --- search, export, ingest ---------------------------------------------------
 
 
