@@ -11,10 +11,16 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the FTS5 table and its shadow tables (db/fts.py, migration 0006) out of autogenerate."""
+    return not (type_ == "table" and name and name.startswith("mention_fts"))
+
+
 def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=True,  # SQLite cannot ALTER most things in place
     )
     with context.begin_transaction():
