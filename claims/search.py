@@ -35,7 +35,7 @@ FUSIONS = ("score", "rrf")
 ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
-SPEAKER_CUTOFF = 80  # rapidfuzz WRatio (0-100) a spelling needs to count as the speaker typed
+SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
 _OPEN, _CLOSE = "\x02", "\x03"  # highlight markers: control characters never stored in a mention
 
 
@@ -91,8 +91,10 @@ class SearchResult:
 def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUTOFF) -> list[tuple[int, str]]:
     """The speakers a typed name most likely means, as (id, canonical name).
 
-    Every name and alias is compared with rapidfuzz's WRatio on folded text,
-    so "Zhirnof", "sergey lavrov" and "Lavrov" find their speaker. The
+    Folded text is compared (rapidfuzz) with every name and alias, each word
+    of four letters or more in them, and (a little lower) any part of them,
+    so "Zhirnof", "sergey lavrov", "Lavrov" and "foreign ministry" find their
+    speaker. The
     speakers scoring within 2 points of the best (and at least ``cutoff``)
     are returned; none when nothing comes close.
     """
@@ -102,8 +104,12 @@ def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUT
     spellings = crud.speaker_spellings(session)
     scores: dict[int, float] = {}
     for speaker_id, spelling in spellings:
-        score = fuzz.WRatio(wanted, fold(spelling), score_cutoff=cutoff)
-        if score > scores.get(speaker_id, 0):
+        folded = fold(spelling)
+        # The whole spelling, and each longer word of it, so a misspelt surname alone finds its speaker.
+        score = max(fuzz.ratio(wanted, word) for word in {folded, *(w for w in folded.split() if len(w) >= 4)})
+        if len(wanted) >= 4:  # part of a longer name ("foreign ministry"), a little below a whole match
+            score = max(score, 0.95 * fuzz.partial_ratio(wanted, folded))
+        if score >= cutoff and score > scores.get(speaker_id, 0):
             scores[speaker_id] = score
     if not scores:
         return []
@@ -112,6 +118,14 @@ def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUT
     for speaker_id, spelling in spellings:
         names.setdefault(speaker_id, spelling)  # the canonical name comes first for each speaker
     return sorted(((sid, names[sid]) for sid, score in scores.items() if score >= best - 2), key=lambda pair: (-scores[pair[0]], pair[1]))
+
+
+def rebuild_keywords(engine: Engine) -> int:
+    """Re-create the keyword index's table and triggers if missing and re-index every mention; the count indexed."""
+    with engine.begin() as connection:
+        if not fts.ensure(connection):
+            fts.rebuild(connection)
+        return fts.indexed_count(connection)
 
 
 def allowed_mentions(session: Session, filters: Filters) -> Optional[list[int]]:
