@@ -47,11 +47,17 @@ class VectorIndex:
         if len(self) == 0 or k <= 0 or (among is not None and len(among) == 0):
             return []
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, self.dimension)
-        if among is None:
-            scores, ids = self.index.search(query, min(k, len(self)))
-        else:
-            selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
-            scores, ids = self.index.search(query, min(k, len(self), len(among)), params=faiss.SearchParameters(sel=selector))
+        # One query: threads only add synchronisation, which a busy machine makes costly.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            if among is None:
+                scores, ids = self.index.search(query, min(k, len(self)))
+            else:
+                selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+                scores, ids = self.index.search(query, min(k, len(self), len(among)), params=faiss.SearchParameters(sel=selector))
+        finally:
+            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
     def save(self, path: Path) -> None:

@@ -234,7 +234,7 @@ def search(
         if mode != "keyword":
             embedder = embedder or default_embedder()
             index = index if index is not None else load_or_rebuild(engine)
-            dense = index.search(embedder.encode_one(query), depth, among=among)
+            dense = index.search(embedder.encode_query(query), depth, among=among)
         keyword = crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
         if mode == "hybrid" and fusion == "rrf":
             fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))
@@ -242,13 +242,14 @@ def search(
             fused = combine(dense, keyword, alpha={"hybrid": alpha, "dense": 1.0, "keyword": 0.0}[mode])
         if not fused:
             return []
-        rows = crud.mention_rows(session, mention_ids=list(fused))
-        best: dict[int, crud.MentionRow] = {}
-        for row in rows:
-            current = best.get(row.claim.id)
-            if current is None or fused[row.mention.id] > fused[current.mention.id]:
-                best[row.claim.id] = row
-        chosen = sorted(best.values(), key=lambda row: (-fused[row.mention.id], row.mention.id))[:k]
+        best: dict[int, int] = {}  # tracked claim -> its best mention
+        for mention_id, claim_id in crud.claims_of(session, mention_ids=list(fused)).items():
+            current = best.get(claim_id)
+            if current is None or (fused[mention_id], -mention_id) > (fused[current], -current):
+                best[claim_id] = mention_id
+        top = sorted(best.values(), key=lambda mention_id: (-fused[mention_id], mention_id))[:k]
+        order = {mention_id: n for n, mention_id in enumerate(top)}
+        chosen = sorted(crud.mention_rows(session, mention_ids=top), key=lambda row: order[row.mention.id])
         sizes = crud.claim_sizes(session, claim_ids=[row.claim.id for row in chosen])
         marked = crud.keyword_marked(session, match=match, mention_ids=[row.mention.id for row in chosen], start=_OPEN, end=_CLOSE)
     cosines, bm25 = dict(dense), dict(keyword)

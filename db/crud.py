@@ -281,6 +281,16 @@ def keyword_marked(session: Session, *, match: str, mention_ids: Sequence[int], 
     return {int(i): marked for i, marked in session.connection().execute(text(sql), params).all()}
 
 
+def claims_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int]:
+    """{mention id: its tracked claim id} for ``mention_ids`` (a light query: no texts, no vectors)."""
+    if not mention_ids:
+        return {}
+    rows = session.connection().execute(
+        text("SELECT id, claim_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": json.dumps([int(i) for i in mention_ids])}
+    ).all()
+    return {int(i): int(c) for i, c in rows}
+
+
 def speaker_spellings(session: Session) -> list[tuple[int, str]]:
     """(speaker id, name or alias) for every name and every spelling of every speaker."""
     return [(speaker.id, name) for speaker, aliases in speakers_with_aliases(session) for name in [speaker.name, *aliases]]
