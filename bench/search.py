@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import tempfile
@@ -100,6 +101,7 @@ def main() -> None:
             p95 = times[int(0.95 * (len(times) - 1))]
             print(f"latency, {label:30} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  ({len(times)} searches, k=10)")
         engine.dispose()
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
