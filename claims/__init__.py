@@ -19,7 +19,13 @@ from claims.review import (
     set_sourcing,
     set_status,
 )
-from claims.search import Filters, SearchResult, rebuild_keywords, resolve_speakers, search
+from claims.search import (
+    Filters,
+    SearchResult,
+    rebuild_keywords,
+    resolve_speakers,
+    search,
+)
 from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
 
 __all__ = [

@@ -17,7 +17,7 @@ import re
 from typing import Iterable
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 TABLE = "mention_fts"
 TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -48,8 +48,9 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.url.get_backend_name() == "sqlite"
+def not_ours(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic ``include_object``: leave the FTS5 table and its shadow tables out of autogenerate and comparisons."""
+    return not (type_ == "table" and name and name.startswith(TABLE))
 
 
 def ensure(connection: Connection) -> bool:

@@ -6,21 +6,17 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from db import fts
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave the FTS5 table and its shadow tables (db/fts.py, migration 0006) out of autogenerate."""
-    return not (type_ == "table" and name and name.startswith("mention_fts"))
 
 
 def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        include_object=include_object,
+        include_object=fts.not_ours,  # the FTS5 tables are not SQLModel tables
         render_as_batch=True,  # SQLite cannot ALTER most things in place
     )
     with context.begin_transaction():
