@@ -124,6 +124,14 @@ def test_keyword_index_follows_ingest_drop_and_add(seeded, embedder):
         added_id = add_mention(session, article_id=article_id, start=start, end=end, reviewer="Ann", embedder=embedder).id
     assert keyword_count(seeded) == mention_count(seeded)
     assert added_id in {r.claim_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")}
+    with seeded.begin() as connection:  # FTS5 compares its index with the mentions; raises if they differ
+        connection.execute(text("INSERT INTO mention_fts(mention_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def test_odd_queries_do_not_break_the_keyword_search(seeded, embedder):
+    for query in ['"Kabul', "NEAR(embassy guard)", "embassy AND OR NOT", "col:text ^Kabul*", "what did he say?", "?!"]:
+        search(seeded, query, embedder=embedder)  # no FTS5 syntax error
+    assert search(seeded, "what did he say?", mode="keyword") == []  # only stopwords: nothing to match
 
 
 def test_lost_triggers_come_back_and_reindex_rebuilds(seeded_path):
