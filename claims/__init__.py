@@ -19,13 +19,20 @@ from claims.review import (
     set_sourcing,
     set_status,
 )
-from claims.search import SearchResult, search
+from claims.search import (
+    Filters,
+    SearchResult,
+    rebuild_keywords,
+    resolve_speakers,
+    search,
+)
 from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
 
 __all__ = [
     "CSV_COLUMNS",
     "ConflictError",
     "Embedder",
+    "Filters",
     "IngestError",
     "IngestReport",
     "LiveIndex",
@@ -46,7 +53,9 @@ __all__ = [
     "load_scorer",
     "merge_speakers",
     "rebuild",
+    "rebuild_keywords",
     "rename_speaker",
+    "resolve_speakers",
     "search",
     "set_sourcing",
     "set_status",

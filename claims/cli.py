@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import List, Optional
 
@@ -91,25 +92,64 @@ def search(
     query: str = typer.Argument(..., help="Any wording of the statement you are looking for."),
     k: int = typer.Option(10, "--k", min=1, help="How many tracked claims to show."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Only claims by this speaker (typos and surnames are fine: 'Zhirnof', 'lavrov')."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Only mentions in this outlet (case ignored)."),
+    since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Only articles published on or after this date (YYYY-MM-DD)."),
+    until: Optional[datetime] = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Only articles published on or before this date (YYYY-MM-DD)."),
+    status: Optional[List[str]] = typer.Option(None, "--status", help="Only tracked claims with this status (repeatable), e.g. 'Unreviewed'."),
+    min_checkworthiness: float = typer.Option(0.0, "--min-checkworthiness", min=0.0, max=1.0, help="Only mentions scored at least this check-worthy (0-1)."),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid (meaning and words, fused), dense (meaning) or keyword (BM25)."),
 ):
-    """Find tracked claims by meaning, not only by words.
+    """Find tracked claims by meaning and by words, with filters.
+
+    Matched words are shown in [brackets]; --json gives their character spans
+    in "highlights".
 
     Example:
 
         python -m claims search "Kabul is safer now than when Ghani ruled" --k 5 --json
+        python -m claims search "embassy guarded" --speaker zhirnof --since 2021-08-01 --status Unreviewed
     """
-    from claims.search import search as run
+    from sqlmodel import Session
 
-    results = run(_engine(), query, k=k)
+    from claims.search import MODES, Filters, resolve_speakers
+    from claims.search import search as run
+    from db.models import ClaimStatus
+
+    valid = [s.value for s in ClaimStatus]
+    for s in status or []:
+        if s not in valid:
+            _fail(f"unknown status {s!r}; choose from: {', '.join(valid)}", 2)
+    if mode not in MODES:
+        _fail(f"unknown mode {mode!r}; choose from: {', '.join(MODES)}", 2)
+    engine = _engine()
+    if speaker and speaker.strip():
+        with Session(engine) as session:
+            found = resolve_speakers(session, speaker)
+        if not found:
+            _fail(f"no speaker like {speaker!r} (python -m claims speakers list)")
+        if not as_json:
+            typer.echo(f"speaker: {', '.join(name for _, name in found)}")
+    filters = Filters(
+        speaker=speaker, outlet=outlet, since=since.date() if since else None, until=until.date() if until else None,
+        statuses=status or (), min_checkworthiness=min_checkworthiness,
+    )
+    results = run(engine, query, k=k, filters=filters, mode=mode)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return
     if not results:
-        typer.echo("No claims found (is anything ingested?).")
+        typer.echo("No claims found (is anything ingested? are the filters too narrow?).")
     for r in results:
         typer.echo(f"{r.score:.3f}  claim {r.cluster_id} ({r.mentions} mention{'s' if r.mentions != 1 else ''}, {r.status})")
-        typer.echo(f"       {r.speaker or r.outlet or 'unattributed'}: {r.text}")
+        typer.echo(f"       {r.speaker or r.outlet or 'unattributed'}: {_bracketed(r.text, r.highlights)}")
         typer.echo(f"       {r.document}")
+
+
+def _bracketed(text: str, spans: list) -> str:
+    for start, end in reversed(spans):
+        text = f"{text[:start]}[{text[start:end]}]{text[end:]}"
+    return text
 
 
 @app.command()
@@ -275,7 +315,8 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
 @app.command()
 def reindex():
     """Group the mentions into tracked claims again (keeping every reviewer's merge,
-    split and move) and rebuild the semantic search index.
+    split and move) and rebuild the search indexes: the semantic one from the
+    stored embeddings, the keyword (FTS5) one from the texts.
 
     Run it after updating the link model. Example:
 
@@ -283,6 +324,7 @@ def reindex():
     """
     from claims.index import index_path, rebuild
     from claims.relink import relink
+    from claims.search import rebuild_keywords
     from db.session import session_scope
 
     engine = _engine()
@@ -291,6 +333,7 @@ def reindex():
     typer.echo(f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, {report.suggestions} link suggestions")
     index = rebuild(engine)
     typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
+    typer.echo(f"keyword index: {rebuild_keywords(engine)} mentions")
 
 
 @speakers_app.command("list")

@@ -56,6 +56,22 @@ class Embedder:
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
 
+    def encode_query(self, text: str) -> np.ndarray:
+        """Embed one short text on one thread: what a search needs.
+
+        A single sentence gains nothing from more threads, and on a busy
+        machine their synchronisation can cost far more than the work
+        (1 s against 40 ms measured on two shared cores; docs/BENCHMARKS.md).
+        """
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self.encode([text])[0]
+        finally:
+            torch.set_num_threads(threads)
+
 
 @lru_cache(maxsize=1)
 def default_embedder() -> Embedder:

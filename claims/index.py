@@ -38,12 +38,26 @@ class VectorIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
         self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The ``k`` nearest ids to ``vector``, best first, as (id, cosine)."""
-        if len(self) == 0 or k <= 0:
+    def search(self, vector: np.ndarray, k: int, *, among: Optional[Sequence[int]] = None) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids to ``vector``, best first, as (id, cosine).
+
+        Args:
+            among: only these ids are candidates (search filters); None for all.
+        """
+        if len(self) == 0 or k <= 0 or (among is not None and len(among) == 0):
             return []
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, self.dimension)
-        scores, ids = self.index.search(query, min(k, len(self)))
+        # One query: threads only add synchronisation, which a busy machine makes costly.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            if among is None:
+                scores, ids = self.index.search(query, min(k, len(self)))
+            else:
+                selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+                scores, ids = self.index.search(query, min(k, len(self), len(among)), params=faiss.SearchParameters(sel=selector))
+        finally:
+            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
     def save(self, path: Path) -> None:

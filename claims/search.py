@@ -1,21 +1,70 @@
-"""Semantic search over mentions, results grouped by tracked claim."""
+"""Hybrid search over mentions: meaning (FAISS) and words (SQLite FTS5, BM25), fused.
+
+Both retrievers rank mentions. The default fusion is a fitted weighting:
+``ALPHA * cosine + (1 - ALPHA) * bm25 / best bm25`` (a mention missing from
+one list gets 0 there); reciprocal rank fusion (``fusion="rrf"``) is the
+other choice. ALPHA = 0.9 was chosen on half of the test queries only
+(tests/data/search_queries.tsv, even rows); docs/BENCHMARKS.md ("Hybrid
+search") gives dense-only, keyword-only, RRF and fitted hit@1 on both halves.
+Results are grouped by tracked claim: each claim is represented by its
+best-scoring mention.
+
+Filters (speaker, outlet, article dates, status, check-worthiness) choose the
+mentions both retrievers may return; the speaker is matched typo-tolerantly
+against every known name and spelling (:func:`resolve_speakers`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Optional
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Optional, Sequence
 
+from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims.embed import Embedder, default_embedder
 from claims.index import VectorIndex, load_or_rebuild
-from db import crud
+from claims.speakers import fold
+from db import crud, fts
+from db.models import ClaimStatus
+
+MODES = ("hybrid", "dense", "keyword")
+FUSIONS = ("score", "rrf")
+ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
+RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
+DEPTH = 100  # how many mentions each retriever hands to the fusion
+SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
+_OPEN, _CLOSE = "\x02", "\x03"  # highlight markers: control characters never stored in a mention
+
+
+@dataclass
+class Filters:
+    """What the results must satisfy; every field left at its default filters nothing.
+
+    ``speaker`` is typo-tolerant ("Zhirnof", "lavrov"); ``outlet`` ignores case;
+    ``since`` and ``until`` bound the article's publication date, inclusive
+    (articles without a date are then left out); ``statuses`` are tracked claim
+    statuses; ``min_checkworthiness`` is the mention's score, 0 to 1.
+    """
+
+    speaker: Optional[str] = None
+    outlet: Optional[str] = None
+    since: Optional[date] = None
+    until: Optional[date] = None
+    statuses: Sequence[ClaimStatus | str] = ()
+    min_checkworthiness: float = 0.0
+
+    def active(self) -> bool:
+        return bool(
+            (self.speaker or "").strip() or (self.outlet or "").strip() or self.since or self.until or self.statuses or self.min_checkworthiness > 0
+        )
 
 
 @dataclass
 class SearchResult:
-    """One tracked claim, represented by its mention closest to the query."""
+    """One tracked claim, represented by its mention that best matches the query."""
 
     claim_id: int  # the best-matching mention
     cluster_id: int  # its tracked claim
@@ -27,12 +76,119 @@ class SearchResult:
     document: str
     outlet: Optional[str]
     title: Optional[str]
+    published: Optional[str]
     status: str
     mentions: int
-    score: float
+    score: float  # fused (see the module docstring); the cosine alone in dense mode
+    dense: Optional[float] = None  # cosine of the query and the mention, when in the dense list
+    keyword: Optional[float] = None  # BM25 (higher is better), when the mention's words matched
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) of matched words in ``text``
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUTOFF) -> list[tuple[int, str]]:
+    """The speakers a typed name most likely means, as (id, canonical name).
+
+    Folded text is compared (rapidfuzz) with every name and alias, each word
+    of four letters or more in them, and (a little lower) any part of them,
+    so "Zhirnof", "sergey lavrov", "Lavrov" and "foreign ministry" find their
+    speaker. The
+    speakers scoring within 2 points of the best (and at least ``cutoff``)
+    are returned; none when nothing comes close.
+    """
+    wanted = fold(name or "")
+    if not wanted:
+        return []
+    spellings = crud.speaker_spellings(session)
+    scores: dict[int, float] = {}
+    for speaker_id, spelling in spellings:
+        folded = fold(spelling)
+        # The whole spelling, and each longer word of it, so a misspelt surname alone finds its speaker.
+        score = max(fuzz.ratio(wanted, word) for word in {folded, *(w for w in folded.split() if len(w) >= 4)})
+        if len(wanted) >= 4:  # part of a longer name ("foreign ministry"), a little below a whole match
+            score = max(score, 0.95 * fuzz.partial_ratio(wanted, folded))
+        if score >= cutoff and score > scores.get(speaker_id, 0):
+            scores[speaker_id] = score
+    if not scores:
+        return []
+    best = max(scores.values())
+    names: dict[int, str] = {}
+    for speaker_id, spelling in spellings:
+        names.setdefault(speaker_id, spelling)  # the canonical name comes first for each speaker
+    return sorted(((sid, names[sid]) for sid, score in scores.items() if score >= best - 2), key=lambda pair: (-scores[pair[0]], pair[1]))
+
+
+def rebuild_keywords(engine: Engine) -> int:
+    """Re-create the keyword index's table and triggers if missing and re-index every mention; the count indexed."""
+    with engine.begin() as connection:
+        if not fts.ensure(connection):
+            fts.rebuild(connection)
+        return fts.indexed_count(connection)
+
+
+def allowed_mentions(session: Session, filters: Filters) -> Optional[list[int]]:
+    """The mention ids that pass ``filters``, or None when no filter is set."""
+    if not filters.active():
+        return None
+    speaker_ids = None
+    if (filters.speaker or "").strip():
+        speaker_ids = [sid for sid, _ in resolve_speakers(session, filters.speaker)]
+        if not speaker_ids:
+            return []
+    return crud.filtered_mention_ids(
+        session,
+        speaker_ids=speaker_ids,
+        outlet=filters.outlet,
+        since=filters.since,
+        until=filters.until,
+        statuses=[ClaimStatus(s) for s in filters.statuses] or None,
+        min_checkworthiness=filters.min_checkworthiness or None,
+    )
+
+
+def fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], *, k: int = RRF_K) -> dict[int, float]:
+    """Weighted reciprocal rank fusion of ranked id lists, scaled so 1.0 = first in every list.
+
+    Args:
+        rankings: each a list of ids, best first.
+        weights: one per ranking.
+        k: the RRF constant.
+    """
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    top = sum(weight / (k + 1) for weight in weights) or 1.0
+    return {item: score / top for item, score in scores.items()}
+
+
+def combine(dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]], *, alpha: float = ALPHA) -> dict[int, float]:
+    """Score fusion: ``alpha * cosine + (1 - alpha) * bm25 / best bm25`` (bm25 as SQLite gives it, negative)."""
+    scores = {item: alpha * cosine for item, cosine in dense}
+    if keyword:
+        best = max(-value for _, value in keyword) or 1.0
+        for item, value in keyword:
+            scores[item] = scores.get(item, 0.0) + (1 - alpha) * (-value / best)
+    return scores
+
+
+def spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text of an FTS5 ``highlight()`` result and the [start, end) of each marked stretch."""
+    out, found, start = [], [], None
+    position = 0
+    for ch in marked:
+        if ch == _OPEN:
+            start = position
+        elif ch == _CLOSE:
+            if start is not None and position > start:
+                found.append((start, position))
+            start = None
+        else:
+            out.append(ch)
+            position += 1
+    return "".join(out), found
 
 
 def search(
@@ -40,54 +196,88 @@ def search(
     query: str,
     *,
     k: int = 10,
+    filters: Optional[Filters] = None,
+    mode: str = "hybrid",
+    fusion: str = "score",
+    alpha: float = ALPHA,
     embedder: Optional[Embedder] = None,
     index: Optional[VectorIndex] = None,
 ) -> list[SearchResult]:
-    """The ``k`` tracked claims closest in meaning to ``query``, best first.
+    """The ``k`` tracked claims that best match ``query``, best first.
 
     Args:
         engine: the database.
         query: any wording of the statement looked for.
         k: how many tracked claims to return.
+        filters: what the results must satisfy.
+        mode: "hybrid" (both retrievers fused), "dense" (meaning only) or "keyword" (BM25 only).
+        fusion: "score" (the fitted weighting) or "rrf" (reciprocal rank fusion), for "hybrid".
+        alpha: the cosine's weight in the score fusion.
         embedder: defaults to the bundled model.
         index: a loaded index; by default the saved one (rebuilt if stale).
     """
+    if mode not in MODES:
+        raise ValueError(f"unknown search mode {mode!r}; choose from {', '.join(MODES)}")
+    if fusion not in FUSIONS:
+        raise ValueError(f"unknown fusion {fusion!r}; choose from {', '.join(FUSIONS)}")
     query = query.strip()
     if not query or k <= 0:
         return []
-    embedder = embedder or default_embedder()
-    index = index if index is not None else load_or_rebuild(engine)
-    vector = embedder.encode_one(query)
-    # Several mentions of one claim can crowd the top: look deeper, then group.
-    hits = index.search(vector, k * 5 + 20)
-    if not hits:
-        return []
-    scores = dict(hits)
+    filters = filters or Filters()
+    match = fts.match_expression(fts.terms(query))
+    depth = max(DEPTH, k * 5)
     with Session(engine) as session:
-        rows = crud.mention_rows(session, mention_ids=list(scores))
-        sizes = crud.claim_sizes(session, claim_ids={row.claim.id for row in rows})
-    best: dict[int, crud.MentionRow] = {}
-    for row in rows:
-        current = best.get(row.claim.id)
-        if current is None or scores[row.mention.id] > scores[current.mention.id]:
-            best[row.claim.id] = row
-    results = [
-        SearchResult(
-            claim_id=row.mention.id,
-            cluster_id=row.claim.id,
-            text=row.mention.text,
-            speaker=row.speaker,
-            venue=row.mention.venue,
-            attribution=row.mention.attribution.value,
-            checkworthiness=round(row.mention.checkworthiness, 4),
-            document=row.article.document,
-            outlet=row.outlet,
-            title=row.article.title,
-            status=row.claim.status.value,
-            mentions=sizes.get(row.claim.id, 1),
-            score=round(scores[row.mention.id], 4),
+        among = allowed_mentions(session, filters)
+        if among is not None and not among:
+            return []
+        dense: list[tuple[int, float]] = []
+        if mode != "keyword":
+            embedder = embedder or default_embedder()
+            index = index if index is not None else load_or_rebuild(engine)
+            dense = index.search(embedder.encode_query(query), depth, among=among)
+        keyword = crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
+        if mode == "hybrid" and fusion == "rrf":
+            fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))
+        else:
+            fused = combine(dense, keyword, alpha={"hybrid": alpha, "dense": 1.0, "keyword": 0.0}[mode])
+        if not fused:
+            return []
+        best: dict[int, int] = {}  # tracked claim -> its best mention
+        for mention_id, claim_id in crud.claims_of(session, mention_ids=list(fused)).items():
+            current = best.get(claim_id)
+            if current is None or (fused[mention_id], -mention_id) > (fused[current], -current):
+                best[claim_id] = mention_id
+        top = sorted(best.values(), key=lambda mention_id: (-fused[mention_id], mention_id))[:k]
+        order = {mention_id: n for n, mention_id in enumerate(top)}
+        chosen = sorted(crud.mention_rows(session, mention_ids=top), key=lambda row: order[row.mention.id])
+        sizes = crud.claim_sizes(session, claim_ids=[row.claim.id for row in chosen])
+        marked = crud.keyword_marked(session, match=match, mention_ids=[row.mention.id for row in chosen], start=_OPEN, end=_CLOSE)
+    cosines, bm25 = dict(dense), dict(keyword)
+    results = []
+    for row in chosen:
+        mention = row.mention
+        text, highlights = spans(marked[mention.id]) if mention.id in marked else (mention.text, [])
+        if text != mention.text:  # never show offsets into another string
+            highlights = []
+        results.append(
+            SearchResult(
+                claim_id=mention.id,
+                cluster_id=row.claim.id,
+                text=mention.text,
+                speaker=row.speaker,
+                venue=mention.venue,
+                attribution=mention.attribution.value,
+                checkworthiness=round(mention.checkworthiness, 4),
+                document=row.article.document,
+                outlet=row.outlet,
+                title=row.article.title,
+                published=row.article.published.isoformat() if row.article.published else None,
+                status=row.claim.status.value,
+                mentions=sizes.get(row.claim.id, 1),
+                score=round(fused[mention.id], 4),
+                dense=round(cosines[mention.id], 4) if mention.id in cosines else None,
+                keyword=round(-bm25[mention.id], 4) if mention.id in bm25 else None,
+                highlights=highlights,
+            )
         )
-        for row in best.values()
-    ]
-    results.sort(key=lambda r: -r.score)
-    return results[:k]
+    return results

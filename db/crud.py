@@ -3,11 +3,12 @@ the caller owns the transaction (see db.session.session_scope)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from db.models import (
@@ -220,6 +221,80 @@ def mention_rows(
         query = query.where(TrackedClaim.status.in_(list(statuses)))
     query = query.order_by(Mention.claim_id, Article.published, Article.ingested_at, Mention.id)
     return [MentionRow(*row) for row in session.exec(query).all()]
+
+
+# --- search --------------------------------------------------------------------
+
+
+def filtered_mention_ids(
+    session: Session,
+    *,
+    speaker_ids: Optional[Sequence[int]] = None,
+    outlet: Optional[str] = None,
+    since: Optional[date] = None,
+    until: Optional[date] = None,
+    statuses: Optional[Sequence[ClaimStatus]] = None,
+    min_checkworthiness: Optional[float] = None,
+) -> list[int]:
+    """Ids of the mentions that pass every filter given (dates are the article's, inclusive; outlet ignores case)."""
+    query = select(Mention.id).join(Article, Mention.article_id == Article.id).join(TrackedClaim, Mention.claim_id == TrackedClaim.id)
+    if speaker_ids is not None:
+        query = query.where(Mention.speaker_id.in_(list(speaker_ids)))
+    if outlet:
+        query = query.join(Outlet, Article.outlet_id == Outlet.id).where(func.lower(Outlet.name) == outlet.strip().lower())
+    if since is not None:
+        query = query.where(Article.published >= since)
+    if until is not None:
+        query = query.where(Article.published <= until)
+    if statuses:
+        query = query.where(TrackedClaim.status.in_(list(statuses)))
+    if min_checkworthiness:
+        query = query.where(Mention.checkworthiness >= min_checkworthiness)
+    return list(session.exec(query.order_by(Mention.id)).all())
+
+
+def keyword_hits(session: Session, *, match: str, limit: int, mention_ids: Optional[Sequence[int]] = None) -> list[tuple[int, float]]:
+    """(mention id, BM25) of the mentions whose text matches the FTS5 expression ``match``, best first.
+
+    BM25 as SQLite's ``bm25()`` gives it: negative, lower is better. ``mention_ids``
+    restricts the search to those mentions (the filters' result).
+    """
+    if not match or limit <= 0 or (mention_ids is not None and not mention_ids):
+        return []
+    sql = "SELECT rowid, bm25(mention_fts) AS rank FROM mention_fts WHERE mention_fts MATCH :match"
+    params: dict = {"match": match, "limit": limit}
+    if mention_ids is not None:
+        sql += " AND rowid IN (SELECT value FROM json_each(:ids))"
+        params["ids"] = json.dumps([int(i) for i in mention_ids])
+    rows = session.connection().execute(text(sql + " ORDER BY rank LIMIT :limit"), params).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def keyword_marked(session: Session, *, match: str, mention_ids: Sequence[int], start: str, end: str) -> dict[int, str]:
+    """Each of ``mention_ids`` that matches ``match``: its text with the matched words between ``start`` and ``end``."""
+    if not match or not mention_ids:
+        return {}
+    sql = (
+        "SELECT rowid, highlight(mention_fts, 0, :start, :end) FROM mention_fts "
+        "WHERE mention_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
+    )
+    params = {"match": match, "start": start, "end": end, "ids": json.dumps([int(i) for i in mention_ids])}
+    return {int(i): marked for i, marked in session.connection().execute(text(sql), params).all()}
+
+
+def claims_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int]:
+    """{mention id: its tracked claim id} for ``mention_ids`` (a light query: no texts, no vectors)."""
+    if not mention_ids:
+        return {}
+    rows = session.connection().execute(
+        text("SELECT id, claim_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": json.dumps([int(i) for i in mention_ids])}
+    ).all()
+    return {int(i): int(c) for i, c in rows}
+
+
+def speaker_spellings(session: Session) -> list[tuple[int, str]]:
+    """(speaker id, name or alias) for every name and every spelling of every speaker."""
+    return [(speaker.id, name) for speaker, aliases in speakers_with_aliases(session) for name in [speaker.name, *aliases]]
 
 
 @dataclass

@@ -65,6 +65,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if revision == "head" and connection.dialect.name == "sqlite":
+            from db import fts
+
+            fts.ensure(connection)  # triggers a later table rebuild may have dropped
 
 
 def db_file(engine: Engine) -> Path | None:

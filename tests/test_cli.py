@@ -42,6 +42,24 @@ def test_search_finds_the_zhirnov_claim_first(seeded_path):
     assert "Dmitry Zhirnov" in text.stdout.splitlines()[1]
 
 
+def test_search_filters_and_highlights(seeded_path):
+    result = run("search", "embassy guarded by the militants", "--speaker", "zhirnof", "--json", db=seeded_path)
+    results = json.loads(result.stdout)
+    assert results and {r["speaker"] for r in results} == {"Dmitry Zhirnov"}
+    assert {"checkworthiness", "venue", "attribution", "highlights", "dense", "keyword"} <= set(results[0])
+    top = results[0]
+    assert "embassy" in [top["text"][a:b].lower() for a, b in top["highlights"]]
+    text = run("search", "embassy guarded by the militants", "--speaker", "zhirnof", "--k", "1", db=seeded_path).stdout
+    assert text.splitlines()[0] == "speaker: Dmitry Zhirnov" and "[embassy]" in text
+    assert json.loads(run("search", "embassy", "--status", "False", "--json", db=seeded_path).stdout) == []
+    worthy = json.loads(run("search", "embassy", "--min-checkworthiness", "0.5", "--json", db=seeded_path).stdout)
+    assert all(r["checkworthiness"] >= 0.5 for r in worthy)
+    assert json.loads(run("search", "embassy", "--since", "2030-01-01", "--json", db=seeded_path).stdout) == []
+    assert run("search", "embassy", "--status", "Bogus", db=seeded_path).exit_code == 2
+    unknown = runner.invoke(app, ["--db", str(seeded_path), "search", "embassy", "--speaker", "Nobody Atall"])
+    assert unknown.exit_code == 1 and "no speaker like 'Nobody Atall'" in unknown.output
+
+
 def test_ingest_reports_and_exit_code(tmp_path):
     db = tmp_path / "c.db"
     first = run("ingest", SEEDS, db=db)
@@ -72,6 +90,7 @@ def test_export_stats_reindex(seeded_path, tmp_path):
     assert stats["articles"] == 5 and stats["multi_source_claims"] >= 3
     reindexed = run("reindex", db=seeded_path)
     assert f"indexed {stats['mentions']} mentions" in reindexed.output
+    assert f"keyword index: {stats['mentions']} mentions" in reindexed.output
 
 
 def test_factchecks_import_and_match(seeded_path, tmp_path):

@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from claims.embed import model_path
+from db import fts
 from db.session import get_engine
 from tests.conftest import ROOT
 
@@ -45,10 +46,10 @@ def test_library_never_imports_streamlit():
 def test_migrations_match_the_models(tmp_path):
     engine = get_engine(tmp_path / "m.db")
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"render_as_batch": True}), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"render_as_batch": True, "include_object": fts.not_ours}), SQLModel.metadata)
     assert diff == []
     tables = {r[0] for r in sqlite3.connect(tmp_path / "m.db").execute("select name from sqlite_master where type='table'")}
-    assert {"article", "outlet", "speaker", "speakeralias", "mention", "tracked_claim", "note", "history", "link_suggestion", "fact_check", "alembic_version"} <= tables
+    assert {"article", "outlet", "speaker", "speakeralias", "mention", "tracked_claim", "note", "history", "link_suggestion", "fact_check", "alembic_version", "mention_fts"} <= tables
     mode = sqlite3.connect(tmp_path / "m.db").execute("pragma journal_mode").fetchone()[0]
     assert mode == "wal"
 

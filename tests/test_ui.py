@@ -232,6 +232,22 @@ def test_search_finds_the_zhirnov_claim_first(app_db, zhirnov):
     assert at.title[0].value == "Claim" and ZHIRNOV in at.html[0].value
 
 
+def test_search_highlights_words_and_filters_by_speaker(app_db):
+    at = open_page("ui/pages/search.py")
+    at.text_input(key="search_query").set_value("Ghani's rule").run()
+    page = "\n".join(texts(at.html))
+    assert "<mark>Ghani</mark>" in page
+    at.text_input(key="search_speaker").set_value("Lavrof").run()
+    assert not at.exception
+    assert "Speaker: Sergei Lavrov" in texts(at.caption)
+    assert set(at.dataframe[0].value["speaker"]) == {"Sergei Lavrov"}
+    at.text_input(key="search_speaker").set_value("Nobody Atall").run()
+    assert "No speaker like “Nobody Atall”." in texts(at.warning)
+    at.text_input(key="search_speaker").set_value("").run()
+    at.multiselect(key="search_status").select("False").run()
+    assert "Nothing found." in texts(at.info)
+
+
 def test_export_page_previews_and_offers_both_files(app_db, seeded, zhirnov):
     with session_scope(seeded) as session:
         set_status(session, claim_id=zhirnov, status="False", reviewer="Ann")

@@ -27,3 +27,17 @@ def highlighted_context(text: str, start: int, end: int) -> str:
     before = ("…" if left > 0 and text[left - 1] != "\n" else "") + text[left:start]
     after = text[end:right] + ("…" if right < len(text) and text[right] != "\n" else "")
     return f"<p>{escape(before)}<mark>{escape(text[start:end])}</mark>{escape(after)}</p>"
+
+
+def highlighted_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` as HTML with the ``[start, end)`` spans (matched words) in ``<mark>``; all text escaped."""
+    out, position = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(out)

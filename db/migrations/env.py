@@ -6,6 +6,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from db import fts
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -15,6 +16,7 @@ def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=fts.not_ours,  # the FTS5 tables are not SQLModel tables
         render_as_batch=True,  # SQLite cannot ALTER most things in place
     )
     with context.begin_transaction():

@@ -1,0 +1,92 @@
+"""The full-text (FTS5, BM25) index of mention texts.
+
+``mention_fts`` is an external-content FTS5 table over ``mention.text``:
+it stores only the index, and triggers on ``mention`` keep it in step on
+every insert, delete and change of text (ingest, a reviewer adding or
+dropping a mention). Created by migration 0006.
+
+SQLite drops a table's triggers with the table, and Alembic's batch mode
+rebuilds a table to alter it; :func:`ensure` puts back whatever is missing
+(and refills the index then), so a later migration cannot silently stop the
+keyword index from following the mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+TABLE = "mention_fts"
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+_CREATE_TABLE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    f"text, content='mention', content_rowid='id', tokenize='{TOKENIZE}')"
+)
+_TRIGGERS = {
+    "mention_fts_insert": f"AFTER INSERT ON mention BEGIN INSERT INTO {TABLE}(rowid, text) VALUES (new.id, new.text); END",
+    "mention_fts_delete": f"AFTER DELETE ON mention BEGIN INSERT INTO {TABLE}({TABLE}, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "mention_fts_update": (
+        f"AFTER UPDATE OF text ON mention BEGIN "
+        f"INSERT INTO {TABLE}({TABLE}, rowid, text) VALUES ('delete', old.id, old.text); "
+        f"INSERT INTO {TABLE}(rowid, text) VALUES (new.id, new.text); END"
+    ),
+}
+
+# Words too common to say anything about which claim is meant.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between both but by
+    can could did do does doing down during each few for from further had has have having he her here hers herself him himself
+    his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own said same says say she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves""".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def not_ours(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic ``include_object``: leave the FTS5 table and its shadow tables out of autogenerate and comparisons."""
+    return not (type_ == "table" and name and name.startswith(TABLE))
+
+
+def ensure(connection: Connection) -> bool:
+    """Create the table and triggers if any is missing; refill the index then. True if anything was missing."""
+    names = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"))}
+    if "mention" not in names:
+        return False
+    missing = [name for name in (TABLE, *_TRIGGERS) if name not in names]
+    if not missing:
+        return False
+    connection.execute(text(_CREATE_TABLE))
+    for name, body in _TRIGGERS.items():
+        connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
+    rebuild(connection)
+    return True
+
+
+def rebuild(connection: Connection) -> None:
+    """Re-index every mention's text from the ``mention`` table."""
+    connection.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"))
+
+
+def indexed_count(connection: Connection) -> int:
+    """How many mentions the keyword index holds (one docsize row per indexed row)."""
+    return int(connection.execute(text(f"SELECT count(*) FROM {TABLE}_docsize")).scalar_one())
+
+
+def terms(query: str) -> list[str]:
+    """The query's words worth matching: lower-cased, stopwords and one-letter words out, each once."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(query.lower()):
+        if len(word) > 1 and word not in STOPWORDS:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def match_expression(words: Iterable[str]) -> str:
+    """An FTS5 MATCH expression true when any of ``words`` occurs (each quoted, so none is an operator)."""
+    return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)

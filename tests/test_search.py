@@ -1,0 +1,233 @@
+"""Hybrid search (issue 5): the keyword index follows the mentions, filters, highlights, and acceptance 5."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from claims.feedback import add_mention, drop_mention
+from claims.search import (
+    Filters,
+    fuse,
+    rebuild_keywords,
+    resolve_speakers,
+    search,
+    spans,
+)
+from db import crud, fts
+from db.session import get_engine, session_scope, upgrade
+from tests.conftest import DEMO, ROOT, SEEDS
+from ui.render import highlighted_text
+
+QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
+ACCEPTANCE = 0.90
+
+
+def queries() -> list[dict]:
+    with QUERIES.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def intended_claim(session: Session, anchor: str) -> int:
+    """The one tracked claim with a mention containing ``anchor``."""
+    claims = {row.claim.id for row in crud.mention_rows(session) if anchor in row.mention.text}
+    assert len(claims) == 1, (anchor, claims)
+    return claims.pop()
+
+
+def hit_at_1(engine, embedder, mode: str) -> tuple[float, list[str]]:
+    rows = queries()
+    with Session(engine) as session:
+        wanted = [intended_claim(session, row["anchor"]) for row in rows]
+    misses = []
+    for row, claim_id in zip(rows, wanted):
+        results = search(engine, row["query"], k=1, mode=mode, embedder=embedder)
+        if not results or results[0].cluster_id != claim_id:
+            misses.append(row["query"])
+    return 1 - len(misses) / len(rows), misses
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, embedder):
+    """The seeds and the demo corpus in one database."""
+    from claims.pipeline import ingest
+
+    engine = get_engine(tmp_path_factory.mktemp("corpus") / "claims.db")
+    report = ingest(engine, [str(SEEDS), str(DEMO)], embedder=embedder)
+    assert report.ok and len(report.ingested) == 13
+    yield engine
+    engine.dispose()
+
+
+def keyword_count(engine) -> int:
+    with engine.connect() as connection:
+        return fts.indexed_count(connection)
+
+
+def mention_count(engine) -> int:
+    with Session(engine) as session:
+        return crud.mention_signature(session)[0]
+
+
+# --- acceptance 5 ------------------------------------------------------------
+
+
+def test_queries_are_paraphrases_not_copies(corpus):
+    rows = queries()
+    assert len(rows) >= 20
+    assert {row["corpus"] for row in rows} == {"seeds", "demo"}
+    with Session(corpus) as session:
+        texts = [row.mention.text.lower() for row in crud.mention_rows(session)]
+    for row in rows:
+        words = fts.terms(row["query"])
+        # no query is a mention's words: fewer than 70% of its content words occur in its intended mention
+        target = next(t for t in texts if row["anchor"].lower() in t)
+        shared = sum(1 for w in words if w in fts.terms(target))
+        assert shared / len(words) < 0.7, row["query"]
+        assert row["query"].lower() not in target
+
+
+@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.757 on these 37 queries (docs/BENCHMARKS.md)")
+def test_acceptance_hit_at_1(corpus, embedder):
+    score, misses = hit_at_1(corpus, embedder, "hybrid")
+    assert score >= ACCEPTANCE, misses
+
+
+def test_fused_is_no_worse_than_either_retriever(corpus, embedder):
+    fused, _ = hit_at_1(corpus, embedder, "hybrid")
+    dense, _ = hit_at_1(corpus, embedder, "dense")
+    keyword, _ = hit_at_1(corpus, embedder, "keyword")
+    assert fused >= dense and fused >= keyword
+    assert fused >= 0.75  # measured 0.757: a floor against regressions
+
+
+# --- the keyword index follows the mentions ------------------------------------
+
+
+def test_keyword_index_follows_ingest_drop_and_add(seeded, embedder):
+    assert keyword_count(seeded) == mention_count(seeded) > 0
+    hits = search(seeded, "Ashraf Ghani", mode="keyword")
+    target = next(r for r in hits if "better than under Ashraf Ghani" in r.text)
+    with Session(seeded) as session:
+        row = crud.mention_rows(session, mention_ids=[target.claim_id])[0]
+        article_id, start, end = row.article.id, row.mention.start, row.mention.end
+    with session_scope(seeded) as session:
+        drop_mention(session, mention_id=target.claim_id, reviewer="Ann")
+    assert keyword_count(seeded) == mention_count(seeded)
+    assert target.claim_id not in {r.claim_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")}
+    with session_scope(seeded) as session:
+        added_id = add_mention(session, article_id=article_id, start=start, end=end, reviewer="Ann", embedder=embedder).id
+    assert keyword_count(seeded) == mention_count(seeded)
+    assert added_id in {r.claim_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")}
+    with seeded.begin() as connection:  # FTS5 compares its index with the mentions; raises if they differ
+        connection.execute(text("INSERT INTO mention_fts(mention_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def test_odd_queries_do_not_break_the_keyword_search(seeded, embedder):
+    for query in ['"Kabul', "NEAR(embassy guard)", "embassy AND OR NOT", "col:text ^Kabul*", "what did he say?", "?!"]:
+        search(seeded, query, embedder=embedder)  # no FTS5 syntax error
+    assert search(seeded, "what did he say?", mode="keyword") == []  # only stopwords: nothing to match
+
+
+def test_lost_triggers_come_back_and_reindex_rebuilds(seeded_path):
+    engine = get_engine(seeded_path)
+    with engine.begin() as connection:  # what a batch migration rebuilding `mention` does
+        for name in ("mention_fts_insert", "mention_fts_delete", "mention_fts_update"):
+            connection.execute(text(f"DROP TRIGGER {name}"))
+        connection.execute(text("INSERT INTO mention_fts(mention_fts) VALUES ('delete-all')"))
+    assert keyword_count(engine) == 0
+    assert rebuild_keywords(engine) == mention_count(engine)
+    with engine.connect() as connection:
+        triggers = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+    assert {"mention_fts_insert", "mention_fts_delete", "mention_fts_update"} <= triggers
+    engine.dispose()
+
+
+def test_a_database_from_before_the_keyword_index_upgrades_with_its_data(tmp_path, embedder):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from claims.pipeline import ingest
+
+    path = tmp_path / "old.db"
+    old = get_engine(path, migrate=False)
+    upgrade(old, "0007")  # the revision before 0006, the keyword index
+    assert ingest(old, [str(SEEDS)], embedder=embedder).ok
+    with old.connect() as connection:
+        before = connection.execute(text("SELECT id, text, claim_id FROM mention ORDER BY id")).all()
+        assert not connection.execute(text("SELECT name FROM sqlite_master WHERE name = 'mention_fts'")).all()
+    old.dispose()
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "db" / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    engine = get_engine(path)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, text, claim_id FROM mention ORDER BY id")).all() == before
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
+    assert keyword_count(engine) == len(before)
+    assert "better than under Ashraf Ghani" in search(engine, "Ghani", k=1, mode="keyword")[0].text
+    engine.dispose()
+
+
+# --- filters, speakers, highlights ---------------------------------------------
+
+
+def test_speakers_are_found_despite_typos(seeded):
+    with Session(seeded) as session:
+        assert [name for _, name in resolve_speakers(session, "Zhirnof")] == ["Dmitry Zhirnov"]
+        assert [name for _, name in resolve_speakers(session, "sergey lavrof")] == ["Sergei Lavrov"]
+        assert [name for _, name in resolve_speakers(session, "Lavrov")] == ["Sergei Lavrov"]
+        assert resolve_speakers(session, "Nobody Atall") == []
+
+
+def test_filters(corpus, embedder):
+    query = "the embassy in Kabul is safe"
+
+    def run(**filters):
+        return search(corpus, query, k=200, filters=Filters(**filters), embedder=embedder)
+
+    everything = run()
+    assert {r.speaker for r in run(speaker="zhirnof")} == {"Dmitry Zhirnov"}
+    assert run(speaker="Nobody Atall") == []
+    assert {r.outlet for r in run(outlet="island wire")} == {"Island Wire"}
+    dated = run(since=date(2026, 3, 4), until=date(2026, 3, 6))  # the seeds carry no date: left out
+    assert dated and all("2026-03-04" <= r.published <= "2026-03-06" for r in dated)
+    assert len(dated) < len(everything)
+    assert run(statuses=["False"]) == []
+    with session_scope(corpus) as session:
+        from claims.review import set_status
+
+        set_status(session, claim_id=everything[0].cluster_id, status="False", reviewer="Ann")
+    assert [r.cluster_id for r in run(statuses=["False"])] == [everything[0].cluster_id]
+    worthy = run(min_checkworthiness=0.6)
+    assert worthy and all(r.checkworthiness >= 0.6 for r in worthy) and len(worthy) < len(everything)
+
+
+def test_results_are_grouped_and_words_highlighted(corpus, embedder):
+    results = search(corpus, "ferry crossings doubled", k=10, embedder=embedder)
+    assert len({r.cluster_id for r in results}) == len(results)
+    top = results[0]
+    marked = [top.text[start:end].lower() for start, end in top.highlights]
+    assert {"ferry", "doubled"} <= set(marked) or {"crossings", "doubled"} <= set(marked)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+
+def test_highlight_helpers_escape_html():
+    assert spans("a \x02cat\x03 and \x02dogs\x03") == ("a cat and dogs", [(2, 5), (10, 14)])
+    html = highlighted_text("<b>Kabul</b> & co", [(3, 8)])
+    assert html == "&lt;b&gt;<mark>Kabul</mark>&lt;/b&gt; &amp; co"
+    assert fuse([[1, 2], [2, 3]], (1.0, 1.0))[2] > fuse([[1, 2], [2, 3]], (1.0, 1.0))[1]
+
+
+def test_saved_copies_are_independent(seeded_path, tmp_path):
+    """The keyword index lives in the database file, so a copied database carries it."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(seeded_path, copy)
+    engine = get_engine(copy)
+    assert keyword_count(engine) == mention_count(engine)
+    engine.dispose()
