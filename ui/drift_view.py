@@ -60,13 +60,17 @@ def flag_badges(flags: Sequence[Flag]) -> str:
 
 
 def _source_line(row: MentionRow) -> str:
+    """Where and how a wording ran: "<b>Outlet</b>, date, <code>document</code> · speaker · attribution"."""
     m = row.mention
-    facts = [
-        ("Outlet", row.outlet or "unknown"), ("Date", when(row.article.published, row.article.ingested_at)),
-        ("Document", _name(row.article.document)), ("Speaker", row.speaker or "—"), ("Attribution", m.attribution.value),
+    parts = [
+        f"<b>{escape(row.outlet or 'unknown outlet')}</b>, {escape(when(row.article.published, row.article.ingested_at))}, "
+        f"<code>{escape(_name(row.article.document))}</code>",
+        f"said by {escape(row.speaker)}" if row.speaker else "no speaker",
+        escape(m.attribution.value),
     ]
-    role = f" · <i>{escape(m.role)}</i>" if m.role != "body" else ""
-    return " · ".join(f"<b>{label}</b>: {escape(str(value))}" for label, value in facts) + role
+    if m.role != "body":
+        parts.append(f"<i>{escape(m.role)}</i>")
+    return " · ".join(parts)
 
 
 def wording_html(wording: Wording) -> str:
