@@ -143,3 +143,15 @@ def test_a_cited_outlet_without_a_mention_of_the_claim_is_kept_by_name(seeded):
     cited = citations(rows, outlets=outlets)
     assert [(c.source, c.cites) for c in cited] == [("Russian state media", None)]
     assert UNKNOWN_OUTLET in {r.outlet for r in timeline(rows)}  # 003 names no outlet
+
+
+def test_csv_rows_carry_first_seen_and_drift(seeded):
+    from claims.export import CSV_COLUMNS, rows
+
+    assert CSV_COLUMNS[-2:] == ["first_seen", "drift"]
+    zhirnov = [r for r in rows(seeded) if "Ashraf Ghani" in r["claim_text"]]
+    assert len(zhirnov) == 2
+    assert {r["first_seen"].rsplit("/", 1)[-1] for r in zhirnov} == {"001_000a073d6dfb7b73.txt"}
+    by_doc = {r["document"].rsplit("/", 1)[-1][:3]: r["drift"] for r in zhirnov}
+    assert by_doc["001"] == ""
+    assert "quoted words changed" in by_doc["003"] and "names added: Taliban, President" in by_doc["003"]
