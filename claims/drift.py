@@ -43,6 +43,8 @@ QUALIFIERS = (
     "approximately", "around", "roughly", "just", "possibly", "probably", "likely", "apparently", "partly",
     "at least", "more than", "less than", "fewer than", "up to",
 )
+# Qualifiers that hedge only a number: "talks about Afghanistan" is no hedge.
+_BEFORE_NUMBERS_ONLY = {"about", "around"}
 NEGATIONS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"}
 
 _TOKEN = re.compile(r"\w+(?:[’'.,-]\w+)*|[^\w\s]")
@@ -230,8 +232,17 @@ def _show(value: float) -> str:
 
 
 def _count_phrase(words: list[str], phrase: str) -> int:
-    joined = f" {' '.join(words)} "
-    return joined.count(f" {phrase} ")
+    """How often ``phrase`` occurs in ``words``; "about" and "around" count only before a number ("about 40")."""
+    parts = phrase.split()
+    n = len(parts)
+    count = 0
+    for i in range(len(words) - n + 1):
+        if words[i : i + n] != parts:
+            continue
+        if phrase in _BEFORE_NUMBERS_ONLY and not (i + n < len(words) and numbers(words[i + n])):
+            continue
+        count += 1
+    return count
 
 
 def _names(text: str) -> Counter:

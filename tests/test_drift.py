@@ -95,6 +95,9 @@ def test_an_added_hedge_is_flagged():
     flags = drift_flags("The Taliban guarded the embassy", "The Taliban reportedly guarded the embassy")
     assert kinds(flags) == [QUALIFIER_ADDED] and flags[0].detail == "reportedly"
     assert kinds(drift_flags("more than 40,000 vehicles", "40,000 vehicles")) == [QUALIFIER_DROPPED]
+    assert kinds(drift_flags("about forty vehicles", "forty vehicles")) == [QUALIFIER_DROPPED]
+    # "about" hedges a number only: a topic is no qualifier.
+    assert drift_flags("Russia would decide on recognition", "Russia would decide about recognition") == []
 
 
 def test_negation_flip_in_either_direction():
