@@ -21,6 +21,7 @@ from claims.drift import NAMES_DROPPED, Drift, compare
 from db.crud import MentionRow
 
 UNKNOWN_OUTLET = "unknown outlet"
+VENUE = "venue"  # the phrase of a citation found as the mention's stored venue, not in its paragraph
 
 # News agencies and broadcasters often credited by name.
 AGENCIES = (
@@ -176,7 +177,7 @@ def cited_sources(text: str, start: int, end: int, *, venue: Optional[str] = Non
         for match in pattern.finditer(paragraph):
             add(match.group("source"), match.group().strip(" ,.;"))
     if venue:
-        add(venue, f"venue: {venue}")
+        add(venue, VENUE)
     return found
 
 

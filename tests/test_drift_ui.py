@@ -45,6 +45,8 @@ def open_claim(claim_id: int) -> AppTest:
 def test_diff_and_badges_are_marked_and_escaped():
     html = diff_html([DiffOp("equal", "under"), DiffOp("delete", "<b>old</b>", " "), DiffOp("insert", "(President)", " ")])
     assert html.startswith("under <del")
+    # A replacement that follows its deletion directly is kept apart by a space.
+    assert diff_html([DiffOp("delete", "That is"), DiffOp("insert", "The")]).count("</del> <ins") == 1
     assert "&lt;b&gt;old&lt;/b&gt;</del>" in html and "<b>old</b>" not in html
     assert ">(President)</ins>" in html
     assert "number changed: 7 → 17" in flag_badges([Flag("number changed", "7 → 17")])

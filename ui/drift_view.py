@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from claims.drift import DELETE, INSERT, DiffOp, Flag
 from claims.provenance import (
+    VENUE,
     Citation,
     TimelineRow,
     Wording,
@@ -43,14 +44,18 @@ def when(published, ingested_at) -> str:
 
 def diff_html(ops: Sequence[DiffOp]) -> str:
     """A word diff as HTML: deletions struck through in ``<del>``, insertions in ``<ins>``, all text escaped."""
-    parts = []
+    parts, previous = [], None
     for op in ops:
         text = escape(op.text)
+        space = escape(op.space)
         if op.tag == DELETE:
             text = f'<del style="{_DEL}">{text}</del>'
         elif op.tag == INSERT:
             text = f'<ins style="{_INS}">{text}</ins>'
-        parts.append(escape(op.space) + text)
+            if previous == DELETE and not space:  # keep a replaced run apart from its replacement
+                space = " "
+        parts.append(space + text)
+        previous = op.tag
     return "".join(parts)
 
 
@@ -114,7 +119,8 @@ def citations_html(cited: Sequence[Citation], by_id: dict[int, MentionRow]) -> s
             f" → its mention in <code>{escape(_name(target.article.document))}</code>, {escape(when(target.article.published, target.article.ingested_at))}"
             if target else " — no mention of this claim from that source is stored"
         )
-        items.append(f"<li>{who} cites <b>{escape(c.source)}</b> <small>(“{escape(c.phrase)}”)</small>{link}</li>")
+        how = "the speaker's venue" if c.phrase == VENUE else f"“{escape(c.phrase)}”"
+        items.append(f"<li>{who} cites <b>{escape(c.source)}</b> <small>({how})</small>{link}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
