@@ -139,7 +139,8 @@ def word_diff(base: str, other: str) -> list[DiffOp]:
     A replaced run comes out as its deletion followed by its insertion. Case and the
     shape of quote marks and dashes are ignored when matching; the text shown is as written.
     A lone function word ("is", "the") matched between two changes is folded into them,
-    so a rewritten passage reads as one deletion and one insertion.
+    so a rewritten passage reads as one deletion and one insertion; a change of
+    punctuation alone is shown as the later wording, unmarked.
 
     Example:
         >>> [(op.tag, op.text) for op in word_diff("seven years", "seventeen years")]
@@ -164,8 +165,12 @@ def word_diff(base: str, other: str) -> list[DiffOp]:
             merged.append((tag, list(old), list(new)))
     ops: list[DiffOp] = []
     for tag, old, new in merged:
-        if tag == EQUAL:
-            ops.append(_op(EQUAL, new))
+        if tag == EQUAL or not any(t.is_word for t in old + new):  # punctuation alone is no change of wording
+            if new:
+                op = _op(EQUAL, new)
+                if ops and ops[-1].tag == EQUAL:
+                    op = DiffOp(EQUAL, ops[-1].text + op.space + op.text, ops.pop().space)
+                ops.append(op)
             continue
         if old:
             ops.append(_op(DELETE, old))

@@ -53,6 +53,12 @@ def test_word_diff_ignores_case_and_quote_shapes_but_shows_the_later_wording():
     assert ops[0].text == 'kabul is "stabilizing"'
 
 
+def test_punctuation_alone_is_no_change():
+    drift = compare("the bridge was closed for repairs", "the bridge was closed for repairs.")
+    assert not drift.changed and drift.ops[-1].text.endswith("repairs.")
+    assert [op.tag for op in word_diff("closed, for repairs", "closed for good")] == [EQUAL, DELETE, INSERT]
+
+
 def test_the_same_wording_has_no_flags():
     drift = compare("The bridge will reopen in April", "The bridge will reopen in April")
     assert not drift.changed and drift.flags == [] and drift.similarity == 1.0

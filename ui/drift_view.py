@@ -106,7 +106,7 @@ def timeline_html(rows: Sequence[TimelineRow]) -> str:
         last = r.outlet
         note = " (first appearance)" if r.first else (f" ({escape(r.role)})" if r.role != "body" else "")
         body.append(f"<tr><td>{outlet}</td><td>{escape(when(r.published, r.ingested_at))}</td><td><code>{escape(_name(r.document))}</code>{note}</td></tr>")
-    return '<table class="timeline"><tr><th>Outlet</th><th>Date</th><th>Document</th></tr>' + "".join(body) + "</table>"
+    return '<table class="timeline"><tr><th style="text-align:left">Outlet</th><th style="text-align:left">Date</th><th style="text-align:left">Document</th></tr>' + "".join(body) + "</table>"
 
 
 def citations_html(cited: Sequence[Citation], by_id: dict[int, MentionRow]) -> str:
