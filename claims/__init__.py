@@ -5,12 +5,14 @@ The public API; the CLI (``python -m claims``) and the UI sit on these.
 """
 
 from claims.checkworthy import Scorer, default_scorer, load_scorer
+from claims.drift import Drift, compare, drift_flags, word_diff
 from claims.embed import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
 from claims.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
 from claims.index import LiveIndex, load_or_rebuild, rebuild
 from claims.ingest import IngestError
 from claims.pipeline import IngestReport, ingest
+from claims.provenance import citations, first_appearance, timeline, wordings
 from claims.review import (
     ConflictError,
     ReviewError,
@@ -31,6 +33,7 @@ from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
 __all__ = [
     "CSV_COLUMNS",
     "ConflictError",
+    "Drift",
     "Embedder",
     "Filters",
     "IngestError",
@@ -41,13 +44,17 @@ __all__ = [
     "SearchResult",
     "add_mention",
     "add_note",
+    "citations",
+    "compare",
     "decide_suggestion",
     "default_embedder",
     "default_scorer",
+    "drift_flags",
     "drop_mention",
     "explain",
     "feedback_tsv",
     "find_span",
+    "first_appearance",
     "ingest",
     "load_or_rebuild",
     "load_scorer",
@@ -60,6 +67,9 @@ __all__ = [
     "set_sourcing",
     "set_status",
     "split_speaker",
+    "timeline",
     "to_claimreview",
     "to_csv",
+    "word_diff",
+    "wordings",
 ]

@@ -10,13 +10,14 @@ from typing import Optional, Sequence
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from claims.provenance import wordings
 from db import crud
 from db.models import ClaimStatus
 
 CSV_COLUMNS = [
     "claim_id", "cluster_id", "claim_text", "speaker", "venue", "attribution", "checkworthiness",
     "role", "said_when", "said_on", "document", "source", "title", "published", "status", "sourcing", "reviewer", "updated_at",
-    "cluster_size", "notes",
+    "cluster_size", "notes", "first_seen", "drift",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,6 +38,16 @@ def rows(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = No
         mentions = crud.mention_rows(session, statuses=wanted)
         sizes = crud.claim_sizes(session, claim_ids={m.claim.id for m in mentions})
         notes = {cid: crud.notes_for(session, claim_id=cid) for cid in sizes}
+    by_claim: dict[int, list[crud.MentionRow]] = {}
+    for m in mentions:
+        by_claim.setdefault(m.claim.id, []).append(m)
+    # Each mention against its tracked claim's first appearance (earliest published, then ingested).
+    first, drift = {}, {}
+    for claim_rows in by_claim.values():
+        shown = wordings(claim_rows)
+        for w in shown:
+            first[w.row.mention.id] = shown[0].row.article.document
+            drift[w.row.mention.id] = "; ".join(f"{f.kind}: {f.detail}" for f in w.drift.flags) if w.drift else ""
     out = []
     for m in mentions:
         out.append(
@@ -61,6 +72,8 @@ def rows(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = No
                 "updated_at": m.claim.updated_at.isoformat(timespec="seconds"),
                 "cluster_size": sizes.get(m.claim.id, 1),
                 "notes": " | ".join(f"{n.reviewer}: {n.text}" for n in notes.get(m.claim.id, [])),
+                "first_seen": first[m.mention.id],
+                "drift": drift[m.mention.id],
             }
         )
     return out

@@ -27,7 +27,7 @@ from claims.review import (
 from db import crud
 from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
 from db.session import session_scope
-from ui import common, regroup
+from ui import common, drift_view, regroup
 from ui.render import highlighted_context
 from ui.resources import embedder, engine
 
@@ -239,6 +239,8 @@ for row in rows:
             no.button("Cancel", key=f"drop_no_{m.id}", on_click=st.session_state.pop, args=(f"confirm_drop_{m.id}", None))
         else:
             st.button("Not a claim", key=f"drop_{m.id}", on_click=st.session_state.__setitem__, args=(f"confirm_drop_{m.id}", True), icon=":material/block:")
+
+drift_view.show(rows)
 
 st.subheader(f"Pending link suggestions ({len(suggestions)})")
 if not suggestions:
