@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--news-data", choices=["shipped", "union"], default="shipped", help="what the news head learns from: as shipped (ClaimBuster) or every training set")
     parser.add_argument("--skip-cv", action="store_true", help="only the two CLEF test splits")
     parser.add_argument("--skip-tests", action="store_true", help="only the ClaimBuster cross-validation")
+    parser.add_argument("--params", type=Path, help="score the test splits with this parameter file instead of the shipped one (full, finetune)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
     args = parser.parse_args()
@@ -155,6 +156,10 @@ def main() -> None:
             texts, vectors, labels = [t for s in splits for t in s.texts], np.vstack([s.vectors for s in splits]), np.concatenate([s.labels for s in splits])
             heads[head] = train.fit_head(texts, vectors, labels, blocks=blocks)
         scorer = train.scorer_from(train.to_params(heads, {}))
+    elif args.params:
+        from claims.checkworthy import load_scorer
+
+        scorer = load_scorer(args.params)
 
     figures: dict[str, object] = {"method": args.method, "news_data": args.news_data}
     started = time.time()

@@ -42,7 +42,7 @@ HEADS = {
 # train split (MAP 0.257 against 0.247), worse on ClaimBuster (F1 0.766 against 0.809);
 # the news head follows ClaimBuster's definition of a check-worthy factual sentence.
 UNION = ["claimbuster", "clef19_train", "clef20_train", "clef20_dev"]
-FINETUNED = {"news"}  # heads with the fine-tuned encoder mixed in (unless --linear-only)
+FINETUNED = {"news"}  # heads with the fine-tuned encoder mixed in with --finetune
 CALIBRATE_ON = {"news": {"claimbuster"}, "tweets": {"clef20_train", "clef20_dev"}}  # see calibrate()
 
 
@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, help="TSV of reviewer decisions (text, label) added to the news head")
     parser.add_argument("--extra-weight", type=float, default=1.0, help="weight of each --extra row against one training sentence (default 1)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--linear-only", action="store_true", help="no fine-tuned encoder in the news head (the model shipped before it)")
+    parser.add_argument("--finetune", action="store_true", help="mix a fine-tuned encoder (top 2 layers) into the news head; not shipped, see docs/BENCHMARKS.md")
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
@@ -200,7 +200,7 @@ def main() -> None:
             weights = np.concatenate([weights, np.full(len(extra_texts), args.extra_weight)])
             trained_on[head].append(str(args.extra))
         print(f"{head}: {len(texts)} texts, {int(labels.sum())} check-worthy", flush=True)
-        if head in FINETUNED and not args.linear_only:
+        if head in FINETUNED and args.finetune:
             heads[head] = fit_finetuned(texts, vectors, labels, weights)
             continue
         heads[head] = fit_head(texts, vectors, labels, weights=weights)
