@@ -1,8 +1,8 @@
-"""Fine-tuning the top layers of the bundled encoder for check-worthiness (exploration, issue 4).
+"""Training the fine-tuned top layers of the check-worthiness model (issue 4; not shipped, see docs/BENCHMARKS.md).
 
 The lower layers of all-MiniLM-L6-v2 stay frozen, so their output is computed
 once per text and cached in ``bench/.cache/`` (float16, keyed by a hash of the
-texts); only the top ``TOP`` transformer layers, mean pooling and a linear head
+texts); only the top layers (all above ``SPLIT``), mean pooling and a linear head
 are trained on it. Needs torch (installed with sentence-transformers).
 """
 
