@@ -1,18 +1,20 @@
 """Check-worthiness figures of docs/BENCHMARKS.md (issue 4).
 
-    .venv/bin/python bench/checkworthiness.py [--method full|dense|sparse] [--json FIGURES.json] [--scores DIR]
+    .venv/bin/python bench/checkworthiness.py [--method full|finetune|dense|sparse] [--json FIGURES.json] [--scores DIR]
 
 * ClaimBuster CBD: 4-fold stratified cross-validation (seed 0), F1 of the
   check-worthy class. In each fold the news head is retrained with the shipped
   recipe on the training folds (``--news-data union`` adds the CLEF train and
   dev sets) and the decision threshold is the
   one with the best F1 over 3-fold inner cross-validation of the training folds:
-  the held-out fold is only scored.
+  the held-out fold is only scored. With ``--method finetune`` the head is the
+  fine-tuned encoder mixed with that recipe (:func:`claimbuster_cv_finetune`):
+  epoch, weight and cut are chosen on a 15% slice of the training folds.
 * CLEF CheckThat! 2019 task 1 test: MAP over debates (AP per debate file, the id
   prefix before ':', then the mean), as the official scorer.
 * CLEF CheckThat! 2020 task 1 test: AP over the ranked test tweets.
 
-With ``--method full`` (the default) the test splits are scored by the shipped
+With ``--method full`` (the default) or ``finetune`` the test splits are scored by the shipped
 parameters (claims/models/checkworthy.npz) through the same code as
 ``python -m claims checkworthy --file``: ``--scores DIR`` writes the JSON lines
 that command prints, so they can be compared with ``diff``. Other methods
@@ -108,20 +110,45 @@ def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[f
     return float(np.mean(scores)), scores
 
 
+def claimbuster_cv_finetune() -> tuple[float, list[float], list[dict]]:
+    """As :func:`claimbuster_cv` for the fine-tuned mix (``bench/cw_finetune.fit_mixed``).
+
+    In each fold the epoch, the mixing weight and the cut are chosen on a 15%
+    slice of the training folds (both models learn from the other 85%); the
+    held-out fold is only scored.
+    """
+    import cw_finetune as ft
+    from sklearn.model_selection import StratifiedKFold
+
+    cb = cw_data.load("claimbuster")
+    encoder = ft.Encoder(ft.SPLIT)
+    states = encoder.lower(cb.texts)
+    scores, chosen = [], []
+    for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
+        started = time.time()
+        run = ft.fit_mixed(encoder, [cb.texts[i] for i in rows], cb.vectors[rows], cb.labels[rows], [states[i] for i in rows], score=[([cb.texts[i] for i in held_out], cb.vectors[held_out], [states[i] for i in held_out])])
+        scores.append(f1(cb.labels[held_out], run["scores"][0] >= 0))
+        chosen.append({"epoch": run["epoch"], "mix": run["mix"], "validation_f1": round(run["val_f1"], 4), "validation_f1_lr_only": round(run["lr_val_f1"], 4), "seconds": round(time.time() - started)})
+        print(f"  fold {k + 1}: {chosen[-1]}  F1 {scores[-1]:.4f}", file=sys.stderr, flush=True)
+    return float(np.mean(scores)), scores, chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--method", choices=["full", "dense", "sparse"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF)")
+    parser.add_argument("--method", choices=["full", "dense", "sparse", "finetune"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF); finetune: its ClaimBuster CV with the fine-tuned encoder mixed in")
     parser.add_argument("--news-data", choices=["shipped", "union"], default="shipped", help="what the news head learns from: as shipped (ClaimBuster) or every training set")
     parser.add_argument("--skip-cv", action="store_true", help="only the two CLEF test splits")
+    parser.add_argument("--skip-tests", action="store_true", help="only the ClaimBuster cross-validation")
+    parser.add_argument("--params", type=Path, help="score the test splits with this parameter file instead of the shipped one (full, finetune)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
     args = parser.parse_args()
 
     import train_checkworthy as train
 
-    blocks = {"full": ("dense", "sparse"), "dense": ("dense",), "sparse": ("sparse",)}[args.method]
+    blocks = {"full": ("dense", "sparse"), "finetune": ("dense", "sparse"), "dense": ("dense",), "sparse": ("sparse",)}[args.method]
     scorer = None
-    if args.method != "full" or args.news_data != "shipped":  # retrain the heads in memory
+    if args.method not in ("full", "finetune") or args.news_data != "shipped":  # retrain the heads in memory
         heads = {}
         recipe = {**train.HEADS, "news": train.UNION if args.news_data == "union" else train.HEADS["news"]}
         for head, names in recipe.items():
@@ -129,14 +156,23 @@ def main() -> None:
             texts, vectors, labels = [t for s in splits for t in s.texts], np.vstack([s.vectors for s in splits]), np.concatenate([s.labels for s in splits])
             heads[head] = train.fit_head(texts, vectors, labels, blocks=blocks)
         scorer = train.scorer_from(train.to_params(heads, {}))
+    elif args.params:
+        from claims.checkworthy import load_scorer
+
+        scorer = load_scorer(args.params)
 
     figures: dict[str, object] = {"method": args.method, "news_data": args.news_data}
     started = time.time()
-    if not args.skip_cv:
+    if not args.skip_cv and args.method == "finetune":
+        mean, folds, chosen = claimbuster_cv_finetune()
+        figures["claimbuster_cv_f1"] = round(mean, 4)
+        figures["claimbuster_folds"] = [round(f, 4) for f in folds]
+        figures["claimbuster_chosen"] = chosen
+    elif not args.skip_cv:
         mean, folds = claimbuster_cv(blocks, args.news_data)
         figures["claimbuster_cv_f1"] = round(mean, 4)
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]
-    for name in TESTS:
+    for name in [] if args.skip_tests else TESTS:
         split, scores = split_scores(name, scorer)
         if name == "clef19_test":
             figures["clef19_test_map"] = round(clef19_map(split.ids, split.labels, scores), 4)

@@ -42,6 +42,7 @@ HEADS = {
 # train split (MAP 0.257 against 0.247), worse on ClaimBuster (F1 0.766 against 0.809);
 # the news head follows ClaimBuster's definition of a check-worthy factual sentence.
 UNION = ["claimbuster", "clef19_train", "clef20_train", "clef20_dev"]
+FINETUNED = {"news"}  # heads with the fine-tuned encoder mixed in with --finetune
 CALIBRATE_ON = {"news": {"claimbuster"}, "tweets": {"clef20_train", "clef20_dev"}}  # see calibrate()
 
 
@@ -99,6 +100,27 @@ def fit_head(
     }
 
 
+def fit_finetuned(texts: list[str], vectors: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """A head with the fine-tuned encoder mixed in (``bench/cw_finetune.fit_mixed``): 85% of the rows
+    train both models, the other 15% choose the epoch, the weight and the cut (moved to 0.5)."""
+    import time
+
+    import cw_finetune as ft
+
+    from claims.checkworthy_encoder import to_arrays, top_model
+
+    started = time.time()
+    encoder = ft.Encoder(ft.SPLIT)
+    run = ft.fit_mixed(encoder, texts, vectors, labels, encoder.lower(texts), weights=weights)
+    model = top_model(encoder.bert, encoder.top)
+    model.load_state_dict(run["state"])
+    params = dict(run["lr"])
+    params.update(to_arrays(model, "top"))
+    params.update({"mix": np.float64(run["mix"]), "cut": np.float64(run["cut"]), "top_layers": np.int64(encoder.top), "top_mean": np.float64(run["top_mean"])})
+    print(f"fine-tuned: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
+    return params
+
+
 def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, weights: np.ndarray) -> float:
     """The logit of the best-F1 threshold in 3-fold cross-validation over the training data.
 
@@ -132,7 +154,7 @@ def to_params(heads: dict[str, dict[str, np.ndarray]], trained_on: dict[str, lis
     for head, values in heads.items():
         for name, value in values.items():
             value = np.asarray(value)
-            params[f"{head}.{name}"] = value.astype(np.float32) if value.dtype.kind == "f" else value
+            params[f"{head}.{name}"] = value.astype(np.float32) if value.dtype.kind == "f" and value.dtype != np.float16 else value
     return params
 
 
@@ -157,6 +179,7 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, help="TSV of reviewer decisions (text, label) added to the news head")
     parser.add_argument("--extra-weight", type=float, default=1.0, help="weight of each --extra row against one training sentence (default 1)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--finetune", action="store_true", help="mix a fine-tuned encoder (top 2 layers) into the news head; not shipped, see docs/BENCHMARKS.md")
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
@@ -177,6 +200,9 @@ def main() -> None:
             weights = np.concatenate([weights, np.full(len(extra_texts), args.extra_weight)])
             trained_on[head].append(str(args.extra))
         print(f"{head}: {len(texts)} texts, {int(labels.sum())} check-worthy", flush=True)
+        if head in FINETUNED and args.finetune:
+            heads[head] = fit_finetuned(texts, vectors, labels, weights)
+            continue
         heads[head] = fit_head(texts, vectors, labels, weights=weights)
         shift = calibrate(texts, vectors, labels, reference, weights)
         heads[head]["bias"] = heads[head]["bias"] - shift

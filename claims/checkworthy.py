@@ -55,10 +55,22 @@ def _strings(blob: np.ndarray) -> list[str]:
 
 
 class _Head:
-    """One trained head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model)."""
+    """One trained head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
+
+    A head with a fine-tuned encoder (``<head>.top.*``, ``<head>.mix``) mixes
+    that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``.
+    """
 
     def __init__(self, params: Mapping[str, np.ndarray], name: str):
         p = lambda key: np.asarray(params[f"{name}.{key}"])
+        self.name = name
+        self.mix = float(p("mix")) if f"{name}.mix" in params else 0.0
+        if self.mix:
+            self.top = {key: value for key, value in params.items() if key.startswith(f"{name}.top.")}
+            self.top_layers = int(p("top_layers"))
+            self.cut = float(p("cut"))
+            self.top_mean = float(p("top_mean"))
+            self._finetuned = None
         self.emb = p("emb").astype(np.float64)
         self.emb_mean = p("emb.mean").astype(np.float64)
         self.feat = p("features").astype(np.float64)
@@ -70,19 +82,35 @@ class _Head:
         self.words_coef = p("words.coef").astype(np.float64)
         self.chars_coef = p("chars.coef").astype(np.float64)
 
-    def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+    def linear_logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         dense = (np.asarray(vectors, dtype=np.float64) - self.emb_mean) @ self.emb + (feature_matrix(list(texts)) - self.feat_mean) @ self.feat
         sparse = self.words.dot(list(texts), self.words_coef) + self.chars.dot(list(texts), self.chars_coef) - self.chars_mean
         return 0.5 * (dense + sparse) + self.bias
 
+    def finetuned_logits(self, texts: Sequence[str]) -> np.ndarray:
+        if self._finetuned is None:  # torch and the top layers are loaded on first use
+            from claims.checkworthy_encoder import FineTuned
+
+            self._finetuned = FineTuned(self.top, f"{self.name}.top", self.top_layers)
+        return self._finetuned.logits(texts)
+
+    def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        linear = self.linear_logits(texts, vectors)
+        if not self.mix:
+            return linear
+        return self.mix * self.finetuned_logits(texts) + (1 - self.mix) * linear - self.cut
+
     def contributions(self, text: str, vector: np.ndarray) -> list[tuple[str, float]]:
-        parts = [("sentence meaning (embedding)", 0.5 * float((np.asarray(vector, dtype=np.float64) - self.emb_mean) @ self.emb))]
+        share = 0.5 * (1 - self.mix)
+        parts = [("sentence meaning (embedding)", share * float((np.asarray(vector, dtype=np.float64) - self.emb_mean) @ self.emb))]
         values = features(text)
-        parts += [(f"feature: {name}", 0.5 * float((values[name] - m) * w)) for name, w, m in zip(FEATURES, self.feat, self.feat_mean)]
+        parts += [(f"feature: {name}", share * float((values[name] - m) * w)) for name, w, m in zip(FEATURES, self.feat, self.feat_mean)]
         cols, weights = self.words.row(text)
-        parts += [(f"word: {self.words.terms[j]}", 0.5 * float(w * self.words_coef[j])) for j, w in zip(cols, weights)]
+        parts += [(f"word: {self.words.terms[j]}", share * float(w * self.words_coef[j])) for j, w in zip(cols, weights)]
         cols, weights = self.chars.row(text)
-        parts.append(("spelling (character n-grams)", 0.5 * (float(weights @ self.chars_coef[cols]) - self.chars_mean)))
+        parts.append(("spelling (character n-grams)", share * (float(weights @ self.chars_coef[cols]) - self.chars_mean)))
+        if self.mix:
+            parts.append(("sentence reading (fine-tuned encoder)", self.mix * (float(self.finetuned_logits([text])[0]) - self.top_mean)))
         return parts
 
 

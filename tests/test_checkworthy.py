@@ -29,7 +29,7 @@ CHATTER = ["Thank you all for coming tonight.", "What do you think?", "Good even
 
 
 def test_shipped_parameters_exist_load_and_name_their_data():
-    assert MODEL_PATH.exists() and MODEL_PATH.stat().st_size < 5_000_000
+    assert MODEL_PATH.exists() and MODEL_PATH.stat().st_size < 10_000_000
     note = (MODEL_PATH.parent / "NOTE.md").read_text()
     assert "claimbuster_cbd" in note and "bench/train_checkworthy.py" in note
     scorer = load_scorer()
@@ -126,3 +126,33 @@ def test_bad_tsv_is_reported_by_name(tmp_path, content, message):
     result = CliRunner().invoke(app, ["checkworthy", "--file", str(path)])
     assert result.exit_code == 1
     assert str(path) in result.output and message in result.output
+
+
+def test_a_head_with_a_fine_tuned_top_mixes_it_in(embedder):
+    """The fine-tuned path on untrained copies of the top layers: the pooled output is the bundled embedding."""
+    import torch
+
+    from claims.checkworthy import Scorer
+    from claims.checkworthy_encoder import Bert, FineTuned, to_arrays, top_model
+
+    bert = Bert(embedder.model)
+    model = top_model(bert, 2)
+    direction = np.random.default_rng(0).normal(size=384).astype(np.float32)
+    with torch.no_grad():
+        model.head.weight[:] = torch.from_numpy(direction)[None]
+        model.head.bias.fill_(0.25)
+    texts = [CLAIM, *CHATTER]
+    vectors = embedder.encode(texts)
+    params = {name: value.astype(np.float32) for name, value in to_arrays(model, "news.top").items()}
+    got = FineTuned(params, "news.top", 2, bert).logits(texts)
+    np.testing.assert_allclose(got, vectors @ direction + 0.25, atol=5e-3)  # float16 weights
+
+    with np.load(MODEL_PATH, allow_pickle=False) as shipped:
+        mixed = dict(shipped)
+    mixed.update({name: value for name, value in to_arrays(model, "news.top").items()})
+    mixed.update({"news.mix": np.float64(0.3), "news.cut": np.float64(0.5), "news.top_layers": np.int64(2), "news.top_mean": np.float64(0.0)})
+    head = Scorer(mixed).heads["news"]
+    head._finetuned = FineTuned(mixed, "news.top", 2, bert)
+    linear = default_scorer().heads["news"].logits(texts, vectors)
+    np.testing.assert_allclose(head.logits(texts, vectors), 0.3 * head.finetuned_logits(texts) + 0.7 * linear - 0.5, atol=1e-9)
+    assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
