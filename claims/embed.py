@@ -6,6 +6,7 @@ as safetensors); nothing is fetched from a hub, so ``HF_HUB_OFFLINE`` is forced 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -57,9 +58,58 @@ class Embedder:
         return self.encode([text])[0]
 
 
+class CachedEmbedder:
+    """An :class:`Embedder` that keeps every vector it computed in an SQLite file, keyed by the text.
+
+    For benchmarks and repeated imports of the same corpus: the vectors are the model's own,
+    only computed once. ``default_embedder`` uses it when ``$CLAIMS_EMBED_CACHE`` names a file.
+    """
+
+    dimension = DIMENSION
+    name = MODEL_NAME
+
+    def __init__(self, embedder: Embedder, path: Path):
+        import sqlite3
+
+        self.embedder = embedder
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), check_same_thread=False)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vector (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.name}\0{text}".encode("utf-8")).hexdigest()
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self.db.execute(f"SELECT key, value FROM vector WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((key, from_bytes(value)) for key, value in rows)
+        missing = list(dict.fromkeys(t for t, key in zip(texts, keys) if key not in found))
+        if missing:
+            vectors = self.embedder.encode(missing, batch_size=batch_size, progress=progress)
+            fresh = {self._key(t): v for t, v in zip(missing, vectors)}
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO vector VALUES (?, ?)", [(k, to_bytes(v)) for k, v in fresh.items()])
+            found.update(fresh)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([found[key] for key in keys]).astype(np.float32)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
 @lru_cache(maxsize=1)
 def default_embedder() -> Embedder:
-    """One shared model per process (loading costs about a second)."""
+    """One shared model per process (loading costs about a second).
+
+    With ``$CLAIMS_EMBED_CACHE`` set to a file path, vectors are cached there (see :class:`CachedEmbedder`).
+    """
+    cache = os.environ.get("CLAIMS_EMBED_CACHE")
+    if cache:
+        return CachedEmbedder(Embedder(), Path(cache))
     return Embedder()
 
 
