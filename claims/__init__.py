@@ -7,6 +7,14 @@ The public API; the CLI (``python -m claims``) and the UI sit on these.
 from claims.checkworthy import Scorer, default_scorer, load_scorer
 from claims.embed import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
+from claims.factchecks import (
+    FactCheckMatch,
+    attach_evidence,
+    detach_evidence,
+    matches_for_claim,
+)
+from claims.factchecks import import_file as import_factchecks
+from claims.factchecks import match as match_factchecks
 from claims.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
 from claims.index import LiveIndex, load_or_rebuild, rebuild
 from claims.ingest import IngestError
@@ -26,6 +34,7 @@ __all__ = [
     "CSV_COLUMNS",
     "ConflictError",
     "Embedder",
+    "FactCheckMatch",
     "IngestError",
     "IngestReport",
     "LiveIndex",
@@ -34,16 +43,21 @@ __all__ = [
     "SearchResult",
     "add_mention",
     "add_note",
+    "attach_evidence",
     "decide_suggestion",
     "default_embedder",
     "default_scorer",
+    "detach_evidence",
     "drop_mention",
     "explain",
     "feedback_tsv",
     "find_span",
+    "import_factchecks",
     "ingest",
     "load_or_rebuild",
     "load_scorer",
+    "match_factchecks",
+    "matches_for_claim",
     "merge_speakers",
     "rebuild",
     "rename_speaker",
