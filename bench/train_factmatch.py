@@ -1,7 +1,8 @@
-"""Fit the fact-check re-ranker (claims/models/factmatch.json) on CLEF CheckThat! claim matching.
+"""Fit the fact-check re-ranker (claims/models/factmatch.npz) on CLEF CheckThat! claim matching.
 
     CLAIMS_EMBED_CACHE=bench/.cache/embeddings.sqlite .venv/bin/python bench/train_factmatch.py \
-        [--train 2020:train,2021:train] [--dev 2020:dev,2021:dev] [--C 1.0] [--out claims/models/factmatch.json]
+        [--train 2020:train,2021:train] [--dev 2020:dev,2021:dev,2022:dev] [--C 1.0] [--gbm 6 3] \
+        [--ship gbm|lr] [--out claims/models/factmatch.npz]
 
 Training rows: for every training query, each first-stage candidate (claims/factcheck_match.py)
 labelled 1 if the qrels pair it with the query. Only train splits are fitted; dev splits
@@ -29,6 +30,7 @@ from claims.factcheck_match import (  # noqa: E402
     MODEL_FILE,
     Corpus,
     Ranker,
+    TreeRanker,
     candidates_and_features,
     clean_query,
 )
@@ -85,6 +87,15 @@ def fit(x: np.ndarray, y: np.ndarray, c: float, note: str) -> Ranker:
     return Ranker(mean, scale, model.coef_[0], float(model.intercept_[0]), note)
 
 
+GBM_ITERATIONS = 300
+
+
+def fit_gbm(x: np.ndarray, y: np.ndarray, depth: int):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=GBM_ITERATIONS, learning_rate=0.05, max_depth=depth, random_state=0).fit(x, y)
+
+
 def fit_pairwise(train, c: float, note: str) -> Ranker:
     """RankSVM-style: logistic regression on (relevant - other candidate) differences within each query."""
     from sklearn.linear_model import LogisticRegression
@@ -113,7 +124,8 @@ def main() -> None:
     parser.add_argument("--train", default="2020:train,2021:train")
     parser.add_argument("--dev", default="2020:dev,2021:dev")
     parser.add_argument("--C", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--gbm", action="store_true", help="also score sklearn's HistGradientBoosting on dev (for comparison; not shippable as it is)")
+    parser.add_argument("--gbm", type=int, nargs="*", default=[], metavar="DEPTH", help="also score HistGradientBoosting trees of these max depths on dev")
+    parser.add_argument("--ship", choices=["gbm", "lr"], default="gbm", help="what --out writes: trees of the first --gbm depth (.npz) or the LR of the first C (.json)")
     parser.add_argument("--out", type=Path, default=None, help=f"write the ranker fitted with the first C (e.g. {MODEL_FILE.relative_to(ROOT)})")
     args = parser.parse_args()
     start = time.time()
@@ -135,15 +147,17 @@ def main() -> None:
         for name, (blocks, split, found, _, _) in dev.items():
             report[name][f"lr_C{c}"] = round(evaluate(blocks, split, found, ranker.score), 4)
             report[name][f"pairwise_C{c}"] = round(evaluate(blocks, split, found, pairwise.score), 4)
-    if args.gbm:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        for depth in (3, 6):
-            model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_depth=depth, random_state=0).fit(x, y)
-            for name, (blocks, split, found, _, _) in dev.items():
-                report[name][f"gbm_depth{depth}"] = round(evaluate(blocks, split, found, lambda m: model.predict_proba(m)[:, 1]), 4)
+    trees = {}
+    for depth in args.gbm:
+        note = f"HistGradientBoostingClassifier(max_iter={GBM_ITERATIONS}, learning_rate=0.05, max_depth={depth}, random_state=0), fitted on CLEF CheckThat! claim matching {args.train} (shared/bench)"
+        trees[depth] = TreeRanker.from_sklearn(fit_gbm(x, y, depth), note)
+        for name, (blocks, split, found, _, _) in dev.items():
+            report[name][f"gbm_depth{depth}"] = round(evaluate(blocks, split, found, trees[depth].score), 4)
     print(json.dumps(report, indent=1))
-    if args.out:
+    if args.out and args.ship == "gbm":
+        trees[args.gbm[0]].save(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    elif args.out:
         note = f"logistic regression, C={args.C[0]}, fitted on CLEF CheckThat! claim matching {args.train} (shared/bench)"
         ranker = fit(x, y, args.C[0], note)
         args.out.write_text(json.dumps(ranker.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -2,9 +2,10 @@
 
 Stage one takes the union of the top candidates by BM25 (fact-check text + title), by
 dense cosine to the fact-check's text and by dense cosine to its title. Stage two scores
-each candidate with a logistic-regression ranker over lexical, dense, fuzzy, number and
-rank features (:func:`features`); its weights are ``claims/models/factmatch.json``,
-fitted by ``bench/train_factmatch.py`` on the CLEF CheckThat! claim-matching train split.
+each candidate with gradient-boosted trees over lexical, dense, fuzzy, number and rank
+features (:data:`FEATURES`, :func:`candidates_and_features`); the trees are the flat arrays
+of ``claims/models/factmatch.npz``, fitted by ``bench/train_factmatch.py`` on the CLEF
+CheckThat! claim-matching train splits. A linear :class:`Ranker` (JSON) can stand in.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Optional, Sequence
 import numpy as np
 from scipy import sparse
 
-MODEL_FILE = Path(__file__).resolve().parent / "models" / "factmatch.json"
+MODEL_FILE = Path(__file__).resolve().parent / "models" / "factmatch.npz"
 CANDIDATES = 20  # per first-stage list; the union is re-ranked
 
 _URL = re.compile(r"(https?://\S+|pic\.twitter\.com/\S+|\bt\.co/\S+)")
@@ -224,21 +225,90 @@ class Ranker:
 
     @classmethod
     def from_json(cls, data: dict) -> "Ranker":
-        if list(data["features"]) != list(FEATURES):
-            raise ValueError("the ranker's features are not this code's; retrain with bench/train_factmatch.py")
+        _check_features(data["features"])
         return cls(*(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")), float(data["intercept"]), data.get("note", ""))
 
 
+@dataclass
+class TreeRanker:
+    """Gradient-boosted trees over :data:`FEATURES` (from scikit-learn's HistGradientBoosting), as flat arrays.
+
+    Node ``i`` of the forest tests ``matrix[:, feature[i]] <= threshold[i]`` and goes to ``left[i]``
+    or ``right[i]`` (indexes into the same arrays); leaves carry ``value``. The score is the logistic
+    of ``baseline`` plus one leaf value per tree, the trees starting at ``roots``.
+    """
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    leaf: np.ndarray
+    roots: np.ndarray
+    baseline: float
+    note: str = ""
+
+    def score(self, matrix: np.ndarray) -> np.ndarray:
+        """Probability-like relevance in 0..1 for each row of ``matrix``."""
+        matrix = np.asarray(matrix, dtype=np.float64)
+        rows = np.arange(len(matrix))
+        total = np.full(len(matrix), self.baseline)
+        for root in self.roots:
+            node = np.full(len(matrix), root)
+            while True:
+                inner = ~self.leaf[node]
+                if not inner.any():
+                    break
+                at = node[inner]
+                go_left = matrix[rows[inner], self.feature[at]] <= self.threshold[at]
+                node[inner] = np.where(go_left, self.left[at], self.right[at])
+            total += self.value[node]
+        return 1 / (1 + np.exp(-total))
+
+    @classmethod
+    def from_sklearn(cls, model, note: str = "") -> "TreeRanker":
+        parts, roots, offset = [], [], 0
+        for (tree,) in model._predictors:
+            nodes = tree.nodes
+            roots.append(offset)
+            parts.append((nodes["feature_idx"], nodes["num_threshold"], nodes["left"] + offset, nodes["right"] + offset, nodes["value"], nodes["is_leaf"].astype(bool)))
+            offset += len(nodes)
+        arrays = [np.concatenate(column) for column in zip(*parts)]
+        return cls(*arrays, np.asarray(roots), float(np.ravel(model._baseline_prediction)[0]), note)
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path, feature=self.feature.astype(np.int16), threshold=self.threshold.astype(np.float64), left=self.left.astype(np.int32),
+            right=self.right.astype(np.int32), value=self.value.astype(np.float64), leaf=self.leaf, roots=self.roots.astype(np.int32),
+            baseline=np.float64(self.baseline), meta=np.array(json.dumps({"features": list(FEATURES), "note": self.note})),
+        )  # fmt: skip
+
+    @classmethod
+    def load(cls, path: Path) -> "TreeRanker":
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            _check_features(meta["features"])
+            arrays = [data[k] for k in ("feature", "threshold", "left", "right", "value", "leaf", "roots")]
+            return cls(*arrays, float(data["baseline"]), meta.get("note", ""))
+
+
+def _check_features(names) -> None:
+    if list(names) != list(FEATURES):
+        raise ValueError("the ranker's features are not this code's; retrain with bench/train_factmatch.py")
+
+
 @lru_cache(maxsize=4)
-def load_ranker(path: Optional[Path] = None) -> Optional[Ranker]:
-    """The shipped ranker, or None when there is none (then dense cosine decides)."""
+def load_ranker(path: Optional[Path] = None):
+    """The shipped ranker (``.npz`` trees or ``.json`` linear), or None when there is none (then dense cosine decides)."""
     path = Path(path or MODEL_FILE)
     if not path.exists():
         return None
+    if path.suffix == ".npz":
+        return TreeRanker.load(path)
     return Ranker.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-def rank(corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, k: int = 5, ranker: Optional[Ranker] = None) -> list[list[tuple[int, float]]]:
+def rank(corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, k: int = 5, ranker=None) -> list[list[tuple[int, float]]]:
     """Best ``k`` (corpus row, score) per query, best first."""
     if not len(corpus):
         return [[] for _ in queries]
