@@ -27,7 +27,7 @@ from claims.review import (
 from db import crud
 from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
 from db.session import session_scope
-from ui import common
+from ui import common, factcheck_panel
 from ui.render import highlighted_context
 from ui.resources import embedder, engine
 
@@ -256,6 +256,8 @@ for suggestion, mention in suggestions:
         r.button("Reject", key=f"reject_{suggestion.id}", on_click=_decide, args=(claim.id, suggestion.id, False), icon=":material/link_off:")
         if o.button(f"Open claim #{mention.claim_id}", key=f"open_{suggestion.id}"):
             common.open_claim(mention.claim_id)
+
+factcheck_panel.render(claim.id, claim.canonical_text)
 
 st.subheader("Add a missed claim")
 with st.expander("A claim the extractor missed in one of the articles", expanded=False):
