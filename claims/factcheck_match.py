@@ -22,6 +22,7 @@ from scipy import sparse
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "factmatch.npz"
 CANDIDATES = 20  # per first-stage list; the union is re-ranked
+BATCH = 256  # queries scored against the whole corpus at once
 
 _URL = re.compile(r"(https?://\S+|pic\.twitter\.com/\S+|\bt\.co/\S+)")
 # "— Name (@handle) January 14, 2020" closes every embedded tweet.
@@ -313,8 +314,10 @@ def rank(corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, k
     if not len(corpus):
         return [[] for _ in queries]
     results = []
-    for rows, matrix in candidates_and_features(corpus, queries, query_vectors, depth=max(CANDIDATES, k)):
-        scores = ranker.score(matrix) if ranker else matrix[:, FEATURES.index("cos_max")]
-        order = np.argsort(-scores, kind="stable")[:k]
-        results.append([(int(rows[i]), float(scores[i])) for i in order])
+    for start in range(0, len(queries), BATCH):  # bounds the (queries x corpus) score matrices
+        batch = candidates_and_features(corpus, queries[start : start + BATCH], query_vectors[start : start + BATCH], depth=max(CANDIDATES, k))
+        for rows, matrix in batch:
+            scores = ranker.score(matrix) if ranker else matrix[:, FEATURES.index("cos_max")]
+            order = np.argsort(-scores, kind="stable")[:k]
+            results.append([(int(rows[i]), float(scores[i])) for i in order])
     return results

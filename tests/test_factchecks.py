@@ -165,3 +165,70 @@ def test_cached_embedder_returns_the_models_vectors(embedder, tmp_path):
     assert np.allclose(first, embedder.encode(texts), atol=1e-5)
     assert cached.db.execute("SELECT count(*) FROM vector").fetchone()[0] == 2
     assert np.array_equal(CachedEmbedder(embedder, tmp_path / "vectors.sqlite").encode(texts[:1])[0], first[0])
+
+
+def test_title_vectors_are_filled_in_for_older_imports(engine, embedder, tmp_path):
+    first = tmp_path / "first.tsv"
+    first.write_text(CHECKS, encoding="utf-8")
+    import_file(engine, first, embedder=embedder)
+    with session_scope(engine) as session:  # as imported before titles were embedded
+        for check in crud.fact_check_rows(session):
+            check.title_embedding = None
+            session.add(check)
+    review = tmp_path / "review.json"
+    review.write_text(json.dumps(CLAIMREVIEW), encoding="utf-8")
+    import_file(engine, review, embedder=embedder)
+    assert match(engine, ["Do 5G masts spread COVID-19?"], k=1, embedder=embedder)[0][0].id == "fc-5g"
+    with Session(engine) as session:
+        rows = crud.fact_check_rows(session)
+    assert all((c.title_embedding is None) == (not c.title) for c in rows)
+
+
+def run(*args, db):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    return CliRunner().invoke(app, ["--db", str(db), *map(str, args)])
+
+
+def test_cli_imports_claimreview_and_prints_the_contract(db_path, tmp_path):
+    review = tmp_path / "review.jsonld"
+    review.write_text(json.dumps(CLAIMREVIEW), encoding="utf-8")
+    checks = tmp_path / "checks.csv"
+    checks.write_text("id,text,title,rating\nfc-5g,5G towers spread the coronavirus.,Does 5G Spread COVID-19?,False\n", encoding="utf-8")
+    assert "1 fact-checks imported" in run("factchecks", "import", review, db=db_path).output
+    assert "1 fact-checks imported" in run("factchecks", "import", checks, db=db_path).output
+    result = run("factchecks", "match", "Kabul is better off now than under Ghani", "--json", "--k", "2", db=db_path)
+    assert result.exit_code == 0
+    best = json.loads(result.stdout)[0]
+    assert best["id"] == "https://example.org/kabul" and best["rating"] == "Misleading" and 0 < best["score"] <= 1
+    plain = run("factchecks", "match", "Do 5G towers spread the virus?", "--plain", "--k", "1", db=db_path)
+    assert plain.exit_code == 0 and "fc-5g" in plain.stdout
+
+
+def test_a_slice_of_clef_2021_dev_through_the_cli(db_path, tmp_path):
+    """20 CLEF 2021 dev tweets against their 20 fact-checks and 300 others: the bench's path in small."""
+    import sys
+
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import cm_data
+
+    if not cm_data.vclaims_path("2021").exists():
+        pytest.skip("no CLEF data in ../shared/bench")
+    split = cm_data.load_split("2021", "dev")
+    queries = [(q, t) for q, t in split.queries if q in split.qrels][:20]
+    gold = set().union(*(split.qrels[q] for q, _ in queries))
+    claims = cm_data.read_tsv(cm_data.vclaims_path("2021"))
+    chosen = [c for c in claims if c["id"] in gold] + [c for c in claims if c["id"] not in gold][:300]
+    checks, asked = tmp_path / "vclaims.tsv", tmp_path / "queries.tsv"
+    checks.write_text("id\ttext\ttitle\n" + "".join(f"{c['id']}\t{c['text']}\t{c['title']}\n" for c in chosen), encoding="utf-8")
+    asked.write_text("id\ttext\n" + "".join(f"{q}\t{t}\n" for q, t in queries), encoding="utf-8")
+    assert run("factchecks", "import", checks, db=db_path).exit_code == 0
+    lines = [json.loads(line) for line in run("factchecks", "match", "--file", asked, db=db_path).stdout.splitlines()]
+    assert [line["query_id"] for line in lines] == [q for q, _ in queries]
+    ranked = {line["query_id"]: [r["id"] for r in line["results"]] for line in lines}
+    assert all(len(r) == 5 for r in ranked.values())
+    assert cm_data.map_at_5(ranked, {q: split.qrels[q] for q, _ in queries}) >= 0.85
