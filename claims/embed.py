@@ -59,10 +59,12 @@ class Embedder:
 
 
 class CachedEmbedder:
-    """An :class:`Embedder` that keeps every vector it computed in an SQLite file, keyed by the text.
+    """An :class:`Embedder` that keeps the vectors of every list of texts it embedded in an SQLite file.
 
-    For benchmarks and repeated imports of the same corpus: the vectors are the model's own,
-    only computed once. ``default_embedder`` uses it when ``$CLAIMS_EMBED_CACHE`` names a file.
+    For benchmarks and repeated imports of the same corpus. The key is the whole list, so a
+    list seen before is read back bit for bit as the model embedded it (the model's batches,
+    and so its last float digits, depend on the list): figures measured through the cache are
+    those of an uncached run. ``default_embedder`` uses it when ``$CLAIMS_EMBED_CACHE`` names a file.
     """
 
     dimension = DIMENSION
@@ -74,28 +76,25 @@ class CachedEmbedder:
         self.embedder = embedder
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), check_same_thread=False)
-        self.db.execute("CREATE TABLE IF NOT EXISTS vector (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS batch (key TEXT PRIMARY KEY, rows INTEGER NOT NULL, value BLOB NOT NULL)")
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha1(f"{self.name}\0{text}".encode("utf-8")).hexdigest()
+    def _key(self, texts: Sequence[str], batch_size: int) -> str:
+        digest = hashlib.sha256(f"{self.name}\0{batch_size}".encode("utf-8"))
+        for text in texts:
+            digest.update(b"\0" + text.encode("utf-8"))
+        return digest.hexdigest()
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        keys = [self._key(t) for t in texts]
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            rows = self.db.execute(f"SELECT key, value FROM vector WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            found.update((key, from_bytes(value)) for key, value in rows)
-        missing = list(dict.fromkeys(t for t, key in zip(texts, keys) if key not in found))
-        if missing:
-            vectors = self.embedder.encode(missing, batch_size=batch_size, progress=progress)
-            fresh = {self._key(t): v for t, v in zip(missing, vectors)}
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO vector VALUES (?, ?)", [(k, to_bytes(v)) for k, v in fresh.items()])
-            found.update(fresh)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.vstack([found[key] for key in keys]).astype(np.float32)
+        key = self._key(texts, batch_size)
+        row = self.db.execute("SELECT rows, value FROM batch WHERE key = ?", (key,)).fetchone()
+        if row:
+            return from_bytes(row[1]).reshape(row[0], self.dimension).copy()
+        vectors = self.embedder.encode(list(texts), batch_size=batch_size, progress=progress)
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO batch VALUES (?, ?, ?)", (key, len(vectors), to_bytes(vectors)))
+        return vectors
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

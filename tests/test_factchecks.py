@@ -162,9 +162,11 @@ def test_cached_embedder_returns_the_models_vectors(embedder, tmp_path):
     cached = CachedEmbedder(embedder, tmp_path / "vectors.sqlite")
     texts = ["Masks cause CO2 poisoning", "5G spreads the virus", "Masks cause CO2 poisoning"]
     first = cached.encode(texts)
-    assert np.allclose(first, embedder.encode(texts), atol=1e-5)
-    assert cached.db.execute("SELECT count(*) FROM vector").fetchone()[0] == 2
-    assert np.array_equal(CachedEmbedder(embedder, tmp_path / "vectors.sqlite").encode(texts[:1])[0], first[0])
+    assert np.array_equal(first, embedder.encode(texts))
+    again = CachedEmbedder(embedder, tmp_path / "vectors.sqlite")
+    assert np.array_equal(again.encode(texts), first)  # read back, bit for bit
+    assert np.array_equal(again.encode(texts[:2]), embedder.encode(texts[:2]))  # another list is embedded as it is
+    assert again.db.execute("SELECT count(*) FROM batch").fetchone()[0] == 2
 
 
 def test_title_vectors_are_filled_in_for_older_imports(engine, embedder, tmp_path):
