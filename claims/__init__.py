@@ -5,14 +5,24 @@ The public API; the CLI (``python -m claims``) and the UI sit on these.
 """
 
 from claims.checkworthy import Scorer, default_scorer, load_scorer
+from claims.claim_review import merge_claims, move_mention, split_mentions
 from claims.drift import Drift, compare, drift_flags, word_diff
 from claims.embed import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
+from claims.factchecks import (
+    FactCheckMatch,
+    attach_evidence,
+    detach_evidence,
+    matches_for_claim,
+)
+from claims.factchecks import import_file as import_factchecks
+from claims.factchecks import match as match_factchecks
 from claims.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
 from claims.index import LiveIndex, load_or_rebuild, rebuild
 from claims.ingest import IngestError
 from claims.pipeline import IngestReport, ingest
 from claims.provenance import citations, first_appearance, timeline, wordings
+from claims.relink import relink
 from claims.review import (
     ConflictError,
     ReviewError,
@@ -35,6 +45,7 @@ __all__ = [
     "ConflictError",
     "Drift",
     "Embedder",
+    "FactCheckMatch",
     "Filters",
     "IngestError",
     "IngestReport",
@@ -44,28 +55,37 @@ __all__ = [
     "SearchResult",
     "add_mention",
     "add_note",
+    "attach_evidence",
     "citations",
     "compare",
     "decide_suggestion",
     "default_embedder",
     "default_scorer",
+    "detach_evidence",
     "drift_flags",
     "drop_mention",
     "explain",
     "feedback_tsv",
     "find_span",
     "first_appearance",
+    "import_factchecks",
     "ingest",
     "load_or_rebuild",
     "load_scorer",
+    "match_factchecks",
+    "matches_for_claim",
+    "merge_claims",
     "merge_speakers",
+    "move_mention",
     "rebuild",
     "rebuild_keywords",
+    "relink",
     "rename_speaker",
     "resolve_speakers",
     "search",
     "set_sourcing",
     "set_status",
+    "split_mentions",
     "split_speaker",
     "timeline",
     "to_claimreview",

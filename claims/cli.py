@@ -219,8 +219,11 @@ def factchecks_match(
     file: Optional[Path] = typer.Option(None, "--file", help="TSV with columns id, text: one JSON line per query."),
     k: int = typer.Option(5, "--k", min=1, help="How many fact-checks per query."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    plain: bool = typer.Option(False, "--plain", help="Dense cosine only, without the re-ranker (for comparison)."),
 ):
     """Rank imported fact-checks for a claim: has this been checked before?
+
+    Candidates from BM25 and dense search, ordered by the shipped re-ranker; scores are 0..1.
 
     Example:
 
@@ -232,7 +235,7 @@ def factchecks_match(
     if (text is None) == (file is None):
         _fail("give either TEXT or --file", 2)
     queries = _read_queries(file) if file else [("", text)]
-    results = match(_engine(), [q for _, q in queries], k=k)
+    results = match(_engine(), [q for _, q in queries], k=k, plain=plain)
     if file:
         for (query_id, _), found in zip(queries, results):
             line = {"query_id": query_id, "results": [{"id": m.id, "score": m.score, "text": m.text} for m in found]}

@@ -14,11 +14,15 @@ from typing import Optional, Sequence
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
+from tqdm.auto import tqdm
 
 from claims.embed import Embedder, default_embedder, from_bytes, to_bytes
+from claims.factcheck_match import Corpus, Ranker, clean_query, load_ranker, rank
 from claims.ingest import IngestError, read_text_file
-from db.models import FactCheck
+from claims.review import ReviewError
+from db import crud
+from db.models import FactCheck, FactCheckEvidence, History
 from db.session import session_scope
 
 OPTIONAL_COLUMNS = ("title", "url", "rating", "date")
@@ -32,6 +36,7 @@ class FactCheckMatch:
     title: Optional[str] = None
     url: Optional[str] = None
     rating: Optional[str] = None
+    fact_check_id: Optional[int] = None  # the database row, for attaching it as evidence
 
 
 def read_table(path: Path) -> list[dict]:
@@ -92,35 +97,128 @@ def read_file(path: Path) -> list[dict]:
 
 
 def import_file(engine: Engine, path: Path, *, embedder: Optional[Embedder] = None, progress: bool = False) -> tuple[int, int]:
-    """Import fact-checks from ``path``; returns (added, already known). All or nothing."""
+    """Import fact-checks from ``path``; returns (added, already known). All or nothing.
+
+    The text and the title of each new fact-check are embedded once, here, and stored.
+    """
     rows = read_file(Path(path))
     with Session(engine) as session:
-        known = set(session.exec(select(FactCheck.external_id)).all())
+        known = crud.fact_check_external_ids(session)
     new = [r for r in rows if r["id"] not in known]
     new = list({r["id"]: r for r in new}.values())
     embedder = embedder or default_embedder()
     vectors = embedder.encode([r["text"] for r in new], progress=progress)
+    titled = [i for i, r in enumerate(new) if r.get("title")]
+    title_vectors = dict(zip(titled, embedder.encode([new[i]["title"] for i in titled], progress=progress)))
     with session_scope(engine) as session:
-        for row, vector in zip(new, vectors):
+        for i, (row, vector) in enumerate(tqdm(list(zip(new, vectors)), desc="saving", unit=" checks", disable=not progress)):
             extra = {c: row.get(c) or None for c in OPTIONAL_COLUMNS}
-            session.add(FactCheck(external_id=row["id"], text=row["text"], embedding=to_bytes(vector), **extra))
+            title_vector = to_bytes(title_vectors[i]) if i in title_vectors else None
+            session.add(FactCheck(external_id=row["id"], text=row["text"], embedding=to_bytes(vector), title_embedding=title_vector, **extra))
     return len(new), len(rows) - len(new)
 
 
-def match(engine: Engine, texts: Sequence[str], *, k: int = 5, embedder: Optional[Embedder] = None) -> list[list[FactCheckMatch]]:
-    """For each text, the ``k`` most similar imported fact-checks, best first."""
+_corpus_cache: dict[str, tuple[tuple, Corpus, list[FactCheck]]] = {}
+
+
+def load_corpus(engine: Engine, *, embedder: Optional[Embedder] = None) -> tuple[Corpus, list[FactCheck]]:
+    """The imported fact-checks as a rankable :class:`Corpus` (kept in memory until the table changes).
+
+    Fact-checks imported before titles were embedded get their title vectors now, once.
+    """
+    key = str(engine.url)
     with Session(engine) as session:
-        checks = list(session.exec(select(FactCheck).order_by(FactCheck.id)).all())
-    if not checks or not texts:
+        signature = crud.fact_check_signature(session)
+        cached = _corpus_cache.get(key)
+        if cached and cached[0] == signature:
+            return cached[1], cached[2]
+        checks = crud.fact_check_rows(session)
+        for check in checks:
+            session.expunge(check)
+    missing = [c for c in checks if c.title and c.title_embedding is None]
+    if missing:
+        vectors = (embedder or default_embedder()).encode([c.title for c in missing])
+        with session_scope(engine) as session:
+            for check, vector in zip(missing, vectors):
+                check.title_embedding = to_bytes(vector)
+                session.add(session.merge(check))
+    dimension = len(from_bytes(checks[0].embedding)) if checks else 1
+    empty = np.zeros(dimension, dtype=np.float32)
+    corpus = Corpus(
+        [c.external_id for c in checks],
+        [c.text for c in checks],
+        [c.title or "" for c in checks],
+        np.vstack([from_bytes(c.embedding) for c in checks]) if checks else np.zeros((0, dimension), np.float32),
+        np.vstack([from_bytes(c.title_embedding) if c.title_embedding else empty for c in checks]) if checks else np.zeros((0, dimension), np.float32),
+    )
+    _corpus_cache[key] = (signature, corpus, checks)
+    return corpus, checks
+
+
+def match(engine: Engine, texts: Sequence[str], *, k: int = 5, embedder: Optional[Embedder] = None, ranker: Optional[Ranker] = None, plain: bool = False) -> list[list[FactCheckMatch]]:
+    """For each text, the ``k`` imported fact-checks most likely to check the same claim, best first.
+
+    Candidates come from BM25 and dense search; the shipped re-ranker (claims/models/factmatch.json)
+    orders them (see :mod:`claims.factcheck_match`); scores are in 0..1. With ``plain``, or when no
+    ranker is shipped, dense cosine (the better of text and title) orders them instead.
+    """
+    if not texts:
+        return []
+    corpus, checks = load_corpus(engine, embedder=embedder)
+    if not len(corpus):
         return [[] for _ in texts]
-    matrix = np.vstack([from_bytes(c.embedding) for c in checks])
     embedder = embedder or default_embedder()
-    queries = embedder.encode(list(texts))
-    scores = queries @ matrix.T
-    results = []
-    for row in scores:
-        top = np.argsort(-row)[:k]
-        results.append(
-            [FactCheckMatch(checks[i].external_id, round(float(row[i]), 4), checks[i].text, checks[i].title, checks[i].url, checks[i].rating) for i in top]
-        )
-    return results
+    vectors = embedder.encode([clean_query(t) or t for t in texts])
+    found = rank(corpus, list(texts), vectors, k=k, ranker=None if plain else (ranker or load_ranker()))
+    return [
+        [FactCheckMatch(checks[i].external_id, round(score, 4), checks[i].text, checks[i].title, checks[i].url, checks[i].rating, checks[i].id) for i, score in row]
+        for row in found
+    ]
+
+
+def matches_for_claim(engine: Engine, claim_id: int, *, k: int = 5, embedder: Optional[Embedder] = None) -> list[FactCheckMatch]:
+    """The best fact-check matches for a tracked claim's canonical text."""
+    with Session(engine) as session:
+        claim = crud.get_claim(session, claim_id=claim_id)
+        if claim is None:
+            raise ReviewError(f"no tracked claim {claim_id}")
+        text = claim.canonical_text
+    return match(engine, [text], k=k, embedder=embedder)[0]
+
+
+def attach_evidence(session: Session, *, claim_id: int, fact_check_id: int, reviewer: str, score: Optional[float] = None) -> FactCheckEvidence:
+    """Record a published fact-check as evidence for a tracked claim (with a history row). Idempotent."""
+    reviewer = (reviewer or "").strip()
+    if not reviewer:
+        raise ReviewError("a reviewer name is needed to record the change")
+    claim = crud.get_claim(session, claim_id=claim_id)
+    check = crud.get_fact_check(session, fact_check_id=fact_check_id)
+    if claim is None or check is None:
+        raise ReviewError(f"no tracked claim {claim_id}" if claim is None else f"no fact-check {fact_check_id}")
+    existing = crud.get_evidence(session, claim_id=claim_id, fact_check_id=fact_check_id)
+    if existing:
+        return existing
+    evidence = FactCheckEvidence(claim_id=claim_id, fact_check_id=fact_check_id, score=score, reviewer=reviewer)
+    session.add(evidence)
+    session.add(History(claim_id=claim_id, field="fact-check evidence", old=None, new=_label(check), reviewer=reviewer))
+    session.flush()
+    return evidence
+
+
+def detach_evidence(session: Session, *, claim_id: int, fact_check_id: int, reviewer: str) -> bool:
+    """Remove an attached fact-check from a tracked claim (with a history row); False if it was not attached."""
+    reviewer = (reviewer or "").strip()
+    if not reviewer:
+        raise ReviewError("a reviewer name is needed to record the change")
+    existing = crud.get_evidence(session, claim_id=claim_id, fact_check_id=fact_check_id)
+    if existing is None:
+        return False
+    check = crud.get_fact_check(session, fact_check_id=fact_check_id)
+    session.delete(existing)
+    session.add(History(claim_id=claim_id, field="fact-check evidence", old=_label(check), new=None, reviewer=reviewer))
+    session.flush()
+    return True
+
+
+def _label(check: FactCheck) -> str:
+    return f"{check.external_id}: {check.title or check.text}" + (f" ({check.rating})" if check.rating else "")

@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Optional
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -167,7 +168,21 @@ class FactCheck(SQLModel, table=True):
     rating: Optional[str] = None
     date: Optional[str] = None
     embedding: bytes
+    title_embedding: Optional[bytes] = Field(default=None, description="The title's vector, when there is a title")
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class FactCheckEvidence(SQLModel, table=True):
+    """A published fact-check a reviewer attached to a tracked claim as evidence."""
+
+    __tablename__ = "fact_check_evidence"
+    __table_args__ = (UniqueConstraint("claim_id", "fact_check_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="tracked_claim.id", index=True, ondelete="CASCADE")
+    fact_check_id: int = Field(foreign_key="fact_check.id", index=True, ondelete="CASCADE")
+    score: Optional[float] = Field(default=None, description="The match score when it was attached")
+    reviewer: str
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class SpeakerApart(SQLModel, table=True):

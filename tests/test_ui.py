@@ -217,6 +217,46 @@ def test_splitting_a_mention_off_and_merging_it_back(app_db, seeded, zhirnov):
         assert [h.field for h in crud.history_for(session, claim_id=moved)][-1] == "merged into"
 
 
+def test_fact_checked_before_attaches_evidence(app_db, seeded, zhirnov, embedder, tmp_path):
+    from claims.factchecks import import_file
+
+    checks = tmp_path / "checks.tsv"
+    checks.write_text(
+        "id\ttext\ttitle\turl\trating\n"
+        "fc-kabul\tA Russian envoy said Kabul is better off under the Taliban than under Ghani.\tKabul under the Taliban\thttps://example.org/kabul\tMisleading\n"
+        "fc-ferry\tFerry crossings on the Sorrel Strait doubled after the bridge closed.\tFerries\t\tTrue\n",
+        encoding="utf-8",
+    )
+    import_file(seeded, checks, embedder=embedder)
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    assert "Fact-checked before?" in texts(at.subheader)
+    page = "\n".join(texts(at.html))
+    assert page.index("Kabul under the Taliban") < page.index("Ferries")  # the best match first
+    assert '<a href="https://example.org/kabul"' in page and "<i>Misleading</i>" in page
+    with Session(seeded) as session:
+        kabul = next(c.id for c in crud.fact_check_rows(session) if c.external_id == "fc-kabul")
+    at.button(key=f"attach_{kabul}").click().run()
+    assert not at.exception
+    assert "Attached as evidence." in texts(at.success)
+    assert f"attach_{kabul}" not in [b.key for b in at.button] and f"detach_{kabul}" in [b.key for b in at.button]
+    assert any("attached by Ann" in h for h in texts(at.html))
+    assert at.dataframe[0].value.iloc[-1][["field", "reviewer"]].tolist() == ["fact-check evidence", "Ann"]
+    with Session(seeded) as session:
+        assert [c.external_id for _, c in crud.evidence_for(session, claim_id=zhirnov)] == ["fc-kabul"]
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Bob")  # remembered on a fresh visit
+    at.button(key=f"detach_{kabul}").click().run()
+    assert "Fact-check removed from the evidence." in texts(at.success)
+    assert f"attach_{kabul}" in [b.key for b in at.button]
+    with Session(seeded) as session:
+        assert crud.evidence_for(session, claim_id=zhirnov) == []
+
+
+def test_fact_checked_before_without_imports(app_db, zhirnov):
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov)
+    assert "Fact-checked before?" in texts(at.subheader)
+    assert any("No published fact-checks imported yet" in c for c in texts(at.caption))
+
+
 # --- search, export, ingest ---------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from claims.review import (
 from db import crud
 from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
 from db.session import session_scope
-from ui import common, drift_view, regroup
+from ui import common, drift_view, factcheck_panel, regroup
 from ui.render import highlighted_context
 from ui.resources import embedder, engine
 
@@ -260,6 +260,7 @@ for suggestion, mention in suggestions:
             common.open_claim(mention.claim_id)
 
 regroup.render(claim, rows, _save)
+factcheck_panel.render(claim.id, claim.canonical_text)
 
 st.subheader("Add a missed claim")
 with st.expander("A claim the extractor missed in one of the articles", expanded=False):

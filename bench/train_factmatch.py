@@ -1,0 +1,169 @@
+"""Fit the fact-check re-ranker (claims/models/factmatch.npz) on CLEF CheckThat! claim matching.
+
+    CLAIMS_EMBED_CACHE=bench/.cache/embeddings.sqlite .venv/bin/python bench/train_factmatch.py \
+        [--train 2020:train,2021:train] [--dev 2020:dev,2021:dev,2022:dev] [--C 1.0] [--gbm 6 3] \
+        [--ship gbm|lr] [--out claims/models/factmatch.npz]
+
+Training rows: for every training query, each first-stage candidate (claims/factcheck_match.py)
+labelled 1 if the qrels pair it with the query. Only train splits are fitted; dev splits
+are scored for choosing C and the features. No test split is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import cm_data  # noqa: E402
+
+from claims.embed import default_embedder  # noqa: E402
+from claims.factcheck_match import (  # noqa: E402
+    FEATURES,
+    MODEL_FILE,
+    Corpus,
+    Ranker,
+    TreeRanker,
+    candidates_and_features,
+    clean_query,
+)
+
+_corpora: dict[str, Corpus] = {}
+
+
+def corpus(year: str) -> Corpus:
+    """The year's verified claims as the database would hold them after ``factchecks import``."""
+    if year not in _corpora:
+        rows = cm_data.read_tsv(cm_data.vclaims_path(year))
+        embedder = default_embedder()
+        texts = [r["text"] for r in rows]
+        titles = [r.get("title") or "" for r in rows]
+        text_vectors = embedder.encode(texts, progress=True)
+        title_vectors = np.zeros_like(text_vectors)
+        with_title = [i for i, t in enumerate(titles) if t]
+        title_vectors[with_title] = embedder.encode([titles[i] for i in with_title], progress=True)
+        _corpora[year] = Corpus([r["id"] for r in rows], texts, titles, text_vectors, title_vectors)
+    return _corpora[year]
+
+
+def split_features(year: str, name: str):
+    """(per-query candidate rows and features, the split, the corpus) for one split."""
+    split = cm_data.load_split(year, name)
+    found = corpus(year)
+    vectors = default_embedder().encode([clean_query(t) for _, t in split.queries], progress=True)
+    return candidates_and_features(found, [t for _, t in split.queries], vectors), split, found
+
+
+def labelled(year: str, name: str):
+    blocks, split, found = split_features(year, name)
+    xs, ys = [], []
+    for (query_id, _), (rows, matrix) in zip(split.queries, blocks):
+        relevant = split.qrels.get(query_id, set())
+        xs.append(matrix)
+        ys.append(np.array([found.ids[r] in relevant for r in rows], dtype=np.int8))
+    return blocks, split, found, np.vstack(xs), np.concatenate(ys)
+
+
+def evaluate(blocks, split, found, scorer) -> float:
+    ranked = {}
+    for (query_id, _), (rows, matrix) in zip(split.queries, blocks):
+        scores = scorer(matrix)
+        ranked[query_id] = [found.ids[rows[i]] for i in np.argsort(-scores, kind="stable")[:5]]
+    return cm_data.map_at_5(ranked, split.qrels)
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float, note: str) -> Ranker:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
+    return Ranker(mean, scale, model.coef_[0], float(model.intercept_[0]), note)
+
+
+GBM_ITERATIONS = 300
+
+
+def fit_gbm(x: np.ndarray, y: np.ndarray, depth: int):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=GBM_ITERATIONS, learning_rate=0.05, max_depth=depth, random_state=0).fit(x, y)
+
+
+def fit_pairwise(train, c: float, note: str) -> Ranker:
+    """RankSVM-style: logistic regression on (relevant - other candidate) differences within each query."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([t[3] for t in train])
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    diffs = []
+    for blocks, split, found, _, _ in train:
+        for (query_id, _), (rows, matrix) in zip(split.queries, blocks):
+            relevant = split.qrels.get(query_id, set())
+            label = np.array([found.ids[r] in relevant for r in rows])
+            if label.any() and (~label).any():
+                z = (matrix - mean) / scale
+                diffs.append((z[label][:, None, :] - z[~label][None, :, :]).reshape(-1, z.shape[1]))
+    d = np.vstack(diffs)
+    model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))])
+    return Ranker(mean, scale, model.coef_[0], 0.0, note)
+
+
+def parse(spec: str) -> list[tuple[str, str]]:
+    return [tuple(part.split(":")) for part in spec.split(",") if part]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--train", default="2020:train,2021:train")
+    parser.add_argument("--dev", default="2020:dev,2021:dev")
+    parser.add_argument("--C", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--gbm", type=int, nargs="*", default=[], metavar="DEPTH", help="also score HistGradientBoosting trees of these max depths on dev")
+    parser.add_argument("--ship", choices=["gbm", "lr"], default="gbm", help="what --out writes: trees of the first --gbm depth (.npz) or the LR of the first C (.json)")
+    parser.add_argument("--out", type=Path, default=None, help=f"write the ranker fitted with the first C (e.g. {MODEL_FILE.relative_to(ROOT)})")
+    args = parser.parse_args()
+    start = time.time()
+    train = [labelled(y, s) for y, s in parse(args.train)]
+    dev = {f"{y}:{s}": labelled(y, s) for y, s in parse(args.dev)}
+    x = np.vstack([t[3] for t in train])
+    y = np.concatenate([t[4] for t in train])
+    print(f"training rows {len(y)} ({int(y.sum())} relevant); features ready in {time.time() - start:.0f}s", file=sys.stderr)
+    report = {}
+    for name, (blocks, split, found, _, labels) in dev.items():
+        recall = float(np.mean([bool(found.ids and any(found.ids[r] in split.qrels.get(q, ()) for r in rows)) for (q, _), (rows, _) in zip(split.queries, blocks) if q in split.qrels]))
+        report[name] = {"candidate_recall": round(recall, 4)}
+        for feature in ("cos_text", "cos_title", "cos_max", "bm25_all"):
+            column = FEATURES.index(feature)
+            report[name][feature] = round(evaluate(blocks, split, found, lambda m, c=column: m[:, c]), 4)
+    for c in args.C:
+        ranker = fit(x, y, c, "")
+        pairwise = fit_pairwise(train, c, "")
+        for name, (blocks, split, found, _, _) in dev.items():
+            report[name][f"lr_C{c}"] = round(evaluate(blocks, split, found, ranker.score), 4)
+            report[name][f"pairwise_C{c}"] = round(evaluate(blocks, split, found, pairwise.score), 4)
+    trees = {}
+    for depth in args.gbm:
+        note = f"HistGradientBoostingClassifier(max_iter={GBM_ITERATIONS}, learning_rate=0.05, max_depth={depth}, random_state=0), fitted on CLEF CheckThat! claim matching {args.train} (shared/bench)"
+        trees[depth] = TreeRanker.from_sklearn(fit_gbm(x, y, depth), note)
+        for name, (blocks, split, found, _, _) in dev.items():
+            report[name][f"gbm_depth{depth}"] = round(evaluate(blocks, split, found, trees[depth].score), 4)
+    print(json.dumps(report, indent=1))
+    if args.out and args.ship == "gbm":
+        trees[args.gbm[0]].save(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    elif args.out:
+        note = f"logistic regression, C={args.C[0]}, fitted on CLEF CheckThat! claim matching {args.train} (shared/bench)"
+        ranker = fit(x, y, args.C[0], note)
+        args.out.write_text(json.dumps(ranker.to_json(), indent=1) + "\n", encoding="utf-8")
+        print("coefficients:", dict(zip(FEATURES, np.round(ranker.coef, 3))), file=sys.stderr)
+        print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
