@@ -93,10 +93,10 @@ def checkthat_pairs(embedder, negatives: int = 3):
     return np.array(rows), np.array(labels)
 
 
-def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
+def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, c: float = 1.0):
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
     model.fit(x, y, sample_weight=weights)
     return model
 
@@ -127,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--checkthat-weight", type=float, default=0.0, help="weight of each CheckThat! pair against a gold pair (0: leave them out)")
+    parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength of the logistic regression")
     parser.add_argument("--out", type=Path, default=ROOT / "claims" / "models" / "linking.json")
     args = parser.parse_args()
 
@@ -143,7 +144,7 @@ def main() -> None:
         x = np.vstack([data[n][0] for n in names] + [extra_x])
         y = np.concatenate([data[n][1] for n in names] + [extra_y])
         w = np.concatenate([np.ones(sum(len(data[n][1]) for n in names)), np.full(len(extra_y), args.checkthat_weight)])
-        return fit(x, y, w)
+        return fit(x, y, w, args.C)
 
     if args.held_out:
         for train, test in (("seeds", "demo"), ("demo", "seeds")):
