@@ -15,6 +15,8 @@ from typing import Optional
 import numpy as np
 from rapidfuzz import fuzz
 
+from claims.drift import numbers
+
 FEATURES = (
     "cosine",
     "word_overlap",  # shared content-word stems / the smaller side's
@@ -37,14 +39,6 @@ _STOP = set(
     "where how all any some more most such into over under after before about against between through during".split()
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE)
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
-    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "half": 0.5, "quarter": 0.25, "tenth": 0.1,
-    "twice": 2, "double": 2, "doubled": 2, "tripled": 3, "triple": 3,
-}
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 _OPPOSITES = [
     ("better", "worse"), ("more", "less"), ("more", "fewer"), ("increase", "decrease"), ("increased", "decreased"),
     ("rise", "fall"), ("rose", "fell"), ("up", "down"), ("open", "closed"), ("safe", "unsafe"), ("win", "lose"),
@@ -71,21 +65,6 @@ class LinkItem:
 
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def numbers(text: str) -> set[float]:
-    """The numbers a text states, digits or words ("seven years" -> {7}); years included."""
-    out: set[float] = set()
-    for token in _NUMBER.findall(text):
-        low = token.lower()
-        if low in _NUMBER_WORDS:
-            out.add(float(_NUMBER_WORDS[low]))
-            continue
-        try:
-            out.add(float(token.replace(",", "")))
-        except ValueError:
-            continue
-    return out
 
 
 def negated_stems(text: str) -> set[str]:
@@ -121,7 +100,7 @@ def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8) -> np.ndarr
     """The :data:`FEATURES` of one pair, float64."""
     sa, sb = _stems(a.text), _stems(b.text)
     overlap = len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
-    na, nb = numbers(a.text), numbers(b.text)
+    na, nb = set(numbers(a.text)), set(numbers(b.text))
     known = a.speaker_id is not None and b.speaker_id is not None
     return np.array(
         [
