@@ -33,8 +33,8 @@ METHODS = [
     ("keyword only (BM25)", {"mode": "keyword"}),
     ("fused: RRF, k=60, equal weights", {"mode": "hybrid", "fusion": "rrf"}),
     ("fused: 0.8 cosine + 0.2 BM25", {"mode": "hybrid", "alpha": 0.8}),
-    ("fused: 0.9 cosine + 0.1 BM25 (default)", {"mode": "hybrid"}),
-    ("fused: 0.95 cosine + 0.05 BM25", {"mode": "hybrid", "alpha": 0.95}),
+    ("fused: 0.9 cosine + 0.1 BM25", {"mode": "hybrid", "alpha": 0.9}),
+    ("fused: 0.95 cosine + 0.05 BM25 (default)", {"mode": "hybrid"}),
 ]
 
 

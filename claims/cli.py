@@ -326,11 +326,15 @@ def reindex():
         python -m claims reindex
     """
     from claims.index import index_path, rebuild
+    from claims.pipeline import embed_missing_contexts
     from claims.relink import relink
     from claims.search import rebuild_keywords
     from db.session import session_scope
 
     engine = _engine()
+    filled = embed_missing_contexts(engine)
+    if filled:
+        typer.echo(f"embedded the paragraphs of {filled} mentions stored before search weighed them")
     with session_scope(engine) as session:
         report = relink(session)
     typer.echo(f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, {report.suggestions} link suggestions")

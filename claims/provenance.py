@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 
 from claims.drift import NAMES_DROPPED, Drift, compare
+from claims.text import paragraph_at
 from db.crud import MentionRow
 
 UNKNOWN_OUTLET = "unknown outlet"
@@ -149,12 +150,6 @@ def is_media(name: str, *, outlets: Sequence[str] = (), text: str = "") -> bool:
     return bool(text) and re.search(rf"\b{re.escape(name)}\s+(?:{_MEDIA_WORDS})\b", text, re.IGNORECASE) is not None
 
 
-def _context(text: str, start: int, end: int) -> str:
-    """The paragraph (line) holding the mention."""
-    left = text.rfind("\n", 0, start) + 1
-    right = text.find("\n", end)
-    return text[left : len(text) if right == -1 else right]
-
 
 def cited_sources(text: str, start: int, end: int, *, venue: Optional[str] = None, outlets: Sequence[str] = (), own_outlet: Optional[str] = None) -> list[tuple[str, str]]:
     """(source, phrase) of each media source credited around ``text[start:end]``: in its paragraph,
@@ -172,7 +167,7 @@ def cited_sources(text: str, start: int, end: int, *, venue: Optional[str] = Non
             return
         found.append((source, phrase))
 
-    paragraph = _context(text, start, end)
+    paragraph = paragraph_at(text, start, end)
     for pattern in _CITES:
         for match in pattern.finditer(paragraph):
             add(match.group("source"), match.group().strip(" ,.;"))

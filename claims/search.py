@@ -3,7 +3,7 @@
 Both retrievers rank mentions. The default fusion is a fitted weighting:
 ``ALPHA * cosine + (1 - ALPHA) * bm25 / best bm25`` (a mention missing from
 one list gets 0 there); reciprocal rank fusion (``fusion="rrf"``) is the
-other choice. ALPHA = 0.9 was chosen on half of the test queries only
+other choice. ALPHA = 0.95 was chosen on half of the test queries only
 (tests/data/search_queries.tsv, even rows); docs/BENCHMARKS.md ("Hybrid
 search") gives dense-only, keyword-only, RRF and fitted hit@1 on both halves.
 Results are grouped by tracked claim: each claim is represented by its
@@ -20,11 +20,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Optional, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from claims.embed import Embedder, default_embedder
+from claims.embed import Embedder, default_embedder, from_bytes
 from claims.index import VectorIndex, load_or_rebuild
 from claims.speakers import fold
 from db import crud, fts
@@ -32,9 +33,10 @@ from db.models import ClaimStatus
 
 MODES = ("hybrid", "dense", "keyword")
 FUSIONS = ("score", "rrf")
-ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
+ALPHA = 0.95  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
+CONTEXT_WEIGHT = 0.5  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
 SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
 _OPEN, _CLOSE = "\x02", "\x03"  # highlight markers: control characters never stored in a mention
 
@@ -164,6 +166,18 @@ def fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], *, k: int 
     return {item: score / top for item, score in scores.items()}
 
 
+def with_context(session: Session, dense: Sequence[tuple[int, float]], query_vector: np.ndarray, *, weight: float = CONTEXT_WEIGHT) -> list[tuple[int, float]]:
+    """Dense hits rescored as ``(1 - weight) * cosine(claim) + weight * cosine(its paragraph)``, best first.
+
+    A paraphrase often names what the claim's own words leave to its paragraph
+    (who said it, about what); mentions without a stored paragraph vector keep
+    their own cosine.
+    """
+    stored = crud.context_vectors(session, mention_ids=[i for i, _ in dense])
+    rescored = [(i, (1 - weight) * cosine + weight * float(from_bytes(stored[i]) @ query_vector) if i in stored else cosine) for i, cosine in dense]
+    return sorted(rescored, key=lambda item: (-item[1], item[0]))
+
+
 def combine(dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]], *, alpha: float = ALPHA) -> dict[int, float]:
     """Score fusion: ``alpha * cosine + (1 - alpha) * bm25 / best bm25`` (bm25 as SQLite gives it, negative)."""
     scores = {item: alpha * cosine for item, cosine in dense}
@@ -234,7 +248,8 @@ def search(
         if mode != "keyword":
             embedder = embedder or default_embedder()
             index = index if index is not None else load_or_rebuild(engine)
-            dense = index.search(embedder.encode_query(query), depth, among=among)
+            vector = embedder.encode_query(query)
+            dense = with_context(session, index.search(vector, depth, among=among), vector)
         keyword = crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
         if mode == "hybrid" and fusion == "rrf":
             fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))

@@ -152,6 +152,13 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def paragraph_at(text: str, start: int, end: int) -> str:
+    """The paragraph (line) of a clean text holding ``text[start:end]``."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return text[left: len(text) if right == -1 else right]
+
+
 def segment(text: str) -> list[Sentence]:
     """Sentences of a clean text, each with the quotation spans inside it.
 

@@ -255,6 +255,20 @@ def filtered_mention_ids(
     return list(session.exec(query.order_by(Mention.id)).all())
 
 
+def context_vectors(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored paragraph vectors of these mentions (mentions stored before they existed have none)."""
+    ids = list(mention_ids)
+    if not ids:
+        return {}
+    query = select(Mention.id, Mention.context_embedding).where(Mention.id.in_(ids), Mention.context_embedding.is_not(None))
+    return dict(session.exec(query).all())
+
+
+def mentions_without_context(session: Session) -> list[tuple[Mention, Article]]:
+    query = select(Mention, Article).join(Article, Mention.article_id == Article.id).where(Mention.context_embedding.is_(None))
+    return list(session.exec(query).all())
+
+
 def keyword_hits(session: Session, *, match: str, limit: int, mention_ids: Optional[Sequence[int]] = None) -> list[tuple[int, float]]:
     """(mention id, BM25) of the mentions whose text matches the FTS5 expression ``match``, best first.
 

@@ -118,6 +118,7 @@ class Mention(MentionBase, table=True):
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
     speaker_id: Optional[int] = Field(default=None, foreign_key="speaker.id", index=True)
     embedding: bytes = Field(description="float32 little-endian, L2-normalised")
+    context_embedding: Optional[bytes] = Field(default=None, description="The paragraph around the mention, embedded the same way (search weighs it too)")
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 

@@ -20,7 +20,7 @@ from claims.search import (
     spans,
 )
 from db import crud, fts
-from db.session import get_engine, session_scope, upgrade
+from db.session import get_engine, session_scope
 from tests.conftest import DEMO, ROOT, SEEDS
 from ui.render import highlighted_text
 
@@ -92,7 +92,7 @@ def test_queries_are_paraphrases_not_copies(corpus):
         assert row["query"].lower() not in target
 
 
-@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.757 on these 37 queries (docs/BENCHMARKS.md)")
+@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.865 on these 37 queries (docs/BENCHMARKS.md)")
 def test_acceptance_hit_at_1(corpus, embedder):
     score, misses = hit_at_1(corpus, embedder, "hybrid")
     assert score >= ACCEPTANCE, misses
@@ -103,7 +103,7 @@ def test_fused_is_no_worse_than_either_retriever(corpus, embedder):
     dense, _ = hit_at_1(corpus, embedder, "dense")
     keyword, _ = hit_at_1(corpus, embedder, "keyword")
     assert fused >= dense and fused >= keyword
-    assert fused >= 0.75  # measured 0.757: a floor against regressions
+    assert fused >= 0.85  # measured 0.865: a floor against regressions
 
 
 # --- the keyword index follows the mentions ------------------------------------
@@ -149,22 +149,26 @@ def test_lost_triggers_come_back_and_reindex_rebuilds(seeded_path):
 
 
 def test_a_database_from_before_the_keyword_index_upgrades_with_its_data(tmp_path, embedder):
+    from alembic import command
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     from claims.pipeline import ingest
 
     path = tmp_path / "old.db"
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "db" / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    # Today's code writes the rows; the schema is then taken back to 0007, the revision before the keyword index.
+    assert ingest(get_engine(path), [str(SEEDS)], embedder=embedder).ok
     old = get_engine(path, migrate=False)
-    upgrade(old, "0007")  # the revision before 0006, the keyword index
-    assert ingest(old, [str(SEEDS)], embedder=embedder).ok
+    with old.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
     with old.connect() as connection:
         before = connection.execute(text("SELECT id, text, claim_id FROM mention ORDER BY id")).all()
         assert not connection.execute(text("SELECT name FROM sqlite_master WHERE name = 'mention_fts'")).all()
     old.dispose()
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "db" / "migrations"))
-    head = ScriptDirectory.from_config(config).get_current_head()
     engine = get_engine(path)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id, text, claim_id FROM mention ORDER BY id")).all() == before

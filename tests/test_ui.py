@@ -266,7 +266,7 @@ def test_search_finds_the_zhirnov_claim_first(app_db, zhirnov):
     assert not at.exception
     first = at.dataframe[0].value.iloc[0]
     assert first["cluster id"] == zhirnov
-    assert ZHIRNOV in first["text"] and first["speaker"] == "Dmitry Zhirnov"
+    assert "Ashraf Ghani" in first["text"] and first["speaker"] == "Dmitry Zhirnov"  # either outlet's wording
     at.selectbox(key="search_pick").select(zhirnov)
     at.button(key="search_open").click().run()
     assert at.title[0].value == "Claim" and ZHIRNOV in at.html[0].value
