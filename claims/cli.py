@@ -337,7 +337,10 @@ def reindex():
         typer.echo(f"embedded the paragraphs of {filled} mentions stored before search weighed them")
     with session_scope(engine) as session:
         report = relink(session)
-    typer.echo(f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, {report.suggestions} link suggestions")
+    typer.echo(
+        f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, "
+        f"{report.removed} emptied ones removed, {report.suggestions} link suggestions"
+    )
     index = rebuild(engine)
     typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
     typer.echo(f"keyword index: {rebuild_keywords(engine)} mentions")

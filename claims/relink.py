@@ -207,6 +207,7 @@ class RelinkReport:
     moved: int = 0
     new_claims: int = 0
     suggestions: int = 0
+    removed: int = 0  # emptied claims nobody had reviewed
 
 
 def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
@@ -252,13 +253,22 @@ def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
         target = claim_of_key[key]
         if row.claim_id != target:
             mention = crud.get_mention(session, mention_id=row.mention_id)
-            session.add(History(claim_id=target, mention_id=mention.id, field="link", old=f"claim {mention.claim_id}", new=f"claim {target}", reviewer=RELINKER))
+            # Only claims a reviewer has touched get a History row: the rest is regrouping nobody has read yet.
+            if claims[mention.claim_id].reviewer or claims[target].reviewer:
+                session.add(History(claim_id=target, mention_id=mention.id, field="link", old=f"claim {mention.claim_id}", new=f"claim {target}", reviewer=RELINKER))
             mention.claim_id = target
             mention.version += 1
             session.add(mention)
             report.moved += 1
     for suggestion in crud.pending_suggestions(session):
         session.delete(suggestion)
+    session.flush()
+    # A claim left without mentions that no reviewer touched is dropped; a reviewed one keeps its record.
+    for claim_id in set(claims) - set(claim_of_key.values()):
+        claim = claims[claim_id]
+        if not claim.reviewer and not crud.history_for(session, claim_id=claim_id) and not crud.suggestions_touching(session, claim_id=claim_id):
+            session.delete(claim)
+            report.removed += 1
     for key, other, p in suggestions:
         session.add(LinkSuggestion(mention_id=by_key[key].mention_id, claim_id=claim_of_key[other], score=p, state=SuggestionState.pending))
         report.suggestions += 1

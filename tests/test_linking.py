@@ -43,6 +43,17 @@ def test_ingest_order_does_not_change_the_tracked_claims(seeds_both_ways):
         assert len(partition(a)) > 50  # not one big claim
 
 
+def test_relinking_leaves_no_empty_tracked_claim_behind(seeds_both_ways):
+    from sqlmodel import select
+
+    from db.models import History, TrackedClaim
+
+    with Session(seeds_both_ways[0]) as session:
+        holding = {row.mention.claim_id for row in crud.mention_rows(session)}
+        assert {claim.id for claim in session.exec(select(TrackedClaim)).all()} == holding
+        assert not session.exec(select(History)).all()  # nobody reviewed anything: no history to read
+
+
 def test_seeds_linking_against_the_gold(seeds_both_ways):
     with Session(seeds_both_ways[0]) as session:
         figures = score_links(session, load_gold(GOLD / "seeds_gold.json"))
