@@ -175,6 +175,11 @@ def cluster(
             union(index[a], index[b])
     apart = {frozenset((index[a], index[b])) for a, b in cannot if a in index and b in index}
     pairs = _Pairs(items, model)
+
+    def _voices(group: list[int]) -> list[int]:
+        body = [i for i in group if items[i].role != "headline"]
+        return body or group
+
     edges = [(i, j) for i, j in _candidates(items, model) if pairs.joinable(i, j)]
     edges.sort(key=lambda e: (-pairs(*e), items[e[0]].key, items[e[1]].key))
     for i, j in edges:
@@ -185,7 +190,9 @@ def cluster(
         if any(frozenset(pair) in apart for pair in cross):
             continue
         # Average agreement of the two groups, so one close pair cannot chain two different claims.
-        if sum(pairs(x, y) for x, y in cross) / len(cross) >= model.join:
+        # A headline stands in for the body claim it repeats, so it is left out of the average.
+        weighed = [(x, y) for x in _voices(members[a]) for y in _voices(members[b])]
+        if sum(pairs(x, y) for x, y in weighed) / len(weighed) >= model.join:
             union(a, b)
     groups = sorted(sorted(items[i].key for i in group) for group in members.values())
     best: dict[tuple[int, int], tuple[float, int, int]] = {}

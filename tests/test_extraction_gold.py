@@ -90,6 +90,19 @@ def test_headline_repeating_a_body_claim_is_a_marked_mention(seeds_result):
     assert head.attribution.speaker == "Russia"
 
 
+def test_a_headline_repeats_its_lede_rather_than_a_closer_worded_later_quote(embedder):
+    from claims.ingest import load
+    from claims.pipeline import extract_mentions
+    from claims.speakers import SpeakerBook
+
+    # "Ferries carry twice as many passengers" shares "ferries" with a later quote, but says the lede's "doubled".
+    article = load(str(ROOT / "demo" / "articles" / "02_coastline_news.txt"))
+    ((mentions, _),) = extract_mentions([article], book=SpeakerBook(), embedder=embedder)
+    (head,) = [m for m in mentions if m.role == "headline"]
+    assert head.text.startswith("Ferries carry twice as many passengers")
+    assert mentions[head.repeats].text.startswith("ferry crossings on the Sorrel Strait have doubled")
+
+
 def test_a_missed_anchor_counts_against_recall():
     gold = load_gold(ROOT / "tests" / "data" / "seeds_gold.json").articles["000_2c6a2b4a34e50d85.txt"]
     score = match([], gold)
