@@ -33,7 +33,7 @@ def corpus_pairs(name: str, embedder):
     """(features, labels, descriptions) of one gold corpus' candidate pairs."""
     from claims.goldset import DIFFERENT, DISTINCT, SAME, load_gold, match
     from claims.ingest import load
-    from claims.pair_features import LinkItem, pair_features
+    from claims.pair_features import LinkItem, pair_features, word_rarity
     from claims.pipeline import extract_mentions
     from claims.speakers import SpeakerBook
 
@@ -53,12 +53,14 @@ def corpus_pairs(name: str, embedder):
             speaker = speakers.setdefault(who, len(speakers)) if who else None
             items.append(LinkItem(f"{article_name}:{mention.start}:{mention.end}", mention.text, vector, speaker, mention.attribution.kind, article_name, mention.role))
             ids.append(found[id(mention)])
+    # Word rarity over every extracted mention of the corpus, as relinking computes it over the stored ones.
+    weights = word_rarity(m.text for mentions, _ in extracted for m in mentions)
     rows, labels, about = [], [], []
     for i, j in combinations(range(len(items)), 2):
         label = gold.pair(ids[i], ids[j])
         if label not in (SAME, DIFFERENT, DISTINCT) or float(items[i].vector @ items[j].vector) < MIN_COSINE:
             continue
-        rows.append(pair_features(items[i], items[j]))
+        rows.append(pair_features(items[i], items[j], rarity=weights))
         labels.append(int(label == SAME))
         about.append((ids[i], ids[j], label))
     return np.array(rows), np.array(labels), about
@@ -127,7 +129,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--checkthat-weight", type=float, default=0.0, help="weight of each CheckThat! pair against a gold pair (0: leave them out)")
-    parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength of the logistic regression")
+    # 0.5: of 0.1-1.0, the values 0.1-0.5 gave the same tracked claims on both gold sets and 1.0 fewer (docs/BENCHMARKS.md).
+    parser.add_argument("--C", type=float, default=0.5, help="inverse regularisation strength of the logistic regression")
     parser.add_argument("--out", type=Path, default=ROOT / "claims" / "models" / "linking.json")
     args = parser.parse_args()
 

@@ -8,9 +8,11 @@ whether the same speaker is named, and how each was reported.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -19,7 +21,7 @@ from claims.drift import numbers
 
 FEATURES = (
     "cosine",
-    "word_overlap",  # shared content-word stems / the smaller side's
+    "rare_overlap",  # shared content-word stems / the smaller side's, each weighed by its rarity: "Taliban" in every claim proves little
     "fuzzy",  # rapidfuzz token_set_ratio / 100
     "number_conflict",  # each gives a number the other does not
     "number_one_side",  # only one side gives a number
@@ -67,14 +69,21 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
 
 
+_CLAUSE_END = {",", ";", ":", ".", "!", "?", "—", "–", "but", "and", "while", "although", "though", "because", "since", "as"}
+
+
 def negated_stems(text: str) -> set[str]:
-    """Stems of the content words a negation governs (the next three after "not", "no", "never"...)."""
+    """Stems of the content words a negation governs: from "not", "no", "never"... to the end of its
+    clause, at most eight words ("not a single sailing had been cancelled" negates "cancelled")."""
     out: set[str] = set()
-    words = re.findall(r"[a-z0-9']+", text.lower())
-    for i, word in enumerate(words):
-        if _NEGATION.fullmatch(word) or word.endswith("n't"):
-            following = [w for w in words[i + 1: i + 6] if w not in _STOP and len(w) > 2][:3]
-            out |= {w[:5] for w in following}
+    tokens = re.findall(r"[a-z0-9']+|[,;:.!?—–]", text.lower())
+    for i, token in enumerate(tokens):
+        if _NEGATION.fullmatch(token) or token.endswith("n't"):
+            for word in tokens[i + 1: i + 9]:
+                if word in _CLAUSE_END:
+                    break
+                if word not in _STOP and len(word) > 2:
+                    out.add(word[:5])
     return out
 
 
@@ -96,16 +105,28 @@ def _opposite(a: str, b: str) -> bool:
     return any((x in wa and y in wb and y not in wa and x not in wb) or (y in wa and x in wb and x not in wa and y not in wb) for x, y in _OPPOSITES)
 
 
-def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8) -> np.ndarray:
-    """The :data:`FEATURES` of one pair, float64."""
+def word_rarity(texts: Iterable[str]) -> dict[str, float]:
+    """Each content-word stem's inverse document frequency over ``texts`` (the mentions being linked)."""
+    texts = list(texts)
+    counts = Counter(stem for text in texts for stem in _stems(text))
+    return {stem: math.log((len(texts) + 1) / (n + 1)) for stem, n in counts.items()}
+
+
+def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: Optional[dict[str, float]] = None) -> np.ndarray:
+    """The :data:`FEATURES` of one pair, float64. ``rarity`` (from :func:`word_rarity`) weighs the shared words;
+    without it every word counts the same."""
     sa, sb = _stems(a.text), _stems(b.text)
-    overlap = len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+    weigh = (lambda stems: sum(rarity.get(x, 1.0) for x in stems)) if rarity else len
+    smaller = min(weigh(sa), weigh(sb)) if sa and sb else 0.0
+    if sa and sb and not smaller:  # every word of one side is in every mention (a corpus of two): count words
+        weigh, smaller = len, min(len(sa), len(sb))
+    rare_overlap = weigh(sa & sb) / smaller if smaller else 0.0
     na, nb = set(numbers(a.text)), set(numbers(b.text))
     known = a.speaker_id is not None and b.speaker_id is not None
     return np.array(
         [
             float(np.dot(a.vector, b.vector)),
-            overlap,
+            rare_overlap,
             fuzz.token_set_ratio(a.text.lower(), b.text.lower()) / 100.0,
             float(number_conflict(na, nb)),
             float(bool(na) != bool(nb)),

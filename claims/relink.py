@@ -25,7 +25,7 @@ import numpy as np
 from sqlmodel import Session
 
 from claims.embed import from_bytes
-from claims.pair_features import FEATURES, LinkItem, pair_features
+from claims.pair_features import FEATURES, LinkItem, pair_features, word_rarity
 from db import crud
 from db.crud import mention_key
 from db.models import History, LinkSuggestion, SuggestionState, TrackedClaim
@@ -85,12 +85,13 @@ class _Pairs:
 
     def __init__(self, items: list[LinkItem], model: LinkModel):
         self.items, self.model, self.cache = items, model, {}
+        self.rarity = word_rarity(item.text for item in items)
 
     def features(self, i: int, j: int) -> tuple[np.ndarray, float]:
         if i > j:
             i, j = j, i
         if (i, j) not in self.cache:
-            row = pair_features(self.items[i], self.items[j], short_words=self.model.short_words)
+            row = pair_features(self.items[i], self.items[j], short_words=self.model.short_words, rarity=self.rarity)
             self.cache[(i, j)] = (row, float(self.model.probability(row)[0]))
         return self.cache[(i, j)]
 
