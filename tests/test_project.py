@@ -59,7 +59,7 @@ def test_make_demo_builds_the_demo_database(tmp_path):
     env = {**os.environ, "CLAIMS_DB": str(db)}
     result = subprocess.run(["make", "-s", "demo", f"CLAIMS_DB={db}", f"PYTHON={sys.executable}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "9 ingested, 0 skipped, 0 failed" in result.stdout
+    assert "12 ingested, 0 skipped, 0 failed" in result.stdout
     with sqlite3.connect(db) as conn:
         multi = conn.execute("select count(*) from (select claim_id from mention group by claim_id having count(distinct article_id) > 1)").fetchone()[0]
     assert multi >= 2  # the minister's quote is re-reported across outlets
