@@ -3,11 +3,14 @@
 Both retrievers rank mentions. The default fusion is a fitted weighting:
 ``ALPHA * cosine + (1 - ALPHA) * bm25 / best bm25`` (a mention missing from
 one list gets 0 there); reciprocal rank fusion (``fusion="rrf"``) is the
-other choice. ALPHA = 0.95 was chosen on half of the test queries only
-(tests/data/search_queries.tsv, even rows); docs/BENCHMARKS.md ("Hybrid
-search") gives dense-only, keyword-only, RRF and fitted hit@1 on both halves.
-Results are grouped by tracked claim: each claim is represented by its
-best-scoring mention.
+other choice. The query's frame is read first ("Lavrov: ...", "the envoy
+says ..."): the statement alone is matched, since claim texts leave their
+frame out, and mentions by a speaker the query names score a little more.
+ALPHA, CONTEXT_WEIGHT and SPEAKER_BOOST were chosen on half of the test
+queries only (tests/data/search_queries.tsv, even rows); docs/BENCHMARKS.md
+("Hybrid search") gives dense-only, keyword-only, RRF and fitted hit@1 on
+both halves. Results are grouped by tracked claim: each claim is represented
+by its best-scoring mention.
 
 Filters (speaker, outlet, article dates, status, check-worthiness) choose the
 mentions both retrievers may return; the speaker is matched typo-tolerantly
@@ -16,12 +19,14 @@ against every known name and spelling (:func:`resolve_speakers`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Optional, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -29,15 +34,17 @@ from claims.embed import Embedder, default_embedder, from_bytes
 from claims.index import VectorIndex, load_or_rebuild
 from claims.speakers import fold
 from db import crud, fts
-from db.models import ClaimStatus
+from db.models import ClaimStatus, SpeakerKind
 
 MODES = ("hybrid", "dense", "keyword")
 FUSIONS = ("score", "rrf")
-ALPHA = 0.95  # the cosine's weight in the score fusion (fitted, see the module docstring)
+ALPHA = 0.85  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
-CONTEXT_WEIGHT = 0.5  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
+CONTEXT_WEIGHT = 0.4  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
 SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
+FRAMING = True  # read the query's "X says" frame: match the statement, favour X's claims
+SPEAKER_BOOST = 0.05  # added to the score of a mention by a speaker the query names (chosen on the even query rows)
 _OPEN, _CLOSE = "\x02", "\x03"  # highlight markers: control characters never stored in a mention
 
 
@@ -120,6 +127,61 @@ def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUT
     for speaker_id, spelling in spellings:
         names.setdefault(speaker_id, spelling)  # the canonical name comes first for each speaker
     return sorted(((sid, names[sid]) for sid, score in scores.items() if score >= best - 2), key=lambda pair: (-scores[pair[0]], pair[1]))
+
+
+def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
+    """Speakers a free-text query names ("Zhirnof says ...", "Lavrov: ...", "the Harbour Party claims ..."),
+    and the words of the query that named them.
+
+    A claim's text leaves its "X said" frame out, so neither retriever sees the
+    name a fact-checker types. A person is named by the surname of any of their
+    spellings: exactly, or, written with a capital, one letter off (two in
+    long names), so "Lavrof" and "Kabulow" count and "Kabul" or "calmer" do not.
+    An organisation is named by one of its spellings as whole words.
+    """
+    typed = re.findall(r"[^\W\d_]+", query)
+    words = [(fold(word), word, word[:1].isupper()) for word in typed]
+    folded = " " + " ".join(word for word, _, _ in words) + " "
+    found: set[int] = set()
+    naming: set[str] = set()
+    for speaker, aliases in crud.speakers_with_aliases(session):
+        spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
+        if speaker.kind == SpeakerKind.organisation:
+            hits = [name for name in spellings if len(name) >= 4 and f" {name} " in folded]
+            if hits:
+                found.add(speaker.id)
+                naming |= {original for word, original, _ in words if any(word in name.split() for name in hits)}
+            continue
+        surnames = {name.split()[-1] for name in spellings if len(name.split()[-1]) >= 4}
+        for word, original, capital in words:
+            if word in surnames or (
+                capital and len(word) >= 5 and any(Levenshtein.distance(word, name) <= (2 if len(name) >= 8 else 1) for name in surnames)
+            ):
+                found.add(speaker.id)
+                naming.add(original)
+    return found, naming
+
+
+_COLON_FRAME = re.compile(r"^\s*[^:]{1,40}:\s+(?P<rest>\S.*)$", re.DOTALL)
+_SAYS_FRAME = re.compile(
+    r"^\s*(?:[\w'’.-]+\s+){1,5}?(?:says|said|claims|claimed|insists|argues|believes|thinks|states|told\s+(?:[\w'’.-]+\s+){0,3}?that)\s+(?:that\s+)?(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def statement_of(query: str, names: set[str]) -> str:
+    """The statement a query looks for, without its "Lavrov:" or "the envoy says" frame and the speaker's name,
+    which claim texts leave out; the query itself when little would be left."""
+    rest = query
+    for frame in (_COLON_FRAME, _SAYS_FRAME):
+        found = frame.match(rest)
+        if found:
+            rest = found.group("rest")
+            break
+    if names:
+        rest = re.sub(r"\b(?:" + "|".join(re.escape(name) for name in sorted(names)) + r")(?:['’]s)?\b", " ", rest)
+    rest = re.sub(r"\s+", " ", rest).strip(" ,;:-")
+    return rest if len(rest.split()) >= 2 else query
 
 
 def rebuild_keywords(engine: Engine) -> int:
@@ -214,6 +276,9 @@ def search(
     mode: str = "hybrid",
     fusion: str = "score",
     alpha: float = ALPHA,
+    context: float = CONTEXT_WEIGHT,
+    speaker_boost: float = SPEAKER_BOOST,
+    framing: bool = FRAMING,
     embedder: Optional[Embedder] = None,
     index: Optional[VectorIndex] = None,
 ) -> list[SearchResult]:
@@ -227,6 +292,9 @@ def search(
         mode: "hybrid" (both retrievers fused), "dense" (meaning only) or "keyword" (BM25 only).
         fusion: "score" (the fitted weighting) or "rrf" (reciprocal rank fusion), for "hybrid".
         alpha: the cosine's weight in the score fusion.
+        context: the paragraph's share of the dense score (:func:`with_context`).
+        speaker_boost: added to the score of a mention whose speaker the query names (:func:`named_speakers`).
+        framing: match the query's statement without its "X says" frame (:func:`statement_of`), and boost X.
         embedder: defaults to the bundled model.
         index: a loaded index; by default the saved one (rebuilt if stale).
     """
@@ -238,9 +306,11 @@ def search(
     if not query or k <= 0:
         return []
     filters = filters or Filters()
-    match = fts.match_expression(fts.terms(query))
     depth = max(DEPTH, k * 5)
     with Session(engine) as session:
+        named, naming = named_speakers(session, query) if framing else (set(), set())
+        looked_for = statement_of(query, naming) if framing else query
+        match = fts.match_expression(fts.terms(looked_for))
         among = allowed_mentions(session, filters)
         if among is not None and not among:
             return []
@@ -248,8 +318,8 @@ def search(
         if mode != "keyword":
             embedder = embedder or default_embedder()
             index = index if index is not None else load_or_rebuild(engine)
-            vector = embedder.encode_query(query)
-            dense = with_context(session, index.search(vector, depth, among=among), vector)
+            vector = embedder.encode_query(looked_for)
+            dense = with_context(session, index.search(vector, depth, among=among), vector, weight=context)
         keyword = crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
         if mode == "hybrid" and fusion == "rrf":
             fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))
@@ -257,6 +327,10 @@ def search(
             fused = combine(dense, keyword, alpha={"hybrid": alpha, "dense": 1.0, "keyword": 0.0}[mode])
         if not fused:
             return []
+        if speaker_boost and named:
+            for mention_id, speaker_id in crud.speakers_of(session, mention_ids=list(fused)).items():
+                if speaker_id in named:
+                    fused[mention_id] += speaker_boost
         best: dict[int, int] = {}  # tracked claim -> its best mention
         for mention_id, claim_id in crud.claims_of(session, mention_ids=list(fused)).items():
             current = best.get(claim_id)

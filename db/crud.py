@@ -53,6 +53,16 @@ def known_hashes(session: Session) -> set[str]:
 # --- speakers ----------------------------------------------------------------
 
 
+def speakers_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, Optional[int]]:
+    """{mention id: its speaker id or None} for ``mention_ids``."""
+    if not mention_ids:
+        return {}
+    rows = session.connection().execute(
+        text("SELECT id, speaker_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": json.dumps([int(i) for i in mention_ids])}
+    ).all()
+    return {int(i): (int(s) if s is not None else None) for i, s in rows}
+
+
 def speakers_with_aliases(session: Session) -> list[tuple[Speaker, list[str]]]:
     rows = session.exec(select(Speaker, SpeakerAlias).join(SpeakerAlias, isouter=True).order_by(Speaker.id)).all()
     grouped: dict[int, tuple[Speaker, list[str]]] = {}

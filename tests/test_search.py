@@ -92,7 +92,7 @@ def test_queries_are_paraphrases_not_copies(corpus):
         assert row["query"].lower() not in target
 
 
-@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.701 on these 77 queries (0.865 on the first 37)")
+@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.753 on these 77 queries (docs/BENCHMARKS.md)")
 def test_acceptance_hit_at_1(corpus, embedder):
     score, misses = hit_at_1(corpus, embedder, "hybrid")
     assert score >= ACCEPTANCE, misses
@@ -103,7 +103,7 @@ def test_fused_is_no_worse_than_either_retriever(corpus, embedder):
     dense, _ = hit_at_1(corpus, embedder, "dense")
     keyword, _ = hit_at_1(corpus, embedder, "keyword")
     assert fused >= dense and fused >= keyword
-    assert fused >= 0.85  # measured 0.865: a floor against regressions
+    assert fused >= 0.74  # measured 0.753 on 77 queries: a floor against regressions
 
 
 # --- the keyword index follows the mentions ------------------------------------
@@ -187,6 +187,21 @@ def test_speakers_are_found_despite_typos(seeded):
         assert [name for _, name in resolve_speakers(session, "sergey lavrof")] == ["Sergei Lavrov"]
         assert [name for _, name in resolve_speakers(session, "Lavrov")] == ["Sergei Lavrov"]
         assert resolve_speakers(session, "Nobody Atall") == []
+
+
+def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
+    from claims.search import named_speakers, statement_of
+
+    with Session(seeded) as session:
+        names = {speaker.id: speaker.name for speaker, _ in crud.speakers_with_aliases(session)}
+        found, words = named_speakers(session, "Zhirnof: the situation in Kabul is calmer than under Ghani")
+        assert [names[i] for i in found] == ["Dmitry Zhirnov"] and words == {"Zhirnof"}
+        # A place that looks like a name ("Kabul" / Kabulov) and a lower-case near miss name nobody.
+        assert named_speakers(session, "life in Kabul is calmer now") == (set(), set())
+    assert statement_of("Zhirnof: the situation in Kabul is calmer", {"Zhirnof"}) == "the situation in Kabul is calmer"
+    assert statement_of("the envoy says the Taliban restored order", set()) == "the Taliban restored order"
+    assert statement_of("Lavrov welcomed the Taliban's openness", {"Lavrov"}) == "welcomed the Taliban's openness"
+    assert statement_of("Lavrov says", {"Lavrov"}) == "Lavrov says"  # nothing left to look for: the query as typed
 
 
 def test_filters(corpus, embedder):
