@@ -52,6 +52,7 @@ def _fail(message: str, code: int = 1) -> None:
 def ingest(
     sources: List[str] = typer.Argument(..., metavar="PATH_OR_URL...", help="Files (.txt .md .html), folders or http(s) URLs."),
     source: Optional[str] = typer.Option(None, "--source", help="Outlet name for all these documents (overrides what they say)."),
+    reextract: bool = typer.Option(False, "--reextract", help="Extract documents already stored again (after an upgrade); reviewers' work is kept."),
 ):
     """Ingest articles: extract claims, embed and link them across sources.
 
@@ -59,9 +60,11 @@ def ingest(
 
         python -m claims ingest ../shared/seeds/ https://example.org/story.html --source "Example News"
 
-    Documents already ingested (same text) are skipped. A document that cannot
-    be read is reported by name; the others are still ingested and the exit
-    code is 1.
+    Documents already ingested (same text) are skipped, or with --reextract
+    extracted again: mentions found again keep their tracked claim, notes and
+    history, reviewers' merges, splits and dropped claims hold. A document
+    that cannot be read is reported by name; the others are still ingested
+    and the exit code is 1.
     """
     from tqdm import tqdm
 
@@ -73,15 +76,19 @@ def ingest(
         bar.total = total
         bar.update(done - bar.n)
 
-    report = run(_engine(), sources, outlet=source, progress=progress, embed_progress=True)
+    report = run(_engine(), sources, outlet=source, progress=progress, embed_progress=True, reextract=reextract)
     bar.close()
     for result in report.results:
         if result.status == "ingested":
             typer.echo(f"ingested  {result.document}  ({result.mentions} claims)")
+        elif result.status == "reextracted":
+            typer.echo(f"extracted again  {result.document}")
         elif result.status == "skipped":
             typer.echo(f"skipped   {result.document}  ({result.reason})")
         else:
             typer.echo(f"FAILED    {result.document}: {result.reason}", err=True)
+    if report.reextraction:
+        typer.echo(f"claims of {len(report.reextracted)} stored documents: {report.reextraction}")
     typer.echo(f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed in {report.seconds:.1f}s")
     if not report.ok:
         raise typer.Exit(1)

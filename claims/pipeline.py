@@ -7,7 +7,7 @@ bad document never stops the rest of the batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -32,6 +32,9 @@ from db.models import AttributionKind, LinkSuggestion, SpeakerKind, TrackedClaim
 from db.models import Mention as MentionRow
 from db.session import session_scope
 
+if TYPE_CHECKING:
+    from claims.reextract import ReextractReport
+
 EXTRACTION = "extraction"  # the reviewer name of link decisions extraction itself makes
 
 # progress(done, total, message) is called as documents are processed.
@@ -41,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class DocumentResult:
     document: str
-    status: str  # "ingested", "skipped" or "failed"
+    status: str  # "ingested", "skipped", "reextracted" or "failed"
     reason: str = ""
     mentions: int = 0
     article_id: Optional[int] = None
@@ -54,6 +57,7 @@ class IngestReport:
     embedded: int = 0
     embed_seconds: float = 0.0
     relinked: Optional[RelinkReport] = None
+    reextraction: Optional["ReextractReport"] = None
 
     def _with(self, status: str) -> list[DocumentResult]:
         return [r for r in self.results if r.status == status]
@@ -65,6 +69,10 @@ class IngestReport:
     @property
     def skipped(self) -> list[DocumentResult]:
         return self._with("skipped")
+
+    @property
+    def reextracted(self) -> list[DocumentResult]:
+        return self._with("reextracted")
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -260,6 +268,7 @@ def ingest(
     embed_progress: bool = False,
     documents: Optional[dict[str, str]] = None,
     config: Optional[Settings] = None,
+    reextract: bool = False,
 ) -> IngestReport:
     """Ingest files, folders and URLs into the database behind ``engine``.
 
@@ -272,6 +281,9 @@ def ingest(
         embed_progress: show a progress bar (on stderr) while embedding.
         documents: the name to store and report for a source, when it is not
             the source itself (an uploaded file's original name, not its temp path).
+        reextract: for documents already stored (same content), run extraction
+            again instead of skipping them (:mod:`claims.reextract`: reviewers'
+            work on the old mentions is kept).
 
     Returns:
         An :class:`IngestReport` with one result per document.
@@ -283,6 +295,7 @@ def ingest(
     report = IngestReport()
     names = documents or {}
     loaded: list[tuple[Article, str]] = []
+    again: dict[str, str] = {}  # content hash -> document name, of stored articles to extract again
     with Session(engine) as session:
         seen = crud.known_hashes(session)
     for item in expand(sources):
@@ -297,7 +310,10 @@ def ingest(
         article.document = names.get(item, item)
         digest = content_hash(article.text)
         if digest in seen:
-            report.results.append(DocumentResult(article.document, "skipped", "already ingested (same content)"))
+            if reextract and digest not in again:
+                again[digest] = article.document
+            elif digest not in again:
+                report.results.append(DocumentResult(article.document, "skipped", "already ingested (same content)"))
             continue
         seen.add(digest)
         loaded.append((article, digest))
@@ -326,7 +342,14 @@ def ingest(
             report.results.append(DocumentResult(article.document, "ingested", mentions=len(mentions), article_id=row.id))
         if progress:
             progress(done, total, article.document)
-    if report.ingested:
+    if again:
+        from claims.reextract import reextract as extract_again
+
+        with Session(engine) as session:
+            stored = {digest: crud.article_with_hash(session, content_hash=digest).id for digest in again}
+        report.reextraction = extract_again(engine, list(stored.values()), embedder=embedder, config=config)
+        report.results += [DocumentResult(document, "reextracted", article_id=stored[digest]) for digest, document in again.items()]
+    if report.ingested and not again:  # re-extraction relinked everything already
         # The clusters are recomputed over every mention, so the order articles came in does not matter.
         with session_scope(engine) as session:
             report.relinked = relink(session)

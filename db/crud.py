@@ -50,6 +50,10 @@ def known_hashes(session: Session) -> set[str]:
     return set(session.exec(select(Article.content_hash)).all())
 
 
+def article_with_hash(session: Session, *, content_hash: str) -> Optional[Article]:
+    return session.exec(select(Article).where(Article.content_hash == content_hash)).first()
+
+
 # --- speakers ----------------------------------------------------------------
 
 
@@ -519,8 +523,10 @@ def suggestions_touching(session: Session, *, mention_id: Optional[int] = None, 
     return list(session.exec(query).all())
 
 
-def feedback_rows(session: Session, *, label: Optional[int] = None) -> list[ExtractionFeedback]:
+def feedback_rows(session: Session, *, label: Optional[int] = None, article_id: Optional[int] = None) -> list[ExtractionFeedback]:
     query = select(ExtractionFeedback)
+    if article_id is not None:
+        query = query.where(ExtractionFeedback.article_id == article_id)
     if label is not None:
         query = query.where(ExtractionFeedback.label == label)
     return list(session.exec(query.order_by(ExtractionFeedback.id)).all())
