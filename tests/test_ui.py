@@ -329,6 +329,20 @@ def test_ingest_page_reports_each_document(empty_db):
     assert any(ZHIRNOV in text for text in at.dataframe[0].value["claim"])
 
 
+def test_ingest_page_extracts_a_stored_article_again(empty_db):
+    at = open_page("ui/pages/ingest.py")
+    article = seed("001")
+    at.file_uploader[0].upload(article.name, article.read_bytes(), "text/plain")
+    at.button[0].click().run()
+    at.file_uploader[0].upload(article.name, article.read_bytes(), "text/plain")
+    at.checkbox[0].check()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Ingested 0, skipped 0, failed 0." in texts(at.success)
+    assert any(text.startswith("Extracted 1 stored articles again:") for text in texts(at.info))
+    assert list(at.dataframe[0].value["outcome"]) == ["reextracted"]
+
+
 def test_every_page_greets_an_empty_database(empty_db):
     at = open_page()
     for page in PAGES:

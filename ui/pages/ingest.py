@@ -17,7 +17,7 @@ def _name(document: str) -> str:
     return document if "://" in document else Path(document).name
 
 
-def _ingest(uploads, sources: list[str], outlet: str) -> IngestReport:
+def _ingest(uploads, sources: list[str], outlet: str, again: bool) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="claims-upload-") as folder:
         # One sub-folder per upload keeps each original name (two uploads may share one).
         names = {}
@@ -29,7 +29,7 @@ def _ingest(uploads, sources: list[str], outlet: str) -> IngestReport:
             names[str(target)] = Path(upload.name).name  # stored as the document, not the temp path
         bar = st.progress(0.0, text="Reading articles…")
         report = ingest(
-            engine(), sources, outlet=outlet or None, embedder=embedder(), documents=names,
+            engine(), sources, outlet=outlet or None, embedder=embedder(), documents=names, reextract=again,
             progress=lambda done, total, document: bar.progress(
                 done / total, text=document if done == 0 else f"Stored {done} of {total}: {_name(document)}"
             ),
@@ -45,14 +45,21 @@ with st.form("ingest", clear_on_submit=True):
     uploads = st.file_uploader("Article files", type=["txt", "md", "html", "htm"], accept_multiple_files=True)
     urls = st.text_area("URLs, one per line", placeholder="https://example.com/news/article.html")
     outlet = st.text_input("Outlet name (optional)", help="Overrides the outlet each document names, for all of them.")
+    again = st.checkbox(
+        "Extract articles already stored again",
+        help="After an upgrade of the extractor. Claims found again keep their tracked claim, notes and history; "
+        "reviewers' merges, splits and dropped claims hold.",
+    )
     submitted = st.form_submit_button("Ingest", type="primary", icon=":material/upload:")
 
 sources = [line.strip() for line in urls.splitlines() if line.strip()]
 if submitted and not uploads and not sources:
     st.warning("Choose at least one file or type a URL.")
 elif submitted:
-    report = _ingest(uploads or [], sources, outlet.strip())
+    report = _ingest(uploads or [], sources, outlet.strip(), again)
     st.success(f"Ingested {len(report.ingested)}, skipped {len(report.skipped)}, failed {len(report.failed)}.")
+    if report.reextraction:
+        st.info(f"Extracted {len(report.reextracted)} stored articles again: {report.reextraction}.", icon=":material/refresh:")
     for result in report.failed:
         st.error(f"{_name(result.document)} — {result.reason}", icon=":material/error:")
     st.dataframe(
