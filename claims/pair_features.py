@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 import numpy as np
@@ -25,6 +26,7 @@ FEATURES = (
     "fuzzy",  # rapidfuzz token_set_ratio / 100
     "number_conflict",  # each gives a number the other does not
     "number_one_side",  # only one side gives a number
+    "shared_number",  # both give one number ("twice" and "doubled" are both 2)
     "negation_flip",  # one side negates what the other states
     "opposite_words",  # "better" on one side, "worse" on the other
     "same_speaker",
@@ -44,7 +46,7 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|witho
 _OPPOSITES = [
     ("better", "worse"), ("more", "less"), ("more", "fewer"), ("increase", "decrease"), ("increased", "decreased"),
     ("rise", "fall"), ("rose", "fell"), ("up", "down"), ("open", "closed"), ("safe", "unsafe"), ("win", "lose"),
-    ("won", "lost"), ("higher", "lower"), ("before", "after"), ("support", "oppose"), ("legal", "illegal"),
+    ("won", "lost"), ("higher", "lower"), ("support", "oppose"), ("legal", "illegal"),
 ]
 
 
@@ -65,14 +67,20 @@ class LinkItem:
         return len(self.text.split())
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
+RARITY_MIN_TEXTS = 20
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems(text: str) -> frozenset[str]:
+    # Cached: relinking meets each mention in about twenty pairs.
+    return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2)
 
 
 _CLAUSE_END = {",", ";", ":", ".", "!", "?", "—", "–", "but", "and", "while", "although", "though", "because", "since", "as"}
 
 
-def negated_stems(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def negated_stems(text: str) -> frozenset[str]:
     """Stems of the content words a negation governs: from "not", "no", "never"... to the end of its
     clause, at most eight words ("not a single sailing had been cancelled" negates "cancelled")."""
     out: set[str] = set()
@@ -84,7 +92,7 @@ def negated_stems(text: str) -> set[str]:
                     break
                 if word not in _STOP and len(word) > 2:
                     out.add(word[:5])
-    return out
+    return frozenset(out)
 
 
 def negation_flip(a: str, b: str) -> bool:
@@ -92,6 +100,11 @@ def negation_flip(a: str, b: str) -> bool:
     na, nb = negated_stems(a), negated_stems(b)
     sa, sb = _stems(a), _stems(b)
     return bool((na & (sb - nb)) or (nb & (sa - na)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _numbers(text: str) -> frozenset[float]:
+    return frozenset(numbers(text))
 
 
 def number_conflict(na: set[float], nb: set[float]) -> bool:
@@ -108,6 +121,8 @@ def _opposite(a: str, b: str) -> bool:
 def word_rarity(texts: Iterable[str]) -> dict[str, float]:
     """Each content-word stem's inverse document frequency over ``texts`` (the mentions being linked)."""
     texts = list(texts)
+    if len(texts) < RARITY_MIN_TEXTS:  # too few to tell a topic word from a telling one: count every word
+        return {}
     counts = Counter(stem for text in texts for stem in _stems(text))
     return {stem: math.log((len(texts) + 1) / (n + 1)) for stem, n in counts.items()}
 
@@ -118,10 +133,10 @@ def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: Opt
     sa, sb = _stems(a.text), _stems(b.text)
     weigh = (lambda stems: sum(rarity.get(x, 1.0) for x in stems)) if rarity else len
     smaller = min(weigh(sa), weigh(sb)) if sa and sb else 0.0
-    if sa and sb and not smaller:  # every word of one side is in every mention (a corpus of two): count words
+    if sa and sb and not smaller:  # every word of one side is in every mention: count words
         weigh, smaller = len, min(len(sa), len(sb))
     rare_overlap = weigh(sa & sb) / smaller if smaller else 0.0
-    na, nb = set(numbers(a.text)), set(numbers(b.text))
+    na, nb = _numbers(a.text), _numbers(b.text)
     known = a.speaker_id is not None and b.speaker_id is not None
     return np.array(
         [
@@ -130,6 +145,7 @@ def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: Opt
             fuzz.token_set_ratio(a.text.lower(), b.text.lower()) / 100.0,
             float(number_conflict(na, nb)),
             float(bool(na) != bool(nb)),
+            float(bool(na & nb)),
             float(negation_flip(a.text, b.text)),
             float(_opposite(a.text, b.text)),
             float(known and a.speaker_id == b.speaker_id),

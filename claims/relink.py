@@ -181,7 +181,8 @@ def cluster(
         body = [i for i in group if items[i].role != "headline"]
         return body or group
 
-    edges = [(i, j) for i, j in _candidates(items, model) if pairs.joinable(i, j)]
+    candidates = _candidates(items, model)
+    edges = [(i, j) for i, j in candidates if pairs.joinable(i, j)]
     edges.sort(key=lambda e: (-pairs(*e), items[e[0]].key, items[e[1]].key))
     for i, j in edges:
         a, b = find(i), find(j)
@@ -197,7 +198,7 @@ def cluster(
             union(a, b)
     groups = sorted(sorted(items[i].key for i in group) for group in members.values())
     best: dict[tuple[int, int], tuple[float, int, int]] = {}
-    for i, j in _candidates(items, model):
+    for i, j in candidates:
         a, b = find(i), find(j)
         p = pairs(i, j)
         if a == b or p < model.suggest or frozenset((i, j)) in apart:
