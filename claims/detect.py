@@ -15,6 +15,15 @@ from claims.checkworthy import score as checkworthiness
 from claims.lexicon import REPORTING, ROLE_NOUNS
 from claims.nlp import Analysis
 from claims.records import Attribution, Mention, Sentence
+from claims.referents import (
+    earlier_occasion,
+    is_pronoun,
+    ministry_hint,
+    note_role,
+    person_with_role,
+    role_words,
+    subject_of,
+)
 from claims.speakers import (
     CAPITALS,
     COUNTRIES,
@@ -75,6 +84,7 @@ class Passage:
     nlp: Analysis | None = None
     home: str | None = None  # the country the article is mostly about, for "the Foreign Ministry"
     since_speaker: int = 99  # units read since someone was last reported speaking
+    text: str = ""  # the article so far, for the minister a bare "the ministry" belongs to
 
 
 def _blank_quotes(unit: Sentence) -> str:
@@ -152,15 +162,18 @@ def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
 
 def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, bool, str]:
     """(speaker, is_organisation, how) for the text just before a reporting verb."""
-    if _PRONOUN_SUBJECT.search(window):
+    # The parsed subject sees past adverbs and auxiliaries ("She had earlier said"); the regexes serve without spaCy.
+    subject = subject_of(state, offset + len(window))
+    if is_pronoun(subject) or (subject is None and _PRONOUN_SUBJECT.search(window)):
         return state.last_person, False, "pronoun"
-    role = _ROLE_SUBJECT.search(window)
-    if role:
-        noun = role.group(1).lower()
-        for person, title in reversed(list(state.roles.items())):
-            if noun in title:
-                return person, False, "role"
-        return state.last_person, False, "role"
+    words = role_words(subject)
+    role = _ROLE_SUBJECT.search(window) if subject is None else None
+    if words or role:
+        words = words or [role.group(1).lower()]
+        person = person_with_role(words, state) or state.last_person
+        if person:
+            note_role(person, " ".join(words), state)
+        return person, False, "role"
     if not window.strip() or re.fullmatch(r"\s*(?:and\s+|but\s+|also\s+|further\s+|moreover,?\s+)*", window, re.IGNORECASE):
         return (state.last_speaker.speaker if state.last_speaker else None), bool(
             state.last_speaker and state.last_speaker.speaker_is_organisation
@@ -186,7 +199,7 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
                 known = state.book.known_surname(name)
                 if known:
                     return known, False, "surname"
-            org = organisation_name(_org_phrase(chunk, run), known=state.organisations)
+            org = organisation_name(_org_phrase(chunk, run), known=state.organisations + ministry_hint(state, offset))
             if org:
                 return _at_home(org, state, offset + at + run.start()), True, "organisation"
     return None, False, "none"
@@ -202,7 +215,7 @@ def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
     before = chunk[: group.start - offset]
     if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(group.text):
         return None
-    org = organisation_name(group.text, known=state.organisations) or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE)
+    org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset)) or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE)
     return _at_home(org, state, group.start)
 
 
@@ -238,8 +251,7 @@ def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
             if len(name.split()) < 2 and not state.book.known_surname(name):
                 continue
             canonical = _person(name, state)
-            title = frame[max(0, person.start - offset - 30): person.start - offset] + " " + person.text
-            state.roles[canonical] = (state.roles.pop(canonical, "") + " " + title).lower()[-200:]
+            note_role(canonical, frame[max(0, person.start - offset - 30): person.start - offset] + " " + person.text, state)
             state.last_person = canonical
         return
     for run in _CAP_RUN.finditer(frame):
@@ -250,8 +262,7 @@ def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
         name = person_name(run.group())
         if name and len(name.split()) >= 2:
             canonical = state.book.resolve_person(name)
-            title = frame[max(0, run.start() - 30): run.start()] + " " + run.group()
-            state.roles[canonical] = (state.roles.pop(canonical, "") + " " + title).lower()[-200:]
+            note_role(canonical, frame[max(0, run.start() - 30): run.start()] + " " + run.group(), state)
             state.last_person = canonical
 
 
@@ -296,6 +307,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     speaker, is_org, how = None, False, "none"
     venue = _venue(frame)
     statement = None
+    reported_by = None  # the reporting verb the speaker was found for
     for verb in verbs:
         window_start = max([0] + [q1 - unit.start + 1 for q0, q1 in unit.quotes if q1 - unit.start < verb.start()])
         speaker, is_org, how = _subject(frame[window_start: verb.start()], state, unit.start + window_start)
@@ -305,6 +317,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         if speaker or verb is verbs[-1]:
             statement = _statement(unit, frame, verb, window_start)
         if speaker:
+            reported_by = verb
             break
     if not verbs and starts_with_quote and state.last_speaker:
         # A quote paragraph with no frame continues the previous speaker's quote.
@@ -330,7 +343,9 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     if speaker:
         if venue:
             state.venues[speaker] = venue
-        elif how in {"pronoun", "role", "subjectless", "surname"}:
+        elif how in {"pronoun", "role", "subjectless", "surname"} and not (
+            reported_by and earlier_occasion(state, unit.start + reported_by.start())
+        ):
             venue = state.venues.get(speaker)
     if speaker and not is_org:
         state.last_person = speaker
@@ -473,7 +488,7 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
         nlp: use spaCy for names, verbs and dates (without it: capitalisation rules only).
     """
     analysis = Analysis(text) if nlp else None
-    state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis))
+    state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis), text=text)
     mentions: list[Mention] = []
     units = []
     for unit in segment(text):

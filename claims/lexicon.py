@@ -29,6 +29,9 @@ TITLE_WORDS = {
     ).split()
 }
 
+# The kinds of ministry a minister's title names ("Transport Minister" -> "Transport Ministry"); a regex alternation.
+MINISTRY_KINDS = r"foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy"
+
 # Role nouns that refer back to a person named earlier ("the ambassador added").
 ROLE_NOUNS = (
     "ambassador envoy minister diplomat spokesman spokeswoman spokesperson official president "

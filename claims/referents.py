@@ -1,0 +1,97 @@
+"""Who "she", "the minister" and "the ministry" are.
+
+News writing names a speaker once ("Transport Minister Elena Markovic") and
+then refers back by pronoun, by role or by institution. The grammatical subject
+of the reporting verb comes from spaCy's parse, so adverbs and perfect tenses
+("She had earlier said", "The minister has also said") do not hide it; the
+referent comes from the passage first, then from the speaker book, which keeps
+the roles met in earlier articles (an article may never name the minister).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from claims.lexicon import MINISTRY_KINDS, ROLE_NOUNS
+
+if TYPE_CHECKING:
+    from claims.detect import Passage
+
+PRONOUNS = {"he", "she"}
+_SUBJECTS = {"nsubj", "nsubjpass"}
+_DEFINITE = {"the", "this", "that"}
+_MINISTER = re.compile(r"\b(" + MINISTRY_KINDS + r")\s+minister\b", re.IGNORECASE)
+
+
+def subject_of(state: Passage, offset: int):
+    """The parsed subject token of the verb starting at ``offset``, or None."""
+    if state.nlp is None:
+        return None
+    verb = state.nlp.token_at(offset)
+    if verb is None or verb.idx != offset:
+        return None
+    return next((child for child in verb.children if child.dep_ in _SUBJECTS), None)
+
+
+def earlier_occasion(state: Passage, offset: int) -> bool:
+    """Whether the verb at ``offset`` is in a perfect tense ("has also said", "had said"): a report of
+    some earlier occasion, so not the venue the speaker was last quoted at."""
+    verb = state.nlp.token_at(offset) if state.nlp is not None else None
+    return verb is not None and verb.idx == offset and any(c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in verb.children)
+
+
+def is_pronoun(subject) -> bool:
+    return subject is not None and subject.lower_ in PRONOUNS
+
+
+def role_words(subject) -> list[str] | None:
+    """'the transport minister' -> ['transport', 'minister'].
+
+    None unless the subject is a definite role noun naming no one: "Transport
+    Minister Elena Markovic" is a name, and "a ministry spokeswoman" speaks for
+    her ministry, not for a person met before.
+    """
+    if subject is None or subject.lower_ not in ROLE_NOUNS:
+        return None
+    if any(t.ent_type_ == "PERSON" for t in subject.subtree):
+        return None
+    lefts = list(subject.lefts)
+    if not any(t.dep_ == "poss" or (t.dep_ == "det" and t.lower_ in _DEFINITE) for t in lefts):  # "Russia's top diplomat" too
+        return None
+    return [t.lower_ for t in lefts if t.dep_ in {"compound", "amod"}] + [subject.lower_]
+
+
+def person_with_role(words: list[str], state: Passage) -> str | None:
+    """The person a role phrase refers back to.
+
+    The last person in the passage holding the whole role; else the one person
+    the book knows with that whole role (only for a qualified role such as
+    "transport minister": a bare "minister" is too common to look up corpus-wide);
+    else the last person in the passage holding the role noun.
+    """
+    def holds(title: str, needed: list[str]) -> bool:
+        return all(w in title.split() for w in needed)
+
+    people = list(reversed(list(state.roles.items())))
+    found = next((p for p, title in people if holds(title, words)), None)
+    if found is None and len(words) > 1:
+        found = state.book.person_with_role(words)
+    if found is None:
+        found = next((p for p, title in people if words[-1] in title), None)
+    return found
+
+
+def note_role(person: str, title: str, state: Passage) -> None:
+    """Remember the title words seen with a person, in the passage and in the book."""
+    state.roles[person] = (state.roles.pop(person, "") + " " + title).lower()[-200:]
+    state.book.note_role(person, title)
+
+
+def ministry_hint(state: Passage, offset: int) -> list[str]:
+    """The ministry a bare "the ministry" means: that of the last "X minister" before it.
+
+    "Transport Minister Elena Markovic ... The ministry said ..." -> "Transport Ministry".
+    """
+    found = _MINISTER.findall(state.text[:offset])
+    return [f"{found[-1].title()} Ministry"] if found else []
