@@ -328,12 +328,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         if m:
             before = unit.text[: m.start()].rstrip(" ,")
             statement = (0, len(before)) if m.start() > len(unit.text) / 2 and len(before.split()) >= 4 else None
-            name = person_name(m.group(1))
-            if name and len(name.split()) >= 2:
-                speaker, how = state.book.resolve_person(name), "named"
-            else:
-                org = organisation_name(m.group(1), known=state.organisations)
-                speaker, is_org, how = (org, True, "organisation") if org else (None, False, how)
+            speaker, is_org, how = _source(m.group(1), unit.start + m.start(1), state)
     if not speaker and not verbs and state.last_speaker and state.since_speaker <= 1 and _continues(unit, state):
         # "Moreover, had given Moscow guarantees ...": no subject, so the last speaker goes on.
         previous = state.last_speaker
@@ -359,6 +354,24 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         state.last_speaker = attribution
         state.since_speaker = 0
     return attribution
+
+
+def _source(phrase: str, offset: int, state: Passage) -> tuple[str | None, bool, str]:
+    """(speaker, is_organisation, how) for the source of "according to <phrase>".
+
+    NER tells "the Valdora Chamber of Commerce" or "the Statistics Office" (an organisation,
+    though its words would pass for a name) from a person; the name rules serve without it.
+    """
+    found = state.nlp.between(offset, offset + len(phrase), "PERSON", "ORG") if state.nlp else []
+    if found and found[0].label == "ORG":
+        group = found[0].text
+        org = organisation_name(group, known=state.organisations) or re.sub(r"^the\s+", "", group, flags=re.IGNORECASE)
+        return org, True, "organisation"
+    name = person_name(phrase)
+    if name and len(name.split()) >= 2:
+        return state.book.resolve_person(name), False, "named"
+    org = organisation_name(phrase, known=state.organisations)
+    return (org, True, "organisation") if org else (None, False, "none")
 
 
 def _continues(unit: Sentence, state: Passage) -> bool:

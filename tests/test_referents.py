@@ -62,3 +62,13 @@ def test_a_bare_ministry_is_the_ministry_of_the_minister_named_before():
     speakers = _speakers(text)
     assert speakers["two more wards would"] == "Health Ministry"
     assert speakers["the government would not"] == "Health Ministry"
+
+
+def test_a_trailing_or_leading_according_to_names_the_organisation():
+    text = (
+        "Shops near the harbour have lost a fifth of their trade since March, according to the Brova Chamber of Commerce.\n\n"
+        "According to the Brova Statistics Office, hospitals treated 1.2 million patients last year, up from 900,000."
+    )
+    mentions = extract(text)
+    assert [m.attribution.speaker for m in mentions] == ["Brova Chamber of Commerce", "Brova Statistics Office"]
+    assert all(m.attribution.kind == "reported speech" and m.attribution.speaker_is_organisation for m in mentions)
