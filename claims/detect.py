@@ -20,6 +20,7 @@ from claims.referents import (
     is_pronoun,
     ministry_hint,
     note_role,
+    person_subject,
     person_with_role,
     role_words,
     subject_of,
@@ -154,7 +155,7 @@ def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
         return True
     if token.pos_ not in {"VERB", "AUX"}:
         return word in _SPEECH and token.pos_ != "NOUN"
-    if word in _SPEECH or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children):
+    if word in _SPEECH or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children) or person_subject(token):
         return True
     after = unit.text[verb.end():]
     return bool(re.match(r"[^.;]{0,50}?\bthat\b|\s*[:,.“\"]|\s*$", after))

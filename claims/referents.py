@@ -41,6 +41,13 @@ def earlier_occasion(state: Passage, offset: int) -> bool:
     return verb is not None and verb.idx == offset and any(c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in verb.children)
 
 
+def person_subject(verb) -> bool:
+    """Whether a verb's parsed subject is a person: "She also announced a fund", "Markovic rejected
+    the criticism". A person announcing or rejecting something is speaking, object or no clause."""
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    return subject is not None and (is_pronoun(subject) or subject.ent_type_ == "PERSON")
+
+
 def is_pronoun(subject) -> bool:
     return subject is not None and subject.lower_ in PRONOUNS
 

@@ -72,3 +72,15 @@ def test_a_trailing_or_leading_according_to_names_the_organisation():
     mentions = extract(text)
     assert [m.attribution.speaker for m in mentions] == ["Brova Chamber of Commerce", "Brova Statistics Office"]
     assert all(m.attribution.kind == "reported speech" and m.attribution.speaker_is_organisation for m in mentions)
+
+
+def test_a_person_announcing_or_rejecting_is_speaking_without_a_that_clause():
+    text = (
+        "Health Minister Anna Lind rejected the criticism in an interview on Radio Brova on Tuesday. "
+        '"Our waiting lists come from the hospitals and they are correct," she said.\n\n'
+        "She also announced a fund of 5 million euros to hire nurses for rural clinics."
+    )
+    mentions = extract(text)
+    assert [m.attribution.speaker for m in mentions] == ["Anna Lind"] * 3
+    assert [m.attribution.kind for m in mentions] == ["reported speech", "direct quote", "reported speech"]
+    assert mentions[1].attribution.venue == "Radio Brova"
