@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from claims.checkworthy import score as checkworthiness
-from claims.lexicon import REPORTING, ROLE_NOUNS
+from claims.lexicon import REPORTING, ROLE_NOUNS, SOURCING
 from claims.nlp import Analysis
 from claims.records import Attribution, Mention, Sentence
 from claims.referents import (
@@ -23,6 +23,7 @@ from claims.referents import (
     person_subject,
     person_with_role,
     role_words,
+    sourcing,
     subject_of,
 )
 from claims.speakers import (
@@ -161,6 +162,11 @@ def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
     return bool(re.match(r"[^.;]{0,50}?\bthat\b|\s*[:,.“\"]|\s*$", after))
 
 
+def _sourcing(verb: re.Match, unit: Sentence, state: Passage) -> bool:
+    token = state.nlp.token_at(unit.start + verb.start())
+    return token is not None and token.idx == unit.start + verb.start() and sourcing(token)
+
+
 def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, bool, str]:
     """(speaker, is_organisation, how) for the text just before a reporting verb."""
     # The parsed subject sees past adverbs and auxiliaries ("She had earlier said"); the regexes serve without spaCy.
@@ -175,6 +181,12 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
         if person:
             note_role(person, " ".join(words), state)
         return person, False, "role"
+    if subject is not None and subject.ent_type_ == "ORG":
+        # "The Valdora Chamber of Commerce had asked ...": the parsed subject sees past the auxiliary.
+        group = next((e for e in state.nlp.between(0, len(state.text), "ORG") if e.start <= subject.idx < e.end), None)
+        if group is not None and group.start >= offset and not state.book.known_surname(group.text):  # NER calls "Lavrov" an ORG
+            org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset))
+            return _at_home(org or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE), state, group.start), True, "organisation"
     if not window.strip() or re.fullmatch(r"\s*(?:and\s+|but\s+|also\s+|further\s+|moreover,?\s+)*", window, re.IGNORECASE):
         return (state.last_speaker.speaker if state.last_speaker else None), bool(
             state.last_speaker and state.last_speaker.speaker_is_organisation
@@ -305,6 +317,8 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     frame = _blank_quotes(unit)
     starts_with_quote = bool(unit.quotes) and unit.quotes[0][0] - unit.start <= 1
     verbs = [v for v in REPORTING.finditer(frame) if _reporting(v, unit, state)]
+    if not verbs and state.nlp is not None:
+        verbs = [v for v in SOURCING.finditer(frame) if _sourcing(v, unit, state)]
     speaker, is_org, how = None, False, "none"
     venue = _venue(frame)
     statement = None

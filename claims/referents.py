@@ -48,6 +48,25 @@ def person_subject(verb) -> bool:
     return subject is not None and (is_pronoun(subject) or subject.ent_type_ == "PERSON")
 
 
+def sourcing(verb) -> bool:
+    """Whether a sourcing verb (see claims.lexicon.SOURCING) gives what follows to its subject: used as a
+    verb (not "the count") with a speaker for subject, and "puts" only for an estimate ("puts X at Y")."""
+    if verb.pos_ != "VERB":
+        return False
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    if subject is None or not (is_pronoun(subject) or subject.ent_type_ in {"PERSON", "ORG"} or subject.pos_ == "PROPN"):
+        return False
+    word, preps = verb.lower_, {c.lower_ for c in verb.children if c.dep_ == "prep"}
+    clause = any(c.dep_ in {"ccomp", "xcomp", "oprd"} for c in verb.children)
+    if word in {"put", "puts"}:
+        return "at" in preps
+    if word in {"call", "calls", "called"}:  # "called for an inquiry", "called it 'spin'", not a phone call
+        return "for" in preps or clause or any(t.text in {'"', "“", "”"} for t in verb.subtree)
+    if word in {"ask", "asks", "asked"}:  # "asked for 10 million euros", "asked parliament to act"
+        return "for" in preps or clause
+    return True
+
+
 def is_pronoun(subject) -> bool:
     return subject is not None and subject.lower_ in PRONOUNS
 

@@ -84,3 +84,25 @@ def test_a_person_announcing_or_rejecting_is_speaking_without_a_that_clause():
     assert [m.attribution.speaker for m in mentions] == ["Anna Lind"] * 3
     assert [m.attribution.kind for m in mentions] == ["reported speech", "direct quote", "reported speech"]
     assert mentions[1].attribution.venue == "Radio Brova"
+
+
+def test_figures_and_stances_are_given_to_the_subject_of_a_sourcing_verb():
+    text = (
+        "Piet Almers, who runs the Brova hospital, puts the rise in admissions at 40 percent.\n\n"
+        "The Brova Statistics Office counted 1.2 million hospital visits in the first three months of the year.\n\n"
+        "The Brova Chamber of Commerce had asked for 10 million euros to keep clinics open.\n\n"
+        'Opposition leader Mara Holt called the minister\'s figures "a pattern of spin".'
+    )
+    mentions = extract(text)
+    assert [m.attribution.speaker for m in mentions] == [
+        "Piet Almers", "Brova Statistics Office", "Brova Chamber of Commerce", "Mara Holt",
+    ]
+    assert all(m.attribution.kind == "reported speech" for m in mentions)
+
+
+def test_a_phone_call_or_a_count_noun_is_not_a_source():
+    text = (
+        "President Ivo Marek called the Brova governor on Monday about the 40 percent rise in admissions.\n\n"
+        "The count of 1.2 million hospital visits in the first three months of the year is a record for Brova."
+    )
+    assert [m.attribution.kind for m in extract(text)] == ["outlet's own"] * len(extract(text))
