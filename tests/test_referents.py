@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claims.detect import extract
 from claims.speakers import SpeakerBook
+from claims.text import segment
 
 
 def _speakers(text: str, book: SpeakerBook | None = None) -> dict[str, str | None]:
@@ -106,3 +107,14 @@ def test_a_phone_call_or_a_count_noun_is_not_a_source():
         "The count of 1.2 million hospital visits in the first three months of the year is a record for Brova."
     )
     assert [m.attribution.kind for m in extract(text)] == ["outlet's own"] * len(extract(text))
+
+
+def test_a_short_frame_with_its_own_quote_is_a_sentence_not_a_lone_frame():
+    text = (
+        'Asked about the delays, a ministry spokesman, Piet Almers, said the minister meant "delays caused by staff". '
+        'Almers said strikes were "outside anyone\'s control".'
+    )
+    units = segment(text)
+    assert len(units) == 2
+    mentions = extract(text)
+    assert any("outside anyone" in m.text and m.attribution.speaker == "Piet Almers" for m in mentions)
