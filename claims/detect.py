@@ -20,6 +20,7 @@ from claims.referents import (
     is_pronoun,
     ministry_hint,
     note_role,
+    occasion,
     person_subject,
     person_with_role,
     role_words,
@@ -58,7 +59,8 @@ _VENUES = [
     re.compile(r"\b(?:told|to|on)\s+(?P<v>(?:Russian\s+|the\s+)?state(?:-run)?\s+(?:media|television|TV|radio))\b"),
     re.compile(r"\b(?P<v>(?:a|the|his|her)\s+(?:news|press)\s+(?:conference|briefing))\b"),
     re.compile(r"\b(?:at|told)\s+(?P<v>(?:a|an|the)\s+(?:parliamentary\s+)?(?:meeting|conference|summit|briefing|forum|rally|session|committee|hearing)(?:\s+(?:in|of)\s+[A-Z]\w+)?)"),
-    re.compile(r"\btold\s+(?:the\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?:that\b|on\b|in\b|:)"),
+    re.compile(r"\btold\s+(?P<v>parliament|congress|MPs|lawmakers|legislators|the\s+(?:senate|chamber))\b"),
+    re.compile(r"\b(?:told|(?:said|confirmed|explained|admitted)\s+to)\s+(?:the\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?:that\b|on\b|in\b|:|\.?\s*$)"),
     re.compile(r"\bat\s+(?P<v>talks\s+in\s+[A-Z]\w+)"),
     re.compile(r"\b(?i:in)\s+(?P<v>(?:a|the|its|his|her)\s+statement)\b"),
     re.compile(r"\b(?P<v>statement)\s+(?:\w+\s+)?(?:said|says|claimed|added)\b"),
@@ -81,6 +83,7 @@ class Passage:
     last_person: str | None = None
     last_speaker: Attribution | None = None
     venues: dict[str, str] = field(default_factory=dict)  # person -> last venue they spoke at
+    occasions: dict[str, str | None] = field(default_factory=dict)  # person -> the date words of that report
     roles: dict[str, str] = field(default_factory=dict)  # person -> title words seen with the name
     organisations: list[str] = field(default_factory=list)
     nlp: Analysis | None = None
@@ -105,6 +108,8 @@ def _venue(frame: str) -> str | None:
             venue = re.sub(r"^(?:the|a|an|his|her)\s+", "", match.group("v").strip())
             venue = re.sub(r"['’]s$", "", venue)
             venue = re.sub(r"\s+" + _MEDIA + r"$", "", venue) if pattern is _VENUES[0] else venue
+            # Telling MPs is speaking in parliament; the venue is the institution, not the audience.
+            venue = "parliament" if venue in {"MPs", "lawmakers", "legislators"} else venue
             return venue
     return None
 
@@ -350,12 +355,14 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
         verbs = [None]
     _remember_people(frame, state, unit.start)
+    dated = occasion(state, unit.start + reported_by.start()) if reported_by else None
     if speaker:
         if venue:
-            state.venues[speaker] = venue
+            state.venues[speaker], state.occasions[speaker] = venue, dated
         elif how in {"pronoun", "role", "subjectless", "surname"} and not (
             reported_by and earlier_occasion(state, unit.start + reported_by.start())
-        ):
+        ) and not (dated and state.occasions.get(speaker) and dated != state.occasions[speaker]):
+            # A follow-up report keeps the speaker's last venue unless it is dated to another occasion.
             venue = state.venues.get(speaker)
     if speaker and not is_org:
         state.last_person = speaker

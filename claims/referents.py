@@ -67,6 +67,20 @@ def sourcing(verb) -> bool:
     return True
 
 
+def occasion(state: Passage, offset: int) -> str | None:
+    """The date words attached to the reporting verb at ``offset`` ("said on Tuesday", "In early
+    March the minister said"), not dates further down ("... who fled on Sunday")."""
+    verb = state.nlp.token_at(offset) if state.nlp is not None else None
+    if verb is None or verb.idx != offset:
+        return None
+    for child in verb.children:
+        tokens = [child] + (list(child.children) if child.dep_ == "prep" else [])
+        dated = [t for t in tokens if t.ent_type_ in {"DATE", "TIME"}]
+        if dated:
+            return " ".join(t.lower_ for t in dated[0].subtree)
+    return None
+
+
 def is_pronoun(subject) -> bool:
     return subject is not None and subject.lower_ in PRONOUNS
 

@@ -118,3 +118,25 @@ def test_a_short_frame_with_its_own_quote_is_a_sentence_not_a_lone_frame():
     assert len(units) == 2
     mentions = extract(text)
     assert any("outside anyone" in m.text and m.attribution.speaker == "Piet Almers" for m in mentions)
+
+
+def test_venues_told_at_the_end_confirmed_to_and_parliament():
+    text = (
+        '"We are treating twice as many patients as last year," Almers told the Brova Post.\n\n'
+        "Separately, hospital director Piet Almers confirmed to the Courier that 300 beds would close in May.\n\n"
+        "Health Minister Anna Lind told parliament on Tuesday that the new ward would open in September.\n\n"
+        "Chief surgeon Mara Holt told MPs that one operation in four was postponed in 2025."
+    )
+    venues = [m.attribution.venue for m in extract(text)]
+    assert venues == ["Brova Post", "Courier", "parliament", "parliament"]
+
+
+def test_a_follow_up_dated_to_another_occasion_does_not_inherit_the_venue():
+    text = (
+        "Health Minister Anna Lind told parliament on Tuesday that the new ward would open in September.\n\n"
+        "In early March the minister said the ward would open in April, with 40 more beds.\n\n"
+        "She said the ward would also treat 2,000 children a year."
+    )
+    mentions = extract(text)
+    assert [m.attribution.speaker for m in mentions] == ["Anna Lind"] * 3
+    assert [m.attribution.venue for m in mentions] == ["parliament", None, "parliament"]
