@@ -355,13 +355,13 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
         verbs = [None]
     _remember_people(frame, state, unit.start)
-    dated = occasion(state, unit.start + reported_by.start()) if reported_by else None
+    dated = occasion(state, unit.start + reported_by.start(), venue) if reported_by else None
     if speaker:
         if venue:
             state.venues[speaker], state.occasions[speaker] = venue, dated
         elif how in {"pronoun", "role", "subjectless", "surname"} and not (
             reported_by and earlier_occasion(state, unit.start + reported_by.start())
-        ) and not (dated and state.occasions.get(speaker) and dated != state.occasions[speaker]):
+        ) and not (dated and state.occasions.get(speaker) and dated.lower() != state.occasions[speaker].lower()):
             # A follow-up report keeps the speaker's last venue unless it is dated to another occasion.
             venue = state.venues.get(speaker)
     if speaker and not is_org:
@@ -370,7 +370,8 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         state.organisations.append(speaker)
     kind = REPORTED if speaker or verbs else OWN
     attribution = Attribution(speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement)
-    attribution.when = _when(unit, frame, statement, state) if kind == REPORTED else None
+    # The date the parse attaches to the reporting verb is the report's; else the frame's first date.
+    attribution.when = (_dated(dated) or _when(unit, frame, statement, state)) if kind == REPORTED else None
     state.since_speaker += 1
     if speaker:
         state.last_speaker = attribution
@@ -424,6 +425,10 @@ def _when(unit: Sentence, frame: str, statement: tuple[int, int] | None, state: 
         return None
     phrase = re.sub(r"^(?:on|in|at|later|earlier|late|early)\s+", "", found[0].text, flags=re.IGNORECASE)
     return phrase if re.search(r"[A-Za-z]", phrase) else None
+
+
+def _dated(phrase: str | None) -> str | None:
+    return re.sub(r"^(?:on|in|at|later|earlier)\s+", "", phrase, flags=re.IGNORECASE) if phrase and re.search(r"[A-Za-z]", phrase) else None
 
 
 def _statement_quotes(unit: Sentence) -> list[tuple[int, int]]:

@@ -67,9 +67,10 @@ def sourcing(verb) -> bool:
     return True
 
 
-def occasion(state: Passage, offset: int) -> str | None:
+def occasion(state: Passage, offset: int, venue: str | None = None) -> str | None:
     """The date words attached to the reporting verb at ``offset`` ("said on Tuesday", "In early
-    March the minister said"), not dates further down ("... who fled on Sunday")."""
+    March the minister said"), not dates further down ("... who fled on Sunday") nor a word of the
+    venue's name that NER reads as a date ("told Valdora Today")."""
     verb = state.nlp.token_at(offset) if state.nlp is not None else None
     if verb is None or verb.idx != offset:
         return None
@@ -77,7 +78,10 @@ def occasion(state: Passage, offset: int) -> str | None:
         tokens = [child] + (list(child.children) if child.dep_ == "prep" else [])
         dated = [t for t in tokens if t.ent_type_ in {"DATE", "TIME"}]
         if dated:
-            return " ".join(t.lower_ for t in dated[0].subtree)
+            words = list(dated[0].subtree)
+            phrase = verb.doc[words[0].i: words[-1].i + 1].text
+            if not (venue and phrase in venue):
+                return phrase
     return None
 
 

@@ -140,3 +140,14 @@ def test_a_follow_up_dated_to_another_occasion_does_not_inherit_the_venue():
     mentions = extract(text)
     assert [m.attribution.speaker for m in mentions] == ["Anna Lind"] * 3
     assert [m.attribution.venue for m in mentions] == ["parliament", None, "parliament"]
+
+
+def test_the_date_of_a_report_is_the_one_attached_to_its_verb():
+    text = (
+        "Health Minister Anna Lind told parliament on Tuesday that the new ward would open in September.\n\n"
+        "In early March the minister said the ward would open in April, with 40 more beds.\n\n"
+        "The ward will not open before June, the builder Holt Construction said on Friday, "
+        "contradicting the minister's promise of an April opening.\n\n"
+        'A ministry spokeswoman told Brova Today on Wednesday that waiting lists had "roughly halved".'
+    )
+    assert [m.attribution.when for m in extract(text)] == ["Tuesday", "early March", "Friday", "Wednesday"]
