@@ -27,6 +27,13 @@ from claims.referents import (
     sourcing,
     subject_of,
 )
+from claims.spans import (
+    MIN_WORDS,
+    split_units,
+    statement_quotes,
+    statement_spans,
+    trim,
+)
 from claims.speakers import (
     CAPITALS,
     COUNTRIES,
@@ -37,42 +44,22 @@ from claims.speakers import (
     person_name,
 )
 from claims.text import is_heading, segment
+from claims.venues import MEDIA, venue_of
 
 DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
-MIN_WORDS = 5
-MIN_QUOTE_WORDS = 5
 CHECKWORTHY_THRESHOLD = 0.5
 
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*\([^)]{2,60}\))?\s*[–—-]\s+")
 _CAP_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|al-\w+|bin|de|van|von))*")
 _PRONOUN_SUBJECT = re.compile(r"\b(he|she)\s+(?:also\s+|further\s+|later\s+|then\s+)?$", re.IGNORECASE)
 _ROLE_SUBJECT = re.compile(r"\b(?:the|\w+['’]s|his|her)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$", re.IGNORECASE)
-_FRAME_AFTER = re.compile(r"^[\s,.;:—–-]*(?:[^.!?]{0,80}?)\b" + REPORTING.pattern + r"|^[\s,.;:!?]*$")
-_FRAME_BEFORE = re.compile(REPORTING.pattern + r"(?:\s+that)?[\s,:]*$|:\s*$")
 
-_MEDIA = r"(?:radio(?:\s+station)?|television(?:\s+channel)?|TV(?:\s+channel)?|channel|newspaper|news\s+agency|broadcaster|daily)"
-_PROPER = r"(?:[A-Z][\w’'-]*|\d+)(?:\s+(?:[A-Z][\w’'-]*|\d+))*"
-_VENUES = [
-    re.compile(r"\b(?:on|to|with|by|told|in)\s+(?:the\s+)?(?:state-run\s+|state\s+)?(?:[A-Z]\w+['’]s\s+)?(?P<v>" + _PROPER + r")\s+" + _MEDIA + r"\b"),
-    re.compile(r"\b(?:on|to|with|by|told)\s+(?:the\s+)?(?:[A-Z]\w+['’]s\s+)?(?P<v>(?:Channel|Radio|TV)\s+\w+|" + _PROPER + r"\s+\d+)\b"),
-    re.compile(r"\binterview\b[^.]{0,40}?\b(?:with|to|on)\s+(?:the\s+)?(?P<v>" + _PROPER + r")"),
-    re.compile(r"\b(?:told|to|on)\s+(?P<v>(?:Russian\s+|the\s+)?state(?:-run)?\s+(?:media|television|TV|radio))\b"),
-    re.compile(r"\b(?P<v>(?:a|the|his|her)\s+(?:news|press)\s+(?:conference|briefing))\b"),
-    re.compile(r"\b(?:at|told)\s+(?P<v>(?:a|an|the)\s+(?:parliamentary\s+)?(?:meeting|conference|summit|briefing|forum|rally|session|committee|hearing)(?:\s+(?:in|of)\s+[A-Z]\w+)?)"),
-    re.compile(r"\btold\s+(?P<v>parliament|congress|MPs|lawmakers|legislators|the\s+(?:senate|chamber))\b"),
-    re.compile(r"\b(?:told|(?:said|confirmed|explained|admitted)\s+to)\s+(?:the\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?:that\b|on\b|in\b|:|\.?\s*$)"),
-    re.compile(r"\bat\s+(?P<v>talks\s+in\s+[A-Z]\w+)"),
-    re.compile(r"\b(?i:in)\s+(?P<v>(?:a|the|its|his|her)\s+statement)\b"),
-    re.compile(r"\b(?P<v>statement)\s+(?:\w+\s+)?(?:said|says|claimed|added)\b"),
-]
 # Verbs that report speech whatever follows them; the others need a clause, a quote or a colon.
 _SPEECH = {"said", "says", "say", "saying", "told", "tells", "tell", "added", "adds", "adding", "urged", "described",
            "describing", "praised", "commended", "hailed", "hailing", "vowed", "blamed", "accused", "promised", "warned",
            "emphasised", "emphasized", "stressed", "underscored", "highlighted", "noted", "insisted", "argued",
            "clarified", "explained", "declared", "admitted", "acknowledged"}
 _CONNECTIVES = re.compile(r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE)
-_SPLIT = re.compile(r",\s+but\s+|\s+[—–]\s+but\s+|;\s+")
-_AND_THAT = re.compile(r",?\s+and\s+(?:" + REPORTING.pattern + r"\s+)?that\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -99,19 +86,6 @@ def _blank_quotes(unit: Sentence) -> str:
         for i in range(max(q0 - unit.start, 0), min(q1 - unit.start, len(chars))):
             chars[i] = " "
     return "".join(chars)
-
-
-def _venue(frame: str) -> str | None:
-    for pattern in _VENUES:
-        match = pattern.search(frame)
-        if match:
-            venue = re.sub(r"^(?:the|a|an|his|her)\s+", "", match.group("v").strip())
-            venue = re.sub(r"['’]s$", "", venue)
-            venue = re.sub(r"\s+" + _MEDIA + r"$", "", venue) if pattern is _VENUES[0] else venue
-            # Telling MPs is speaking in parliament; the venue is the institution, not the audience.
-            venue = "parliament" if venue in {"MPs", "lawmakers", "legislators"} else venue
-            return venue
-    return None
 
 
 def _chunks(window: str) -> list[tuple[int, str]]:
@@ -273,7 +247,7 @@ def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
             state.last_person = canonical
         return
     for run in _CAP_RUN.finditer(frame):
-        if re.match(r"\s+" + _MEDIA, frame[run.end():]):
+        if re.match(r"\s+" + MEDIA, frame[run.end():]):
             continue  # "Ekho Moskvy radio" is a venue, not a person
         if re.search(r"\b(?:on|in|at|to|from|across|over|near|of|for|with)\s+(?:the\s+)?$", frame[: run.start()]):
             continue  # "crossings on the Sorrel Strait": a place or a thing, not a referent
@@ -325,7 +299,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     if not verbs and state.nlp is not None:
         verbs = [v for v in SOURCING.finditer(frame) if _sourcing(v, unit, state)]
     speaker, is_org, how = None, False, "none"
-    venue = _venue(frame)
+    venue = venue_of(frame)
     statement = None
     reported_by = None  # the reporting verb the speaker was found for
     for verb in verbs:
@@ -431,61 +405,6 @@ def _dated(phrase: str | None) -> str | None:
     return re.sub(r"^(?:on|in|at|later|earlier)\s+", "", phrase, flags=re.IGNORECASE) if phrase and re.search(r"[A-Za-z]", phrase) else None
 
 
-def _statement_quotes(unit: Sentence) -> list[tuple[int, int]]:
-    """Quotes in ``unit`` that are whole statements, not words quoted inside the outlet's sentence."""
-    found = []
-    for q0, q1 in unit.quotes:
-        inner = unit.text[q0 - unit.start: q1 - unit.start]
-        if len(inner.split()) < MIN_QUOTE_WORDS:
-            continue
-        before = unit.text[: max(q0 - unit.start - 1, 0)]
-        after = unit.text[q1 - unit.start + 1:]
-        opens_unit = not before.strip()
-        if (opens_unit and _FRAME_AFTER.match(after)) or (_FRAME_BEFORE.search(before) and _FRAME_AFTER.match(after)):
-            found.append((q0, q1))
-    return found
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past surrounding spaces and the comma a quote ends with."""
-    while start < end and text[start] in " \t\n":
-        start += 1
-    while end > start and text[end - 1] in " \t\n,;:":
-        end -= 1
-    return start, end
-
-
-def _split(units: list[Sentence]) -> list[Sentence]:
-    """Units cut where a second statement with its own reporting verb begins ("..., but the ministry said ...")."""
-    out = []
-    for unit in units:
-        cuts = [m for m in _SPLIT.finditer(unit.text) if not _inside(unit, unit.start + m.start())]
-        begin = 0
-        for cut in cuts:
-            head, tail = unit.text[begin: cut.start()], unit.text[cut.end():]
-            if len(head.split()) < MIN_WORDS or len(tail.split()) < MIN_WORDS or not REPORTING.search(tail.split(",")[0] + " " + tail[:80]):
-                continue
-            out.append(_part(unit, begin, cut.start()))
-            # The tail keeps its "but": "but rejected that ..." reads as the same speaker going on.
-            but = cut.group().rfind("but")
-            begin = cut.start() + but if but != -1 else cut.end()
-        out.append(_part(unit, begin, len(unit.text)))
-    return out
-
-
-def _inside(unit: Sentence, offset: int) -> bool:
-    return any(q0 <= offset < q1 for q0, q1 in unit.quotes)
-
-
-def _part(unit: Sentence, begin: int, end: int) -> Sentence:
-    start = unit.start + begin
-    text = unit.text[begin:end]
-    lead = len(text) - len(text.lstrip())
-    text = text.strip()
-    start += lead
-    return Sentence(start, start + len(text), text, unit.paragraph, [(a, b) for a, b in unit.quotes if a >= start and b <= start + len(text) + 1])
-
-
 def _home(analysis: Analysis | None) -> str | None:
     """The country an article names most (capitals count for their country)."""
     if analysis is None:
@@ -496,17 +415,6 @@ def _home(analysis: Analysis | None) -> str | None:
         if country:
             counts[country] = counts.get(country, 0) + 1
     return max(counts, key=counts.get) if counts else None
-
-
-def _statement_spans(text: str, unit: Sentence, s0: int, s1: int, who: Attribution) -> list[tuple[int, int, Attribution]]:
-    """A reported statement, cut in two at "and that" when it holds two claims."""
-    start, end = unit.start + s0, unit.start + s1
-    for joint in _AND_THAT.finditer(text, start, end):
-        if _inside(unit, joint.start()):
-            continue
-        if len(text[start: joint.start()].split()) >= 4 and len(text[joint.end(): end].split()) >= 4:
-            return [(*_trim(text, start, joint.start()), who), (*_trim(text, joint.end(), end), who)]
-    return [(*_trim(text, start, end), who)]
 
 
 def headline(text: str) -> tuple[int, int] | None:
@@ -537,21 +445,21 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
             unit = Sentence(unit.start + dateline.end(), unit.end, unit.text[dateline.end():], unit.paragraph, unit.quotes)
         if not is_heading(unit.text) and len(unit.text.split()) >= MIN_WORDS:
             units.append(unit)
-    for unit in _split(units):
+    for unit in split_units(units):
         attribution = attribute(unit, state)
         if unit.text.rstrip(" \"”’'").endswith("?"):
             continue
-        quotes = _statement_quotes(unit)
+        quotes = statement_quotes(unit)
         spans: list[tuple[int, int, Attribution]] = []
         if quotes and attribution.speaker:
             direct = Attribution(attribution.speaker, attribution.venue, DIRECT, attribution.speaker_is_organisation, when=attribution.when)
             for q0, q1 in quotes:
-                spans.append((*_trim(text, q0, q1), direct))
+                spans.append((*trim(text, q0, q1), direct))
             lead = text[unit.start: quotes[0][0] - 1]
             if re.search(REPORTING.pattern + r"(?:\s+[^.“\"]{0,60}?)?\s+that\s+\S+(?:\s+\S+){5,}", lead):
-                spans.insert(0, (*_trim(text, unit.start, quotes[0][0] - 1), attribution))
+                spans.insert(0, (*trim(text, unit.start, quotes[0][0] - 1), attribution))
         elif attribution.statement and attribution.kind == REPORTED:
-            spans.extend(_statement_spans(text, unit, *attribution.statement, attribution))
+            spans.extend(statement_spans(text, unit, *attribution.statement, attribution))
         else:
             spans.append((unit.start, unit.end, attribution))
         for start, end, who in spans:
