@@ -23,6 +23,7 @@ from claims.referents import (
     occasion,
     person_subject,
     person_with_role,
+    pronoun_referent,
     role_words,
     sourcing,
     subject_of,
@@ -150,8 +151,11 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
     """(speaker, is_organisation, how) for the text just before a reporting verb."""
     # The parsed subject sees past adverbs and auxiliaries ("She had earlier said"); the regexes serve without spaCy.
     subject = subject_of(state, offset + len(window))
-    if is_pronoun(subject) or (subject is None and _PRONOUN_SUBJECT.search(window)):
-        return state.last_person, False, "pronoun"
+    pronoun = subject.lower_ if is_pronoun(subject) else None
+    if pronoun is None and subject is None and _PRONOUN_SUBJECT.search(window):
+        pronoun = _PRONOUN_SUBJECT.search(window).group(1)
+    if pronoun:
+        return pronoun_referent(pronoun, state), False, "pronoun"
     words = role_words(subject)
     role = _ROLE_SUBJECT.search(window) if subject is None else None
     if words or role:

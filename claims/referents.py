@@ -127,9 +127,33 @@ def person_with_role(words: list[str], state: Passage) -> str | None:
 
 
 def note_role(person: str, title: str, state: Passage) -> None:
-    """Remember the title words seen with a person, in the passage and in the book."""
+    """Remember the title words seen with a person, in the passage and in the book.
+
+    An honorific in the title ("Ms Lind", "Mr Almers") also tells which pronoun refers to them.
+    """
     state.roles[person] = (state.roles.pop(person, "") + " " + title).lower()[-200:]
     state.book.note_role(person, title)
+    honorific = re.search(r"\b(mr|ms|mrs|miss)\.?\s+(?:\S+\s+)?\S+\s*$", title.lower())
+    if honorific:
+        state.book.genders[person] = "he" if honorific.group(1) == "mr" else "she"
+
+
+def pronoun_referent(pronoun: str, state: Passage) -> str | None:
+    """The person "he" or "she" refers to: the last person met, unless their known pronoun is the
+    other one, then the last person met whose known pronoun matches (else whose is unknown).
+
+    A pronoun met when only one person has been named so far can only mean that person,
+    which is how the book learns a person's pronoun for later articles.
+    """
+    pronoun = pronoun.lower()
+    people = list(reversed(list(state.roles))) or ([state.last_person] if state.last_person else [])
+    if len(people) == 1:
+        state.book.genders.setdefault(people[0], pronoun)
+    genders = state.book.genders
+    if not people or genders.get(state.last_person) in {None, pronoun}:
+        return state.last_person
+    known = next((p for p in people if genders.get(p) == pronoun), None)
+    return known or next((p for p in people if p not in genders), state.last_person)
 
 
 def ministry_hint(state: Passage, offset: int) -> list[str]:

@@ -134,6 +134,8 @@ class SpeakerBook:
     # Title words seen with each person ("transport minister"), so that an article that only says
     # "the transport minister" still finds the person named with that title in an earlier one.
     roles: dict[str, set[str]] = field(default_factory=dict)
+    # The pronoun ("he", "she") that refers to a person, once an honorific or an unambiguous pronoun told it.
+    genders: dict[str, str] = field(default_factory=dict)
 
     def resolve_person(self, name: str) -> str:
         """The canonical name for ``name``, adding it to the book when new.
@@ -152,8 +154,9 @@ class SpeakerBook:
                 aliases.add(fold(canonical))
                 self.people[name] = aliases | {fold(name)}
                 self.apart = {frozenset(name if n == canonical else n for n in pair) for pair in self.apart}
-                if canonical in self.roles:
-                    self.roles[name] = self.roles.pop(canonical)
+                for known in (self.roles, self.genders):
+                    if canonical in known:
+                        known[name] = known.pop(canonical)
                 return name
             self.people[canonical].add(fold(name))
             return canonical

@@ -178,7 +178,10 @@ def segment(text: str) -> list[Sentence]:
                 continue
             inside_open_quote = any(q0 < start < q1 for q0, q1 in quotes)
             lone_frame = _LONE_FRAME.match(paragraph[piece.start:piece.start + len(piece.sent.rstrip())])
-            if spans and (inside_open_quote or lone_frame):
+            # A lone frame belongs to the quote just before it; after a plain sentence, "She said 40 beds
+            # would be added." is a sentence of its own.
+            after_quote = bool(spans) and re.search(r"[\"”’][.,!?]?\s*$", text[spans[-1][0]:spans[-1][1]])
+            if spans and (inside_open_quote or (lone_frame and after_quote)):
                 spans[-1][1] = end
             else:
                 spans.append([start, end])

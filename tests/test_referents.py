@@ -151,3 +151,34 @@ def test_the_date_of_a_report_is_the_one_attached_to_its_verb():
         'A ministry spokeswoman told Brova Today on Wednesday that waiting lists had "roughly halved".'
     )
     assert [m.attribution.when for m in extract(text)] == ["Tuesday", "early March", "Friday", "Wednesday"]
+
+
+def test_a_pronoun_skips_the_last_person_when_their_pronoun_is_known_to_differ():
+    text = (
+        "Health Minister Anna Lind met hospital director Piet Almers in Brova on Monday.\n\n"
+        "Ms Lind said waiting lists had fallen by 30 percent since May.\n\n"
+        "Mr Almers said 300 beds would close in the old wing by the end of the year.\n\n"
+        "She said the new ward would open in September with 40 more beds."
+    )
+    assert extract(text)[-1].attribution.speaker == "Anna Lind"
+
+
+def test_the_book_learns_a_pronoun_met_when_only_one_person_was_named():
+    # Only a known pronoun that differs moves "she" off the last person met; an unknown one does not.
+    book = SpeakerBook()
+    extract("Anna Lind said waiting lists had fallen by 30 percent. She said 40 beds would be added in May.", book=book)
+    extract("Piet Almers said the hospital had treated 12,000 patients. He said 300 beds would close in May.", book=book)
+    later = (
+        "Health Minister Anna Lind said on Monday that the new ward would open in September.\n\n"
+        "Hospital director Piet Almers said 300 beds would close in the old wing by the end of the year.\n\n"
+        "She said the ward would treat 2,000 children a year."
+    )
+    assert extract(later, book=book)[-1].attribution.speaker == "Anna Lind"
+    assert book.genders == {"Anna Lind": "she", "Piet Almers": "he"}
+
+
+def test_a_pronoun_frame_after_a_plain_sentence_is_its_own_sentence():
+    text = "Anna Lind said waiting lists had fallen by 30 percent. She said 40 beds would be added in May."
+    assert len(segment(text)) == 2
+    quoted = '"Waiting lists have fallen by a third in two years," Anna Lind said.'
+    assert len(segment(quoted)) == 1
