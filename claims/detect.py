@@ -12,9 +12,29 @@ import re
 from dataclasses import dataclass, field
 
 from claims.checkworthy import score as checkworthiness
-from claims.lexicon import REPORTING, ROLE_NOUNS
+from claims.lexicon import REPORTING, ROLE_NOUNS, SOURCING
 from claims.nlp import Analysis
 from claims.records import Attribution, Mention, Sentence
+from claims.referents import (
+    earlier_occasion,
+    is_pronoun,
+    ministry_hint,
+    note_role,
+    occasion,
+    person_subject,
+    person_with_role,
+    pronoun_referent,
+    role_words,
+    sourcing,
+    subject_of,
+)
+from claims.spans import (
+    MIN_WORDS,
+    split_units,
+    statement_quotes,
+    statement_spans,
+    trim,
+)
 from claims.speakers import (
     CAPITALS,
     COUNTRIES,
@@ -25,41 +45,22 @@ from claims.speakers import (
     person_name,
 )
 from claims.text import is_heading, segment
+from claims.venues import MEDIA, venue_of
 
 DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
-MIN_WORDS = 5
-MIN_QUOTE_WORDS = 5
 CHECKWORTHY_THRESHOLD = 0.5
 
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*\([^)]{2,60}\))?\s*[–—-]\s+")
 _CAP_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|al-\w+|bin|de|van|von))*")
 _PRONOUN_SUBJECT = re.compile(r"\b(he|she)\s+(?:also\s+|further\s+|later\s+|then\s+)?$", re.IGNORECASE)
 _ROLE_SUBJECT = re.compile(r"\b(?:the|\w+['’]s|his|her)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$", re.IGNORECASE)
-_FRAME_AFTER = re.compile(r"^[\s,.;:—–-]*(?:[^.!?]{0,80}?)\b" + REPORTING.pattern + r"|^[\s,.;:!?]*$")
-_FRAME_BEFORE = re.compile(REPORTING.pattern + r"(?:\s+that)?[\s,:]*$|:\s*$")
 
-_MEDIA = r"(?:radio(?:\s+station)?|television(?:\s+channel)?|TV(?:\s+channel)?|channel|newspaper|news\s+agency|broadcaster|daily)"
-_PROPER = r"(?:[A-Z][\w’'-]*|\d+)(?:\s+(?:[A-Z][\w’'-]*|\d+))*"
-_VENUES = [
-    re.compile(r"\b(?:on|to|with|by|told|in)\s+(?:the\s+)?(?:state-run\s+|state\s+)?(?:[A-Z]\w+['’]s\s+)?(?P<v>" + _PROPER + r")\s+" + _MEDIA + r"\b"),
-    re.compile(r"\b(?:on|to|with|by|told)\s+(?:the\s+)?(?:[A-Z]\w+['’]s\s+)?(?P<v>(?:Channel|Radio|TV)\s+\w+|" + _PROPER + r"\s+\d+)\b"),
-    re.compile(r"\binterview\b[^.]{0,40}?\b(?:with|to|on)\s+(?:the\s+)?(?P<v>" + _PROPER + r")"),
-    re.compile(r"\b(?:told|to|on)\s+(?P<v>(?:Russian\s+|the\s+)?state(?:-run)?\s+(?:media|television|TV|radio))\b"),
-    re.compile(r"\b(?P<v>(?:a|the|his|her)\s+(?:news|press)\s+(?:conference|briefing))\b"),
-    re.compile(r"\b(?:at|told)\s+(?P<v>(?:a|an|the)\s+(?:parliamentary\s+)?(?:meeting|conference|summit|briefing|forum|rally|session|committee|hearing)(?:\s+(?:in|of)\s+[A-Z]\w+)?)"),
-    re.compile(r"\btold\s+(?:the\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?:that\b|on\b|in\b|:)"),
-    re.compile(r"\bat\s+(?P<v>talks\s+in\s+[A-Z]\w+)"),
-    re.compile(r"\b(?i:in)\s+(?P<v>(?:a|the|its|his|her)\s+statement)\b"),
-    re.compile(r"\b(?P<v>statement)\s+(?:\w+\s+)?(?:said|says|claimed|added)\b"),
-]
 # Verbs that report speech whatever follows them; the others need a clause, a quote or a colon.
 _SPEECH = {"said", "says", "say", "saying", "told", "tells", "tell", "added", "adds", "adding", "urged", "described",
            "describing", "praised", "commended", "hailed", "hailing", "vowed", "blamed", "accused", "promised", "warned",
            "emphasised", "emphasized", "stressed", "underscored", "highlighted", "noted", "insisted", "argued",
            "clarified", "explained", "declared", "admitted", "acknowledged"}
 _CONNECTIVES = re.compile(r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE)
-_SPLIT = re.compile(r",\s+but\s+|\s+[—–]\s+but\s+|;\s+")
-_AND_THAT = re.compile(r",?\s+and\s+(?:" + REPORTING.pattern + r"\s+)?that\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -70,11 +71,13 @@ class Passage:
     last_person: str | None = None
     last_speaker: Attribution | None = None
     venues: dict[str, str] = field(default_factory=dict)  # person -> last venue they spoke at
+    occasions: dict[str, str | None] = field(default_factory=dict)  # person -> the date words of that report
     roles: dict[str, str] = field(default_factory=dict)  # person -> title words seen with the name
     organisations: list[str] = field(default_factory=list)
     nlp: Analysis | None = None
     home: str | None = None  # the country the article is mostly about, for "the Foreign Ministry"
     since_speaker: int = 99  # units read since someone was last reported speaking
+    text: str = ""  # the article so far, for the minister a bare "the ministry" belongs to
 
 
 def _blank_quotes(unit: Sentence) -> str:
@@ -84,17 +87,6 @@ def _blank_quotes(unit: Sentence) -> str:
         for i in range(max(q0 - unit.start, 0), min(q1 - unit.start, len(chars))):
             chars[i] = " "
     return "".join(chars)
-
-
-def _venue(frame: str) -> str | None:
-    for pattern in _VENUES:
-        match = pattern.search(frame)
-        if match:
-            venue = re.sub(r"^(?:the|a|an|his|her)\s+", "", match.group("v").strip())
-            venue = re.sub(r"['’]s$", "", venue)
-            venue = re.sub(r"\s+" + _MEDIA + r"$", "", venue) if pattern is _VENUES[0] else venue
-            return venue
-    return None
 
 
 def _chunks(window: str) -> list[tuple[int, str]]:
@@ -144,23 +136,40 @@ def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
         return True
     if token.pos_ not in {"VERB", "AUX"}:
         return word in _SPEECH and token.pos_ != "NOUN"
-    if word in _SPEECH or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children):
+    if word in _SPEECH or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children) or person_subject(token):
         return True
     after = unit.text[verb.end():]
     return bool(re.match(r"[^.;]{0,50}?\bthat\b|\s*[:,.“\"]|\s*$", after))
 
 
+def _sourcing(verb: re.Match, unit: Sentence, state: Passage) -> bool:
+    token = state.nlp.token_at(unit.start + verb.start())
+    return token is not None and token.idx == unit.start + verb.start() and sourcing(token)
+
+
 def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, bool, str]:
     """(speaker, is_organisation, how) for the text just before a reporting verb."""
-    if _PRONOUN_SUBJECT.search(window):
-        return state.last_person, False, "pronoun"
-    role = _ROLE_SUBJECT.search(window)
-    if role:
-        noun = role.group(1).lower()
-        for person, title in reversed(list(state.roles.items())):
-            if noun in title:
-                return person, False, "role"
-        return state.last_person, False, "role"
+    # The parsed subject sees past adverbs and auxiliaries ("She had earlier said"); the regexes serve without spaCy.
+    subject = subject_of(state, offset + len(window))
+    pronoun = subject.lower_ if is_pronoun(subject) else None
+    if pronoun is None and subject is None and _PRONOUN_SUBJECT.search(window):
+        pronoun = _PRONOUN_SUBJECT.search(window).group(1)
+    if pronoun:
+        return pronoun_referent(pronoun, state), False, "pronoun"
+    words = role_words(subject)
+    role = _ROLE_SUBJECT.search(window) if subject is None else None
+    if words or role:
+        words = words or [role.group(1).lower()]
+        person = person_with_role(words, state) or state.last_person
+        if person:
+            note_role(person, " ".join(words), state)
+        return person, False, "role"
+    if subject is not None and subject.ent_type_ == "ORG":
+        # "The Valdora Chamber of Commerce had asked ...": the parsed subject sees past the auxiliary.
+        group = next((e for e in state.nlp.between(0, len(state.text), "ORG") if e.start <= subject.idx < e.end), None)
+        if group is not None and group.start >= offset and not state.book.known_surname(group.text):  # NER calls "Lavrov" an ORG
+            org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset))
+            return _at_home(org or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE), state, group.start), True, "organisation"
     if not window.strip() or re.fullmatch(r"\s*(?:and\s+|but\s+|also\s+|further\s+|moreover,?\s+)*", window, re.IGNORECASE):
         return (state.last_speaker.speaker if state.last_speaker else None), bool(
             state.last_speaker and state.last_speaker.speaker_is_organisation
@@ -186,7 +195,7 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
                 known = state.book.known_surname(name)
                 if known:
                     return known, False, "surname"
-            org = organisation_name(_org_phrase(chunk, run), known=state.organisations)
+            org = organisation_name(_org_phrase(chunk, run), known=state.organisations + ministry_hint(state, offset))
             if org:
                 return _at_home(org, state, offset + at + run.start()), True, "organisation"
     return None, False, "none"
@@ -202,7 +211,7 @@ def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
     before = chunk[: group.start - offset]
     if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(group.text):
         return None
-    org = organisation_name(group.text, known=state.organisations) or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE)
+    org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset)) or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE)
     return _at_home(org, state, group.start)
 
 
@@ -238,20 +247,18 @@ def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
             if len(name.split()) < 2 and not state.book.known_surname(name):
                 continue
             canonical = _person(name, state)
-            title = frame[max(0, person.start - offset - 30): person.start - offset] + " " + person.text
-            state.roles[canonical] = (state.roles.pop(canonical, "") + " " + title).lower()[-200:]
+            note_role(canonical, frame[max(0, person.start - offset - 30): person.start - offset] + " " + person.text, state)
             state.last_person = canonical
         return
     for run in _CAP_RUN.finditer(frame):
-        if re.match(r"\s+" + _MEDIA, frame[run.end():]):
+        if re.match(r"\s+" + MEDIA, frame[run.end():]):
             continue  # "Ekho Moskvy radio" is a venue, not a person
         if re.search(r"\b(?:on|in|at|to|from|across|over|near|of|for|with)\s+(?:the\s+)?$", frame[: run.start()]):
             continue  # "crossings on the Sorrel Strait": a place or a thing, not a referent
         name = person_name(run.group())
         if name and len(name.split()) >= 2:
             canonical = state.book.resolve_person(name)
-            title = frame[max(0, run.start() - 30): run.start()] + " " + run.group()
-            state.roles[canonical] = (state.roles.pop(canonical, "") + " " + title).lower()[-200:]
+            note_role(canonical, frame[max(0, run.start() - 30): run.start()] + " " + run.group(), state)
             state.last_person = canonical
 
 
@@ -293,9 +300,12 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     frame = _blank_quotes(unit)
     starts_with_quote = bool(unit.quotes) and unit.quotes[0][0] - unit.start <= 1
     verbs = [v for v in REPORTING.finditer(frame) if _reporting(v, unit, state)]
+    if not verbs and state.nlp is not None:
+        verbs = [v for v in SOURCING.finditer(frame) if _sourcing(v, unit, state)]
     speaker, is_org, how = None, False, "none"
-    venue = _venue(frame)
+    venue = venue_of(frame)
     statement = None
+    reported_by = None  # the reporting verb the speaker was found for
     for verb in verbs:
         window_start = max([0] + [q1 - unit.start + 1 for q0, q1 in unit.quotes if q1 - unit.start < verb.start()])
         speaker, is_org, how = _subject(frame[window_start: verb.start()], state, unit.start + window_start)
@@ -305,6 +315,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         if speaker or verb is verbs[-1]:
             statement = _statement(unit, frame, verb, window_start)
         if speaker:
+            reported_by = verb
             break
     if not verbs and starts_with_quote and state.last_speaker:
         # A quote paragraph with no frame continues the previous speaker's quote.
@@ -315,22 +326,21 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         if m:
             before = unit.text[: m.start()].rstrip(" ,")
             statement = (0, len(before)) if m.start() > len(unit.text) / 2 and len(before.split()) >= 4 else None
-            name = person_name(m.group(1))
-            if name and len(name.split()) >= 2:
-                speaker, how = state.book.resolve_person(name), "named"
-            else:
-                org = organisation_name(m.group(1), known=state.organisations)
-                speaker, is_org, how = (org, True, "organisation") if org else (None, False, how)
+            speaker, is_org, how = _source(m.group(1), unit.start + m.start(1), state)
     if not speaker and not verbs and state.last_speaker and state.since_speaker <= 1 and _continues(unit, state):
         # "Moreover, had given Moscow guarantees ...": no subject, so the last speaker goes on.
         previous = state.last_speaker
         speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
         verbs = [None]
     _remember_people(frame, state, unit.start)
+    dated = occasion(state, unit.start + reported_by.start(), venue) if reported_by else None
     if speaker:
         if venue:
-            state.venues[speaker] = venue
-        elif how in {"pronoun", "role", "subjectless", "surname"}:
+            state.venues[speaker], state.occasions[speaker] = venue, dated
+        elif how in {"pronoun", "role", "subjectless", "surname"} and not (
+            reported_by and earlier_occasion(state, unit.start + reported_by.start())
+        ) and not (dated and state.occasions.get(speaker) and dated.lower() != state.occasions[speaker].lower()):
+            # A follow-up report keeps the speaker's last venue unless it is dated to another occasion.
             venue = state.venues.get(speaker)
     if speaker and not is_org:
         state.last_person = speaker
@@ -338,12 +348,31 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         state.organisations.append(speaker)
     kind = REPORTED if speaker or verbs else OWN
     attribution = Attribution(speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement)
-    attribution.when = _when(unit, frame, statement, state) if kind == REPORTED else None
+    # The date the parse attaches to the reporting verb is the report's; else the frame's first date.
+    attribution.when = (_dated(dated) or _when(unit, frame, statement, state)) if kind == REPORTED else None
     state.since_speaker += 1
     if speaker:
         state.last_speaker = attribution
         state.since_speaker = 0
     return attribution
+
+
+def _source(phrase: str, offset: int, state: Passage) -> tuple[str | None, bool, str]:
+    """(speaker, is_organisation, how) for the source of "according to <phrase>".
+
+    NER tells "the Valdora Chamber of Commerce" or "the Statistics Office" (an organisation,
+    though its words would pass for a name) from a person; the name rules serve without it.
+    """
+    found = state.nlp.between(offset, offset + len(phrase), "PERSON", "ORG") if state.nlp else []
+    if found and found[0].label == "ORG":
+        group = found[0].text
+        org = organisation_name(group, known=state.organisations) or re.sub(r"^the\s+", "", group, flags=re.IGNORECASE)
+        return org, True, "organisation"
+    name = person_name(phrase)
+    if name and len(name.split()) >= 2:
+        return state.book.resolve_person(name), False, "named"
+    org = organisation_name(phrase, known=state.organisations)
+    return (org, True, "organisation") if org else (None, False, "none")
 
 
 def _continues(unit: Sentence, state: Passage) -> bool:
@@ -376,59 +405,8 @@ def _when(unit: Sentence, frame: str, statement: tuple[int, int] | None, state: 
     return phrase if re.search(r"[A-Za-z]", phrase) else None
 
 
-def _statement_quotes(unit: Sentence) -> list[tuple[int, int]]:
-    """Quotes in ``unit`` that are whole statements, not words quoted inside the outlet's sentence."""
-    found = []
-    for q0, q1 in unit.quotes:
-        inner = unit.text[q0 - unit.start: q1 - unit.start]
-        if len(inner.split()) < MIN_QUOTE_WORDS:
-            continue
-        before = unit.text[: max(q0 - unit.start - 1, 0)]
-        after = unit.text[q1 - unit.start + 1:]
-        opens_unit = not before.strip()
-        if (opens_unit and _FRAME_AFTER.match(after)) or (_FRAME_BEFORE.search(before) and _FRAME_AFTER.match(after)):
-            found.append((q0, q1))
-    return found
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past surrounding spaces and the comma a quote ends with."""
-    while start < end and text[start] in " \t\n":
-        start += 1
-    while end > start and text[end - 1] in " \t\n,;:":
-        end -= 1
-    return start, end
-
-
-def _split(units: list[Sentence]) -> list[Sentence]:
-    """Units cut where a second statement with its own reporting verb begins ("..., but the ministry said ...")."""
-    out = []
-    for unit in units:
-        cuts = [m for m in _SPLIT.finditer(unit.text) if not _inside(unit, unit.start + m.start())]
-        begin = 0
-        for cut in cuts:
-            head, tail = unit.text[begin: cut.start()], unit.text[cut.end():]
-            if len(head.split()) < MIN_WORDS or len(tail.split()) < MIN_WORDS or not REPORTING.search(tail.split(",")[0] + " " + tail[:80]):
-                continue
-            out.append(_part(unit, begin, cut.start()))
-            # The tail keeps its "but": "but rejected that ..." reads as the same speaker going on.
-            but = cut.group().rfind("but")
-            begin = cut.start() + but if but != -1 else cut.end()
-        out.append(_part(unit, begin, len(unit.text)))
-    return out
-
-
-def _inside(unit: Sentence, offset: int) -> bool:
-    return any(q0 <= offset < q1 for q0, q1 in unit.quotes)
-
-
-def _part(unit: Sentence, begin: int, end: int) -> Sentence:
-    start = unit.start + begin
-    text = unit.text[begin:end]
-    lead = len(text) - len(text.lstrip())
-    text = text.strip()
-    start += lead
-    return Sentence(start, start + len(text), text, unit.paragraph, [(a, b) for a, b in unit.quotes if a >= start and b <= start + len(text) + 1])
+def _dated(phrase: str | None) -> str | None:
+    return re.sub(r"^(?:on|in|at|later|earlier)\s+", "", phrase, flags=re.IGNORECASE) if phrase and re.search(r"[A-Za-z]", phrase) else None
 
 
 def _home(analysis: Analysis | None) -> str | None:
@@ -441,17 +419,6 @@ def _home(analysis: Analysis | None) -> str | None:
         if country:
             counts[country] = counts.get(country, 0) + 1
     return max(counts, key=counts.get) if counts else None
-
-
-def _statement_spans(text: str, unit: Sentence, s0: int, s1: int, who: Attribution) -> list[tuple[int, int, Attribution]]:
-    """A reported statement, cut in two at "and that" when it holds two claims."""
-    start, end = unit.start + s0, unit.start + s1
-    for joint in _AND_THAT.finditer(text, start, end):
-        if _inside(unit, joint.start()):
-            continue
-        if len(text[start: joint.start()].split()) >= 4 and len(text[joint.end(): end].split()) >= 4:
-            return [(*_trim(text, start, joint.start()), who), (*_trim(text, joint.end(), end), who)]
-    return [(*_trim(text, start, end), who)]
 
 
 def headline(text: str) -> tuple[int, int] | None:
@@ -473,7 +440,7 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
         nlp: use spaCy for names, verbs and dates (without it: capitalisation rules only).
     """
     analysis = Analysis(text) if nlp else None
-    state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis))
+    state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis), text=text)
     mentions: list[Mention] = []
     units = []
     for unit in segment(text):
@@ -482,21 +449,21 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
             unit = Sentence(unit.start + dateline.end(), unit.end, unit.text[dateline.end():], unit.paragraph, unit.quotes)
         if not is_heading(unit.text) and len(unit.text.split()) >= MIN_WORDS:
             units.append(unit)
-    for unit in _split(units):
+    for unit in split_units(units):
         attribution = attribute(unit, state)
         if unit.text.rstrip(" \"”’'").endswith("?"):
             continue
-        quotes = _statement_quotes(unit)
+        quotes = statement_quotes(unit)
         spans: list[tuple[int, int, Attribution]] = []
         if quotes and attribution.speaker:
             direct = Attribution(attribution.speaker, attribution.venue, DIRECT, attribution.speaker_is_organisation, when=attribution.when)
             for q0, q1 in quotes:
-                spans.append((*_trim(text, q0, q1), direct))
+                spans.append((*trim(text, q0, q1), direct))
             lead = text[unit.start: quotes[0][0] - 1]
             if re.search(REPORTING.pattern + r"(?:\s+[^.“\"]{0,60}?)?\s+that\s+\S+(?:\s+\S+){5,}", lead):
-                spans.insert(0, (*_trim(text, unit.start, quotes[0][0] - 1), attribution))
+                spans.insert(0, (*trim(text, unit.start, quotes[0][0] - 1), attribution))
         elif attribution.statement and attribution.kind == REPORTED:
-            spans.extend(_statement_spans(text, unit, *attribution.statement, attribution))
+            spans.extend(statement_spans(text, unit, *attribution.statement, attribution))
         else:
             spans.append((unit.start, unit.end, attribution))
         for start, end, who in spans:

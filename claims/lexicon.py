@@ -13,6 +13,10 @@ REPORTING_VERBS = (
 ).split()
 REPORTING_RE = r"(?:" + "|".join(REPORTING_VERBS) + r")"
 REPORTING = re.compile(r"\b" + REPORTING_RE + r"\b", re.IGNORECASE)
+# Verbs that attribute a figure or a stance to their subject though they are not speech verbs ("the
+# Statistics Office counted 1.2 million passengers", "Eriksen puts the rise at 60 percent", "Brandt called
+# it spin"); kept out of REPORTING, which the check-worthiness model reads as a feature.
+SOURCING = re.compile(r"\b(?:puts?|estimat(?:es|ed)|count(?:s|ed)|record(?:s|ed)|calculat(?:es|ed)|call(?:s|ed)|ask(?:s|ed)|repeat(?:s|ed))\b")
 ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
 
 # Words that make up a title or role before a name ("Russia's Foreign Minister Sergei Lavrov").
@@ -28,6 +32,9 @@ TITLE_WORDS = {
         "the of for to and Desk Asia Department Office Mission Member Leader Delegate Director-General"
     ).split()
 }
+
+# The kinds of ministry a minister's title names ("Transport Minister" -> "Transport Ministry"); a regex alternation.
+MINISTRY_KINDS = r"foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy"
 
 # Role nouns that refer back to a person named earlier ("the ambassador added").
 ROLE_NOUNS = (

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from claims.lexicon import NON_NAME_WORDS, TITLE_WORDS
+from claims.lexicon import MINISTRY_KINDS, NON_NAME_WORDS, TITLE_WORDS
 
 ORG_WORDS = {
     "ministry", "ministries", "kremlin", "government", "council", "center", "centre", "institute", "university",
@@ -30,7 +30,7 @@ COUNTRIES = {"russia", "ukraine", "china", "iran", "pakistan", "afghanistan", "i
 NATIONALITY = {"russia": "Russian", "ukraine": "Ukrainian", "china": "Chinese", "iran": "Iranian",
                "pakistan": "Pakistani", "afghanistan": "Afghan", "india": "Indian", "us": "US", "u.s.": "US"}
 _MINISTRY = re.compile(
-    r"(?:(?P<nat>[A-Z][\w.]*?)(?:['’]s)?\s+)?(?:(?P<kind>foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy)\s+)?"
+    r"(?:(?P<nat>[A-Z][\w.]*?)(?:['’]s)?\s+)?(?:(?P<kind>" + MINISTRY_KINDS + r")\s+)?"
     r"(?:ministry|ministry\s+of\s+(?P<kind2>foreign\s+affairs|defen[cs]e|justice|finance))\b",
     re.IGNORECASE,
 )
@@ -131,6 +131,11 @@ class SpeakerBook:
     organisations: dict[str, set[str]] = field(default_factory=dict)
     # Pairs of canonical names a reviewer split: name matching never folds one into the other.
     apart: set[frozenset[str]] = field(default_factory=set)
+    # Title words seen with each person ("transport minister"), so that an article that only says
+    # "the transport minister" still finds the person named with that title in an earlier one.
+    roles: dict[str, set[str]] = field(default_factory=dict)
+    # The pronoun ("he", "she") that refers to a person, once an honorific or an unambiguous pronoun told it.
+    genders: dict[str, str] = field(default_factory=dict)
 
     def resolve_person(self, name: str) -> str:
         """The canonical name for ``name``, adding it to the book when new.
@@ -149,6 +154,9 @@ class SpeakerBook:
                 aliases.add(fold(canonical))
                 self.people[name] = aliases | {fold(name)}
                 self.apart = {frozenset(name if n == canonical else n for n in pair) for pair in self.apart}
+                for known in (self.roles, self.genders):
+                    if canonical in known:
+                        known[name] = known.pop(canonical)
                 return name
             self.people[canonical].add(fold(name))
             return canonical
@@ -158,6 +166,14 @@ class SpeakerBook:
     def known_surname(self, token: str) -> str | None:
         """The one known person whose surname is ``token``, if any."""
         matches = [c for c in self.people if fold(c).split()[-1:] == [fold(token)]]
+        return matches[0] if len(matches) == 1 else None
+
+    def note_role(self, person: str, title: str) -> None:
+        self.roles.setdefault(person, set()).update(fold(title).split())
+
+    def person_with_role(self, words: list[str]) -> str | None:
+        """The one known person whose titles hold every word of ``words``, if only one does."""
+        matches = [p for p, seen in self.roles.items() if all(fold(w) in seen for w in words)]
         return matches[0] if len(matches) == 1 else None
 
     def resolve_organisation(self, name: str) -> str:

@@ -37,8 +37,9 @@ _BOILERPLATE_RES["byline"] = re.compile(r"^[Bb][Yy] [A-Z][\w.\-]+( [A-Z][\w.\-]+
 _AGENCY_CREDIT = re.compile(r"[.!?]\s+(TASS|AP|AFP|Reuters|EPA|RIA Novosti|Sputnik|Xinhua|Getty Images|Shutterstock)\s*$")
 _APPEAL_OPENER = re.compile(r"^(a message from\b|dear (readers|reader|friends)\b)", re.IGNORECASE)
 _READER_ADDRESSED = re.compile(r"\b(we|our|us|you|your)\b", re.IGNORECASE)
-# A bare reporting frame that a segmenter split off its quote: '“...” Zhirnov said.'
-_LONE_FRAME = re.compile(r"^(?:[A-Z][\w’'.-]*|he|she|they)(?:\s+[A-Z][\w’'.-]*){0,3}\s+(?:also\s+)?" + REPORTING_RE + r"\b[^.!?]{0,40}[.!?]?$")
+# A bare reporting frame that a segmenter split off its quote: '“...” Zhirnov said.' One that opens a
+# quote of its own ('Dahl said storms were "outside anyone's control".') is a sentence of its own.
+_LONE_FRAME = re.compile(r"^(?:[A-Z][\w’'.-]*|he|she|they)(?:\s+[A-Z][\w’'.-]*){0,3}\s+(?:also\s+)?" + REPORTING_RE + r"\b[^.!?\"“]{0,40}[.!?]?$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$|[\"”]$")
 
 
@@ -177,7 +178,10 @@ def segment(text: str) -> list[Sentence]:
                 continue
             inside_open_quote = any(q0 < start < q1 for q0, q1 in quotes)
             lone_frame = _LONE_FRAME.match(paragraph[piece.start:piece.start + len(piece.sent.rstrip())])
-            if spans and (inside_open_quote or lone_frame):
+            # A lone frame belongs to the quote just before it; after a plain sentence, "She said 40 beds
+            # would be added." is a sentence of its own.
+            after_quote = bool(spans) and re.search(r"[\"”’][.,!?]?\s*$", text[spans[-1][0]:spans[-1][1]])
+            if spans and (inside_open_quote or (lone_frame and after_quote)):
                 spans[-1][1] = end
             else:
                 spans.append([start, end])
