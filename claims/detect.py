@@ -269,6 +269,10 @@ _CLAUSE_VERBS = set(
 _WHEN = r"(?:\s+(?:on|last|this|late|early|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|evening|morning|night|today|yesterday)\b(?:\s+(?:evening|morning|night))?)?"
 
 
+# "said many times that", "has repeatedly said that": adverbs between the verb and its clause.
+_ADVERBIAL = r"(?:\s+(?:(?:many|several|a\s+few|numerous|three|two)\s+times|repeatedly|again|previously|earlier|publicly|often|already|also))*"
+
+
 def _statement(unit: Sentence, frame: str, verb: re.Match, window_start: int) -> tuple[int, int] | None:
     """The reported statement without its frame, as a span of the unit, or None to keep it all.
 
@@ -285,14 +289,16 @@ def _statement(unit: Sentence, frame: str, verb: re.Match, window_start: int) ->
         return (0, end) if len(text[:end].split()) >= 4 else None
     # Only "told" takes an object before its clause: "told a meeting in Kaliningrad that ...".
     object_words = r"(?:[^.,;\"“]{0,60}?\s)?" if verb.group().lower() in {"told", "tells", "tell"} else ""
-    lead = re.match(_WHEN + r"(?:\s+(?:in|at|on|during|to)\s+[^.,;“\"]{0,50}?)?\s+" + object_words + r"that\s+", after)
+    lead = re.match(_WHEN + _ADVERBIAL + r"(?:\s+(?:in|at|on|during|to)\s+[^.,;“\"]{0,50}?)?" + _ADVERBIAL + r"\s+" + object_words + r"that\s+", after)
     if lead is None and verb.group().lower() in _CLAUSE_VERBS:
         lead = re.match(_WHEN + r"\s+(?!(?:in|on|to|at|with|during|by|from|for|of)\b)", after)
     if lead is None or verb.start() > len(text) / 2:
         return None
     start = verb.end() + lead.end()
     end = len(text.rstrip())
-    return (start, end) if len(text[start:end].split()) >= 4 else None
+    # After an explicit "that" a short clause is a whole statement ("that crossings had doubled").
+    shortest = 3 if lead.group().rstrip().endswith("that") else 4
+    return (start, end) if len(text[start:end].split()) >= shortest else None
 
 
 def attribute(unit: Sentence, state: Passage) -> Attribution:
@@ -469,6 +475,9 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
         for start, end, who in spans:
             claim = text[start:end]
             score = checkworthiness(claim, quoted=who.kind != OWN)
+            if who.kind == REPORTED and len(claim.split()) < MIN_WORDS:
+                # A short reported clause ("that crossings had doubled") is judged with its frame, which says who claims it.
+                score = max(score, checkworthiness(unit.text, quoted=True))
             if score >= threshold:
                 mentions.append(Mention(start=start, end=end, text=claim, attribution=who, checkworthiness=score, sentence=unit.text))
     return mentions

@@ -29,6 +29,7 @@ FEATURES = (
     "shared_number",  # both give one number ("twice" and "doubled" are both 2)
     "negation_flip",  # one side negates what the other states
     "opposite_words",  # "better" on one side, "worse" on the other
+    "restriction_one_side",  # "no sailing cancelled for technical reasons" against "no sailing cancelled"
     "same_speaker",
     "speaker_conflict",  # both name a speaker, different ones
     "both_quotes",  # both direct quotes
@@ -43,6 +44,11 @@ _STOP = set(
     "where how all any some more most such into over under after before about against between through during".split()
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE)
+# Phrases that narrow what a claim covers: with one on one side only, the two claim different things.
+_RESTRICTION = re.compile(
+    r"\b(?:for\s+(?:\w+\s+){0,2}reasons?|except(?:\s+for)?|apart\s+from|other\s+than|excluding|unless|with\s+the\s+exception\s+of)\b",
+    re.IGNORECASE,
+)
 _OPPOSITES = [
     ("better", "worse"), ("more", "less"), ("more", "fewer"), ("increase", "decrease"), ("increased", "decreased"),
     ("rise", "fall"), ("rose", "fell"), ("up", "down"), ("open", "closed"), ("safe", "unsafe"), ("win", "lose"),
@@ -148,6 +154,7 @@ def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: Opt
             float(bool(na & nb)),
             float(negation_flip(a.text, b.text)),
             float(_opposite(a.text, b.text)),
+            float(bool(_RESTRICTION.search(a.text)) != bool(_RESTRICTION.search(b.text))),
             float(known and a.speaker_id == b.speaker_id),
             float(known and a.speaker_id != b.speaker_id),
             float(a.kind == b.kind == "direct quote"),

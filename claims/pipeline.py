@@ -89,6 +89,10 @@ def load_book(session: Session) -> SpeakerBook:
     for speaker, aliases in crud.speakers_with_aliases(session):
         target = book.organisations if speaker.kind == SpeakerKind.organisation else book.people
         target[speaker.name] = set(aliases) | {fold(speaker.name)}
+        if speaker.titles:
+            book.roles[speaker.name] = set(speaker.titles.split())
+        if speaker.pronoun:
+            book.genders[speaker.name] = speaker.pronoun
     book.apart = {frozenset(pair) for pair in crud.apart_names(session)}
     return book
 
@@ -144,7 +148,7 @@ def store_speaker(session: Session, book: SpeakerBook, name: str, *, organisatio
     speaker (now one of its aliases) lands on the speaker kept.
     """
     resolve = book.resolve_organisation if organisation else book.resolve_person
-    name = resolve(name)
+    name = resolved = resolve(name)
     book_part = book.organisations if organisation else book.people
     kind = SpeakerKind.organisation if organisation else SpeakerKind.person
     aliases = book_part.get(name, {fold(name)})
@@ -152,7 +156,15 @@ def store_speaker(session: Session, book: SpeakerBook, name: str, *, organisatio
     if known is not None and known.name != name:
         # A name merged or renamed away by a reviewer (of either kind): a spelling of the speaker kept.
         name, kind = known.name, known.kind
-    return crud.upsert_speaker(session, name=name, aliases=aliases, kind=kind).id
+    stored = crud.upsert_speaker(session, name=name, aliases=aliases, kind=kind)
+    # Kept with the speaker, so an article ingested later on its own still knows them.
+    titles = set((stored.titles or "").split()) | book.roles.get(resolved, set())
+    if titles and " ".join(sorted(titles)) != stored.titles:
+        stored.titles = " ".join(sorted(titles))
+    if book.genders.get(resolved) and not stored.pronoun:
+        stored.pronoun = book.genders[resolved]
+    session.add(stored)
+    return stored.id
 
 
 def store_mention(

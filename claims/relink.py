@@ -32,7 +32,7 @@ from db.models import History, LinkSuggestion, SuggestionState, TrackedClaim
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "linking.json"
 RELINKER = "relinking"
-VETO = ("number_conflict", "negation_flip", "opposite_words")
+VETO = ("number_conflict", "negation_flip", "opposite_words", "restriction_one_side")
 _FEATURE = {name: i for i, name in enumerate(FEATURES)}  # the reviewer name History rows of automatic moves carry
 
 
@@ -110,7 +110,8 @@ class _Pairs:
         # at extraction); a reviewer can still merge them.
         if a.article and a.article == b.article and a.role == b.role == "body":
             return False
-        # "Doubled" and "did not double", "seven years" and "seventeen years": at most a suggestion,
+        # "Doubled" and "did not double", "seven years" and "seventeen years", "no sailing cancelled" and
+        # "none cancelled for technical reasons": at most a suggestion,
         # whatever the few labelled pairs taught the weights.
         if any(row[_FEATURE[name]] for name in VETO):
             return False

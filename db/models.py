@@ -76,6 +76,9 @@ class Speaker(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
     kind: SpeakerKind = SpeakerKind.person
+    # What later articles may call the person by: "the transport minister" with no name, "she".
+    titles: Optional[str] = Field(default=None, description="Title words seen with the person, folded, space-separated")
+    pronoun: Optional[str] = Field(default=None, description="he or she, once an article made it plain")
 
 
 class SpeakerAlias(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -158,3 +159,16 @@ def test_failed_article_leaves_stored_data_intact(seeded, tmp_path, embedder):
     with Session(seeded) as session:
         assert crud.counts(session) == before
         assert not re.search("ferry fares", " ".join(a.text for a in session.exec(select(Article)).all()))
+
+
+def test_a_role_learnt_in_one_ingest_names_the_speaker_in_the_next(engine, embedder):
+    demo = Path(__file__).resolve().parent.parent / "demo" / "articles"
+    earlier = sorted(str(p) for p in demo.iterdir() if p.name < "10")
+    assert ingest(engine, earlier, embedder=embedder).ok
+    # Article 10 only says "the transport minister told Radio Valdora"; her name is in the articles before.
+    assert ingest(engine, [str(demo / "10_sorrel_evening_post.txt")], embedder=embedder).ok
+    with Session(engine) as session:
+        (row,) = [r for r in crud.mention_rows(session) if "twice as many sailings" in r.mention.text]
+        assert row.speaker == "Elena Markovic"
+        speaker = crud.get_speaker(session, speaker_id=row.mention.speaker_id)
+        assert {"transport", "minister"} <= set(speaker.titles.split()) and speaker.pronoun == "she"
