@@ -58,7 +58,9 @@ class _Head:
     """One trained head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
 
     A head with a fine-tuned encoder (``<head>.top.*``, ``<head>.mix``) mixes
-    that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``.
+    that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``; so
+    does a head with LoRA adapters on the encoder (``<head>.lora.*``,
+    ``<head>.lora_scale``; :class:`claims.checkworthy_encoder.LoRA`).
     """
 
     def __init__(self, params: Mapping[str, np.ndarray], name: str):
@@ -66,8 +68,10 @@ class _Head:
         self.name = name
         self.mix = float(p("mix")) if f"{name}.mix" in params else 0.0
         if self.mix:
-            self.top = {key: value for key, value in params.items() if key.startswith(f"{name}.top.")}
-            self.top_layers = int(p("top_layers"))
+            self.lora_scale = float(p("lora_scale")) if f"{name}.lora_scale" in params else 0.0
+            part = "lora" if self.lora_scale else "top"
+            self.top = {key: value for key, value in params.items() if key.startswith(f"{name}.{part}.")}
+            self.top_layers = 0 if self.lora_scale else int(p("top_layers"))
             self.cut = float(p("cut"))
             self.top_mean = float(p("top_mean"))
             self._finetuned = None
@@ -89,9 +93,12 @@ class _Head:
 
     def finetuned_logits(self, texts: Sequence[str]) -> np.ndarray:
         if self._finetuned is None:  # torch and the top layers are loaded on first use
-            from claims.checkworthy_encoder import FineTuned
+            from claims.checkworthy_encoder import FineTuned, LoRA
 
-            self._finetuned = FineTuned(self.top, f"{self.name}.top", self.top_layers)
+            if self.lora_scale:
+                self._finetuned = LoRA(self.top, f"{self.name}.lora", self.lora_scale)
+            else:
+                self._finetuned = FineTuned(self.top, f"{self.name}.top", self.top_layers)
         return self._finetuned.logits(texts)
 
     def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
