@@ -174,6 +174,8 @@ def main() -> None:
     parser.add_argument("--params", type=Path, help="score the test splits with this parameter file instead of the shipped one (full, finetune)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
+    parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
+    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
     args = parser.parse_args()
 
     import train_checkworthy as train
@@ -201,6 +203,10 @@ def main() -> None:
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]
         figures["claimbuster_chosen"] = chosen
     elif not args.skip_cv and args.method == "lora":
+        import cw_lora
+
+        cw_lora.configure(args.lora_rank, args.lora_targets)
+        figures["lora"] = {"rank": cw_lora.RANK, "targets": list(cw_lora.TARGETS), "epochs": cw_lora.EPOCHS, "lr": cw_lora.LR}
         mean, folds, chosen = claimbuster_cv_lora(tuple(range(args.seeds)))
         figures["claimbuster_cv_f1"] = round(mean, 4)
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]

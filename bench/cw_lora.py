@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/cw_lora.py time [--rows 256]                  # texts/s of one training pass
     .venv/bin/python bench/cw_lora.py clef20 [--init NEWS.npz] [--epochs 6]  # CLEF20 train -> dev only
+    .venv/bin/python bench/cw_lora.py fold1 [--lora-rank 16 --lora-targets all]  # ClaimBuster CV fold 1, its 15% validation slice only
 
 Low-rank matrices A (rank x in) and B (out x rank, zero at the start) are added
-to the query and value projections (``TARGETS``) of all 6 layers of
-all-MiniLM-L6-v2: ``W x + scale * B A x`` with ``scale = ALPHA / rank``. The
+to the query and value projections (``TARGETS``; ``--lora-targets all``: every
+linear layer) of all 6 layers of all-MiniLM-L6-v2: ``W x + ALPHA * B A x``. The
 bundled weights stay frozen; the adapters and a linear head over the
 mean-pooled, normalised output (the sentence embedding itself before
 training) are trained end to end. As with the fine-tuned top layers
@@ -33,8 +34,9 @@ import cw_data
 from claims.checkworthy_encoder import MAX_TOKENS  # noqa: E402
 
 RANK = 8
-ALPHA = 16.0
+ALPHA = 2.0  # the adapters' output is scaled by ALPHA (alpha / rank = 16 / 8 in the usual notation)
 TARGETS = ("attention.self.query", "attention.self.value")
+ALL_LINEAR = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense")
 LORA_DROPOUT = 0.1
 LR = 5e-4  # adapters
 HEAD_LR = 1e-3
@@ -63,11 +65,19 @@ def load_bert():
     return Bert(SentenceTransformer(str(model_path()), device="cpu"))
 
 
-def build(bert, *, rank: int = RANK, alpha: float = ALPHA, targets=TARGETS, seed: int = 0):
+def configure(rank: int | None = None, targets: str | None = None) -> None:
+    """Set the rank and the adapted modules (``"qv"``: query and value, ``"all"``: every linear layer)."""
+    global RANK, TARGETS
+    RANK = rank or RANK
+    TARGETS = {None: TARGETS, "qv": ("attention.self.query", "attention.self.value"), "all": ALL_LINEAR}[targets]
+
+
+def build(bert, *, rank: int | None = None, targets=None, seed: int = 0):
     """A copy of ``bert``'s BERT with LoRA adapters on ``targets`` of every layer, mean pooling and a linear head."""
     import copy
 
     torch = torch_threads()
+    rank, targets = rank or RANK, targets or TARGETS
     nn = torch.nn
     torch.manual_seed(seed)
 
@@ -80,7 +90,7 @@ def build(bert, *, rank: int = RANK, alpha: float = ALPHA, targets=TARGETS, seed
             self.drop = nn.Dropout(LORA_DROPOUT)
 
         def forward(self, x):
-            return self.base(x) + (alpha / rank) * (self.drop(x) @ self.A.t() @ self.B.t())
+            return self.base(x) + ALPHA * (self.drop(x) @ self.A.t() @ self.B.t())
 
     class Model(nn.Module):
         def __init__(self):
@@ -96,7 +106,7 @@ def build(bert, *, rank: int = RANK, alpha: float = ALPHA, targets=TARGETS, seed
                     setattr(owner, attr, Adapted(getattr(owner, attr)))
                     self.names.append(f"{i}.{target}")
             self.head = nn.Linear(self.bert.config.hidden_size, 1)
-            self.scale = alpha / rank
+            self.scale = ALPHA
 
         def adapters(self) -> dict:
             return {name: (m.A, m.B) for name, m in zip(self.names, self._modules_list())}
@@ -283,13 +293,16 @@ def load_state(path: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=["time", "clef20"])
+    parser.add_argument("task", choices=["time", "clef20", "fold1"])
     parser.add_argument("--rows", type=int, default=256)
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--lr", type=float, default=LR)
     parser.add_argument("--init", type=Path, help="adapters + head to start from (a state saved by --save-state elsewhere)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lora-rank", type=int, default=RANK)
+    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv")
     args = parser.parse_args()
+    configure(args.lora_rank, args.lora_targets)
     bert = load_bert()
     if args.task == "time":
         cb = cw_data.load("claimbuster", vectors=False)
@@ -300,6 +313,17 @@ def main() -> None:
         print(json.dumps({"rows": args.rows, "seconds": round(time.time() - started, 1), "mean_tokens": float(np.mean([len(t) for t in tokens]))}))
         return
     started = time.time()
+    if args.task == "fold1":  # as bench/checkworthiness.claimbuster_cv_lora, fold 1, without scoring the held-out fold
+        from checkworthiness import FOLDS, SEED
+        from sklearn.model_selection import StratifiedKFold, train_test_split
+
+        cb = cw_data.load("claimbuster")
+        data = rows(bert, cb)
+        train_rows, _ = next(iter(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)))
+        fit, val = train_test_split(train_rows, test_size=VALIDATION, stratify=cb.labels[train_rows], random_state=0)
+        run = fit_mixed(bert, data.take(fit), data.take(val), epochs=EPOCHS, seed=args.seed)
+        print(json.dumps({"rank": RANK, "targets": TARGETS, "best": {k: run[k] for k in ("epoch", "mix", "val_f1", "val_ap")}, "lr_val_f1": round(run["lr_val_f1"], 4), "runs": run["runs"], "seconds": round(time.time() - started)}, indent=1))
+        return
     fit, val = rows(bert, cw_data.load("clef20_train")), rows(bert, cw_data.load("clef20_dev"))
     run = fit_mixed(bert, fit, val, epochs=args.epochs, seed=args.seed, metric="ap", lr=args.lr, init=load_state(args.init) if args.init else None)
     print(json.dumps({"init": str(args.init), "best": {k: run[k] for k in ("epoch", "mix", "val_ap")}, "lr_dev_ap": round(run["lr_val_ap"], 4), "runs": run["runs"], "seconds": round(time.time() - started)}, indent=1))

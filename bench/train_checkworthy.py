@@ -226,6 +226,8 @@ def main() -> None:
     parser.add_argument("--finetune", action="store_true", help="mix a fine-tuned encoder (top 2 layers) into the news head; not shipped, see docs/BENCHMARKS.md")
     parser.add_argument("--lora", action="store_true", help="mix LoRA adapters on every encoder layer into both heads (bench/cw_lora.py); see docs/BENCHMARKS.md")
     parser.add_argument("--lora-state", type=Path, help="with --lora: also save the news head's adapters here (a start for other runs)")
+    parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
+    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
@@ -250,6 +252,9 @@ def main() -> None:
             heads[head] = fit_finetuned(texts, vectors, labels, weights)
             continue
         if args.lora and head == "news":
+            import cw_lora
+
+            cw_lora.configure(args.lora_rank, args.lora_targets)
             if args.extra:
                 raise SystemExit("--lora does not take --extra yet")
             heads[head], news_run = fit_lora(texts, vectors, labels, state_out=args.lora_state)
