@@ -176,6 +176,7 @@ def main() -> None:
     parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
     parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
     parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
+    parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
     args = parser.parse_args()
 
     import train_checkworthy as train
@@ -205,7 +206,7 @@ def main() -> None:
     elif not args.skip_cv and args.method == "lora":
         import cw_lora
 
-        cw_lora.configure(args.lora_rank, args.lora_targets)
+        cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
         figures["lora"] = {"rank": cw_lora.RANK, "targets": list(cw_lora.TARGETS), "epochs": cw_lora.EPOCHS, "lr": cw_lora.LR}
         mean, folds, chosen = claimbuster_cv_lora(tuple(range(args.seeds)))
         figures["claimbuster_cv_f1"] = round(mean, 4)

@@ -65,10 +65,12 @@ def load_bert():
     return Bert(SentenceTransformer(str(model_path()), device="cpu"))
 
 
-def configure(rank: int | None = None, targets: str | None = None) -> None:
-    """Set the rank and the adapted modules (``"qv"``: query and value, ``"all"``: every linear layer)."""
-    global RANK, TARGETS
+def configure(rank: int | None = None, targets: str | None = None, epochs: int | None = None) -> None:
+    """Set the rank, the adapted modules (``"qv"``: query and value, ``"all"``: every linear layer) and
+    the number of epochs on ClaimBuster (the epoch is chosen among 1..epochs)."""
+    global RANK, TARGETS, EPOCHS
     RANK = rank or RANK
+    EPOCHS = epochs or EPOCHS
     TARGETS = {None: TARGETS, "qv": ("attention.self.query", "attention.self.value"), "all": ALL_LINEAR}[targets]
 
 
@@ -158,7 +160,7 @@ def predict(model, tokens: list[np.ndarray], batch: int = 128) -> np.ndarray:
     return out
 
 
-def train(bert, tokens: list[np.ndarray], labels: np.ndarray, *, epochs: int = EPOCHS, lr: float = LR, head_lr: float = HEAD_LR, batch: int = BATCH, seed: int = 0, on_epoch=None, init: dict | None = None, weights=None, limit: int | None = None):
+def train(bert, tokens: list[np.ndarray], labels: np.ndarray, *, epochs: int = 3, lr: float = LR, head_lr: float = HEAD_LR, batch: int = BATCH, seed: int = 0, on_epoch=None, init: dict | None = None, weights=None, limit: int | None = None):
     """Train adapters + head; ``on_epoch(epoch, model)`` after each epoch. ``init``: a ``trainable()`` state to start from
     (an intermediate task; its head is kept). ``limit`` stops after that many batches (timing)."""
     torch = torch_threads()
@@ -231,7 +233,7 @@ def linear_head(fit: Rows | list[Rows]):
     return head, recipe.scorer_from(recipe.to_params({"news": head}, {})).heads["news"]
 
 
-def fit_mixed(bert, fit: Rows, val: Rows, *, score: list[Rows] = (), epochs: int = EPOCHS, seed: int = 0, init: dict | None = None, metric: str = "f1", lr: float = LR, linear_fit: list[Rows] | None = None) -> dict:
+def fit_mixed(bert, fit: Rows, val: Rows, *, score: list[Rows] = (), epochs: int | None = None, seed: int = 0, init: dict | None = None, metric: str = "f1", lr: float = LR, linear_fit: list[Rows] | None = None) -> dict:
     """Adapters trained on ``fit`` and mixed with the linear recipe (trained on ``linear_fit``, default ``fit``);
     the epoch (1..epochs), the weight (MIX) and the cut chosen on ``val`` by ``metric`` (``"f1"`` then AP, or ``"ap"``).
 
@@ -254,7 +256,7 @@ def fit_mixed(bert, fit: Rows, val: Rows, *, score: list[Rows] = (), epochs: int
             runs.append(run)
             print(f"    epoch {epoch} mix {w}: validation F1 {run['val_f1']:.4f} AP {run['val_ap']:.4f}", file=sys.stderr, flush=True)
 
-    train(bert, fit.tokens, fit.labels, epochs=epochs, seed=seed, on_epoch=on_epoch, init=init, lr=lr)
+    train(bert, fit.tokens, fit.labels, epochs=epochs or EPOCHS, seed=seed, on_epoch=on_epoch, init=init, lr=lr)
     key = (lambda r: (r["val_f1"], r["val_ap"])) if metric == "f1" else (lambda r: (r["val_ap"], r["val_f1"]))
     best = dict(max(runs, key=key))
     if score:  # only the chosen epoch's model scores the other rows
@@ -301,8 +303,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lora-rank", type=int, default=RANK)
     parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv")
+    parser.add_argument("--lora-epochs", type=int, default=EPOCHS, help="fold1: epochs on ClaimBuster")
     args = parser.parse_args()
-    configure(args.lora_rank, args.lora_targets)
+    configure(args.lora_rank, args.lora_targets, args.lora_epochs)
     bert = load_bert()
     if args.task == "time":
         cb = cw_data.load("claimbuster", vectors=False)

@@ -6,7 +6,8 @@ Reads ../shared/bench (ClaimBuster CBD, CLEF CheckThat! 2019 and 2020 task 1,
 train and dev splits only: never the test splits). ``--extra`` adds reviewers'
 decisions, a TSV with a header and the columns ``text, label`` (1 = a claim
 worth checking, 0 = not a claim), to the news head. Needs scikit-learn
-(requirements-dev.txt); scoring at run time is numpy only.
+(requirements-dev.txt); the linear model scores in numpy, ``--finetune`` and
+``--lora`` (the shipped file: ``--lora --lora-rank 16 --lora-targets all``) need torch.
 
 Each head is the average of two logistic regressions: one over the bundled
 sentence embedding plus the cheap features, one over TF-IDF word (1-2 gram) and
@@ -228,6 +229,7 @@ def main() -> None:
     parser.add_argument("--lora-state", type=Path, help="with --lora: also save the news head's adapters here (a start for other runs)")
     parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
     parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
+    parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
@@ -254,7 +256,7 @@ def main() -> None:
         if args.lora and head == "news":
             import cw_lora
 
-            cw_lora.configure(args.lora_rank, args.lora_targets)
+            cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
             if args.extra:
                 raise SystemExit("--lora does not take --extra yet")
             heads[head], news_run = fit_lora(texts, vectors, labels, state_out=args.lora_state)
