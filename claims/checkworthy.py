@@ -1,14 +1,17 @@
 """Check-worthiness: how much a sentence reads as a checkable factual claim, 0..1.
 
-A trained linear model, scored in numpy from small shipped parameters
-(``claims/models/checkworthy.npz``, see ``claims/models/NOTE.md``): the average
-of two logistic regressions, one over the bundled sentence embedding plus cheap
-features (:mod:`claims.checkworthy_features`), one over TF-IDF word and
-character n-grams. There are two heads with the same shape: ``news`` (trained
-on ClaimBuster's US debate sentences, used for articles) and ``tweets`` (trained
-on CLEF 2020 COVID-19 tweets). Scores are shifted so that 0.5 is the best-F1
-cut on the training data. ``bench/train_checkworthy.py`` retrains them;
-``bench/checkworthiness.py`` measures them (docs/BENCHMARKS.md).
+A trained model from shipped parameters (``claims/models/checkworthy.npz``, see
+``claims/models/NOTE.md``): the average of two logistic regressions, scored in
+numpy, one over the bundled sentence embedding plus cheap features
+(:mod:`claims.checkworthy_features`), one over TF-IDF word and character
+n-grams; mixed with the logit of the bundled encoder adapted by shipped LoRA
+weights (:class:`claims.checkworthy_encoder.LoRA`, torch, loaded on first use)
+when the file has them, as the shipped one does. There are two heads with the
+same shape: ``news`` (trained on ClaimBuster's US debate sentences, used for
+articles) and ``tweets`` (trained on CLEF 2020 COVID-19 tweets). Scores are
+shifted so that 0.5 is the best-F1 cut on held-out training data.
+``bench/train_checkworthy.py`` retrains them; ``bench/checkworthiness.py``
+measures them (docs/BENCHMARKS.md).
 
     >>> scorer = default_scorer()                      # loads once per process
     >>> scorer.score(["Unemployment fell to 3.5% in 2019.", "Thank you all."])
