@@ -1,6 +1,6 @@
 """Check-worthiness figures of docs/BENCHMARKS.md (issue 4).
 
-    .venv/bin/python bench/checkworthiness.py [--method full|finetune|dense|sparse] [--json FIGURES.json] [--scores DIR]
+    .venv/bin/python bench/checkworthiness.py [--method full|finetune|lora|dense|sparse] [--json FIGURES.json] [--scores DIR]
 
 * ClaimBuster CBD: 4-fold stratified cross-validation (seed 0), F1 of the
   check-worthy class. In each fold the news head is retrained with the shipped
@@ -9,12 +9,14 @@
   one with the best F1 over 3-fold inner cross-validation of the training folds:
   the held-out fold is only scored. With ``--method finetune`` the head is the
   fine-tuned encoder mixed with that recipe (:func:`claimbuster_cv_finetune`):
-  epoch, weight and cut are chosen on a 15% slice of the training folds.
+  epoch, weight and cut are chosen on a 15% slice of the training folds;
+  ``--method lora`` does the same with LoRA adapters on every layer
+  (:func:`claimbuster_cv_lora`, ``bench/cw_lora.py``).
 * CLEF CheckThat! 2019 task 1 test: MAP over debates (AP per debate file, the id
   prefix before ':', then the mean), as the official scorer.
 * CLEF CheckThat! 2020 task 1 test: AP over the ranked test tweets.
 
-With ``--method full`` (the default) or ``finetune`` the test splits are scored by the shipped
+With ``--method full`` (the default), ``finetune`` or ``lora`` the test splits are scored by the shipped
 parameters (claims/models/checkworthy.npz) through the same code as
 ``python -m claims checkworthy --file``: ``--scores DIR`` writes the JSON lines
 that command prints, so they can be compared with ``diff``. Other methods
@@ -133,22 +135,55 @@ def claimbuster_cv_finetune() -> tuple[float, list[float], list[dict]]:
     return float(np.mean(scores)), scores, chosen
 
 
+def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,)) -> tuple[float, list[float], list[dict]]:
+    """As :func:`claimbuster_cv_finetune` with LoRA adapters on every layer (``bench/cw_lora.fit_mixed``).
+
+    In each fold 15% of the training folds (stratified, seed 0) choose the epoch,
+    the mixing weight and the cut; both models learn from the other 85%; the
+    held-out fold is only scored. With several ``seeds`` the adapters are trained
+    once per seed and the chosen mixes' logits (0 = each one's cut) are averaged.
+    """
+    import cw_lora
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    cb = cw_data.load("claimbuster")
+    bert = cw_lora.load_bert()
+    data = cw_lora.rows(bert, cb)
+    scores, chosen = [], []
+    for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
+        started = time.time()
+        fit, val = train_test_split(rows, test_size=cw_lora.VALIDATION, stratify=cb.labels[rows], random_state=0)
+        logits = []
+        for seed in seeds:
+            run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val), score=[data.take(held_out)], seed=seed)
+            logits.append(run["scores"][0])
+            chosen.append({"fold": k + 1, "seed": seed, "epoch": run["epoch"], "mix": run["mix"], "validation_f1": round(run["val_f1"], 4), "validation_f1_lr_only": round(run["lr_val_f1"], 4), "held_out_f1": round(f1(cb.labels[held_out], run["scores"][0] >= 0), 4), "seconds": round(time.time() - started)})
+            print(f"  fold {k + 1} seed {seed}: {chosen[-1]}", file=sys.stderr, flush=True)
+        scores.append(f1(cb.labels[held_out], np.mean(logits, axis=0) >= 0))
+        print(f"  fold {k + 1}: F1 {scores[-1]:.4f}", file=sys.stderr, flush=True)
+    return float(np.mean(scores)), scores, chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--method", choices=["full", "dense", "sparse", "finetune"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF); finetune: its ClaimBuster CV with the fine-tuned encoder mixed in")
+    parser.add_argument("--method", choices=["full", "dense", "sparse", "finetune", "lora"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF); finetune / lora: its ClaimBuster CV with the fine-tuned top layers / LoRA adapters mixed in")
+    parser.add_argument("--seeds", type=int, default=1, help="lora: adapters trained with this many seeds per fold, logits averaged")
     parser.add_argument("--news-data", choices=["shipped", "union"], default="shipped", help="what the news head learns from: as shipped (ClaimBuster) or every training set")
     parser.add_argument("--skip-cv", action="store_true", help="only the two CLEF test splits")
     parser.add_argument("--skip-tests", action="store_true", help="only the ClaimBuster cross-validation")
     parser.add_argument("--params", type=Path, help="score the test splits with this parameter file instead of the shipped one (full, finetune)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
+    parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
+    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
+    parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
     args = parser.parse_args()
 
     import train_checkworthy as train
 
-    blocks = {"full": ("dense", "sparse"), "finetune": ("dense", "sparse"), "dense": ("dense",), "sparse": ("sparse",)}[args.method]
+    blocks = {"full": ("dense", "sparse"), "finetune": ("dense", "sparse"), "lora": ("dense", "sparse"), "dense": ("dense",), "sparse": ("sparse",)}[args.method]
     scorer = None
-    if args.method not in ("full", "finetune") or args.news_data != "shipped":  # retrain the heads in memory
+    if args.method not in ("full", "finetune", "lora") or args.news_data != "shipped":  # retrain the heads in memory
         heads = {}
         recipe = {**train.HEADS, "news": train.UNION if args.news_data == "union" else train.HEADS["news"]}
         for head, names in recipe.items():
@@ -165,6 +200,15 @@ def main() -> None:
     started = time.time()
     if not args.skip_cv and args.method == "finetune":
         mean, folds, chosen = claimbuster_cv_finetune()
+        figures["claimbuster_cv_f1"] = round(mean, 4)
+        figures["claimbuster_folds"] = [round(f, 4) for f in folds]
+        figures["claimbuster_chosen"] = chosen
+    elif not args.skip_cv and args.method == "lora":
+        import cw_lora
+
+        cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
+        figures["lora"] = {"rank": cw_lora.RANK, "targets": list(cw_lora.TARGETS), "epochs": cw_lora.EPOCHS, "lr": cw_lora.LR}
+        mean, folds, chosen = claimbuster_cv_lora(tuple(range(args.seeds)))
         figures["claimbuster_cv_f1"] = round(mean, 4)
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]
         figures["claimbuster_chosen"] = chosen

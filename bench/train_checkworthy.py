@@ -1,12 +1,13 @@
 """Retrain the check-worthiness model and write claims/models/checkworthy.npz.
 
-    .venv/bin/python bench/train_checkworthy.py [--extra feedback.tsv [--extra-weight 5]] [--out PATH]
+    .venv/bin/python bench/train_checkworthy.py [--extra feedback.tsv [--extra-weight 5]] [--out PATH] [--finetune | --lora]
 
 Reads ../shared/bench (ClaimBuster CBD, CLEF CheckThat! 2019 and 2020 task 1,
 train and dev splits only: never the test splits). ``--extra`` adds reviewers'
 decisions, a TSV with a header and the columns ``text, label`` (1 = a claim
 worth checking, 0 = not a claim), to the news head. Needs scikit-learn
-(requirements-dev.txt); scoring at run time is numpy only.
+(requirements-dev.txt); the linear model scores in numpy, ``--finetune`` and
+``--lora`` (the shipped file: ``--lora --lora-rank 16 --lora-targets all``) need torch.
 
 Each head is the average of two logistic regressions: one over the bundled
 sentence embedding plus the cheap features, one over TF-IDF word (1-2 gram) and
@@ -121,6 +122,50 @@ def fit_finetuned(texts: list[str], vectors: np.ndarray, labels: np.ndarray, wei
     return params
 
 
+def fit_lora(texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, state_out: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """The news head with LoRA adapters mixed in (``bench/cw_lora.fit_mixed``): 85% of the rows (the split
+    ``--finetune`` uses) train both models, the other 15% choose the epoch, the weight and the cut."""
+    import time
+
+    import cw_lora
+    from sklearn.model_selection import train_test_split
+
+    started = time.time()
+    bert = cw_lora.load_bert()
+    data = cw_lora.Rows(texts, vectors, labels, cw_lora.tokenize(bert, texts))
+    fit, val = train_test_split(np.arange(len(texts)), test_size=cw_lora.VALIDATION, stratify=labels, random_state=0)
+    run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val))
+    if state_out:
+        cw_lora.save_state(state_out, run["state"])
+    print(f"news LoRA: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
+    return cw_lora.to_params(run["state"], bert, run), run
+
+
+def fit_lora_tweets(news_state: dict | None) -> dict[str, np.ndarray]:
+    """The tweets head with LoRA adapters: trained on CLEF20 train from scratch and from the news head's
+    adapters (ClaimBuster as an intermediate task); the start, the epoch (1..6) and the weight are
+    chosen by AP on CLEF20 dev, the cut by F1 there. The linear part is then refitted on train + dev
+    as shipped."""
+    import time
+
+    import cw_lora
+
+    started = time.time()
+    bert = cw_lora.load_bert()
+    tr, dv = cw_lora.rows(bert, cw_data.load("clef20_train")), cw_lora.rows(bert, cw_data.load("clef20_dev"))
+    runs = {}
+    for start, init in [("scratch", None), ("claimbuster", news_state)]:
+        if start == "claimbuster" and init is None:
+            continue
+        runs[start] = cw_lora.fit_mixed(bert, tr, dv, epochs=6, metric="ap", init=init)
+        print(f"tweets LoRA from {start}: epoch {runs[start]['epoch']}, mix {runs[start]['mix']}, dev AP {runs[start]['val_ap']:.4f} (linear only {runs[start]['lr_val_ap']:.4f}); every epoch and weight: {json.dumps(runs[start]['runs'])}", flush=True)
+    start = max(runs, key=lambda k: runs[k]["val_ap"])
+    run = runs[start]
+    run["lr"] = fit_head(tr.texts + dv.texts, np.vstack([tr.vectors, dv.vectors]), np.concatenate([tr.labels, dv.labels]))
+    print(f"tweets LoRA: chose the start from {start}, {time.time() - started:.0f} s", flush=True)
+    return cw_lora.to_params(run["state"], bert, run)
+
+
 def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, weights: np.ndarray) -> float:
     """The logit of the best-F1 threshold in 3-fold cross-validation over the training data.
 
@@ -180,6 +225,11 @@ def main() -> None:
     parser.add_argument("--extra-weight", type=float, default=1.0, help="weight of each --extra row against one training sentence (default 1)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--finetune", action="store_true", help="mix a fine-tuned encoder (top 2 layers) into the news head; not shipped, see docs/BENCHMARKS.md")
+    parser.add_argument("--lora", action="store_true", help="mix LoRA adapters on every encoder layer into both heads (bench/cw_lora.py); see docs/BENCHMARKS.md")
+    parser.add_argument("--lora-state", type=Path, help="with --lora: also save the news head's adapters here (a start for other runs)")
+    parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
+    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
+    parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
@@ -202,6 +252,17 @@ def main() -> None:
         print(f"{head}: {len(texts)} texts, {int(labels.sum())} check-worthy", flush=True)
         if head in FINETUNED and args.finetune:
             heads[head] = fit_finetuned(texts, vectors, labels, weights)
+            continue
+        if args.lora and head == "news":
+            import cw_lora
+
+            cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
+            if args.extra:
+                raise SystemExit("--lora does not take --extra yet")
+            heads[head], news_run = fit_lora(texts, vectors, labels, state_out=args.lora_state)
+            continue
+        if args.lora and head == "tweets":
+            heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None)
             continue
         heads[head] = fit_head(texts, vectors, labels, weights=weights)
         shift = calibrate(texts, vectors, labels, reference, weights)

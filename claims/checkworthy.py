@@ -1,14 +1,17 @@
 """Check-worthiness: how much a sentence reads as a checkable factual claim, 0..1.
 
-A trained linear model, scored in numpy from small shipped parameters
-(``claims/models/checkworthy.npz``, see ``claims/models/NOTE.md``): the average
-of two logistic regressions, one over the bundled sentence embedding plus cheap
-features (:mod:`claims.checkworthy_features`), one over TF-IDF word and
-character n-grams. There are two heads with the same shape: ``news`` (trained
-on ClaimBuster's US debate sentences, used for articles) and ``tweets`` (trained
-on CLEF 2020 COVID-19 tweets). Scores are shifted so that 0.5 is the best-F1
-cut on the training data. ``bench/train_checkworthy.py`` retrains them;
-``bench/checkworthiness.py`` measures them (docs/BENCHMARKS.md).
+A trained model from shipped parameters (``claims/models/checkworthy.npz``, see
+``claims/models/NOTE.md``): the average of two logistic regressions, scored in
+numpy, one over the bundled sentence embedding plus cheap features
+(:mod:`claims.checkworthy_features`), one over TF-IDF word and character
+n-grams; mixed with the logit of the bundled encoder adapted by shipped LoRA
+weights (:class:`claims.checkworthy_encoder.LoRA`, torch, loaded on first use)
+when the file has them, as the shipped one does. There are two heads with the
+same shape: ``news`` (trained on ClaimBuster's US debate sentences, used for
+articles) and ``tweets`` (trained on CLEF 2020 COVID-19 tweets). Scores are
+shifted so that 0.5 is the best-F1 cut on held-out training data.
+``bench/train_checkworthy.py`` retrains them; ``bench/checkworthiness.py``
+measures them (docs/BENCHMARKS.md).
 
     >>> scorer = default_scorer()                      # loads once per process
     >>> scorer.score(["Unemployment fell to 3.5% in 2019.", "Thank you all."])
@@ -58,7 +61,9 @@ class _Head:
     """One trained head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
 
     A head with a fine-tuned encoder (``<head>.top.*``, ``<head>.mix``) mixes
-    that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``.
+    that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``; so
+    does a head with LoRA adapters on the encoder (``<head>.lora.*``,
+    ``<head>.lora_scale``; :class:`claims.checkworthy_encoder.LoRA`).
     """
 
     def __init__(self, params: Mapping[str, np.ndarray], name: str):
@@ -66,8 +71,10 @@ class _Head:
         self.name = name
         self.mix = float(p("mix")) if f"{name}.mix" in params else 0.0
         if self.mix:
-            self.top = {key: value for key, value in params.items() if key.startswith(f"{name}.top.")}
-            self.top_layers = int(p("top_layers"))
+            self.lora_scale = float(p("lora_scale")) if f"{name}.lora_scale" in params else 0.0
+            part = "lora" if self.lora_scale else "top"
+            self.top = {key: value for key, value in params.items() if key.startswith(f"{name}.{part}.")}
+            self.top_layers = 0 if self.lora_scale else int(p("top_layers"))
             self.cut = float(p("cut"))
             self.top_mean = float(p("top_mean"))
             self._finetuned = None
@@ -89,9 +96,12 @@ class _Head:
 
     def finetuned_logits(self, texts: Sequence[str]) -> np.ndarray:
         if self._finetuned is None:  # torch and the top layers are loaded on first use
-            from claims.checkworthy_encoder import FineTuned
+            from claims.checkworthy_encoder import FineTuned, LoRA
 
-            self._finetuned = FineTuned(self.top, f"{self.name}.top", self.top_layers)
+            if self.lora_scale:
+                self._finetuned = LoRA(self.top, f"{self.name}.lora", self.lora_scale)
+            else:
+                self._finetuned = FineTuned(self.top, f"{self.name}.top", self.top_layers)
         return self._finetuned.logits(texts)
 
     def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:

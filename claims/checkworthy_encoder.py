@@ -6,6 +6,13 @@ are replaced by fine-tuned copies, whose output is mean-pooled, normalised and
 scored by a linear head. Only those top layers and the head are shipped, as
 float16 arrays in ``claims/models/checkworthy.npz`` (``<head>.top.*``), loaded
 without pickle. ``bench/cw_finetune.py`` trains them.
+
+Or low-rank adapters (LoRA) on every layer: ``<head>.lora.<layer>.<module>.A``
+(rank x in) and ``.B`` (out x rank) are added, scaled by ``<head>.lora_scale``,
+to the weights of a private copy of the bundled BERT (the shared embedder is not
+touched), whose mean-pooled, normalised output a linear head
+(``<head>.lora.head.weight``, ``.bias``) scores. A few hundred KB;
+``bench/cw_lora.py`` trains them.
 """
 
 from __future__ import annotations
@@ -104,4 +111,55 @@ class FineTuned:
                 enc = self.bert.tokens([texts[i] for i in rows])
                 h = self.bert.lower(enc, len(self.bert.layers) - self.top)
                 out[rows] = self.model(h, enc["attention_mask"]).double().numpy()
+        return out
+
+
+def lora_arrays(adapters: Mapping[str, tuple], head, prefix: str) -> dict[str, np.ndarray]:
+    """LoRA matrices (``{"<layer>.<module>": (A, B)}``, torch tensors) and the linear head as float16
+    arrays named ``<prefix>.<layer>.<module>.A`` / ``.B`` and ``<prefix>.head.weight`` / ``.bias``."""
+    out = {}
+    for name, (a, b) in adapters.items():
+        out[f"{prefix}.{name}.A"] = a.detach().cpu().numpy().astype(np.float16)
+        out[f"{prefix}.{name}.B"] = b.detach().cpu().numpy().astype(np.float16)
+    out[f"{prefix}.head.weight"] = head.weight.detach().cpu().numpy().astype(np.float16)
+    out[f"{prefix}.head.bias"] = head.bias.detach().cpu().numpy().astype(np.float16)
+    return out
+
+
+class LoRA:
+    """Logits of shipped LoRA adapters (``<prefix>.*`` in the parameter file) on a copy of the bundled encoder.
+
+    The adapters are merged into the copy's weights (``W + scale * B @ A``) once,
+    so scoring costs one plain forward pass.
+    """
+
+    def __init__(self, params: Mapping[str, np.ndarray], prefix: str, scale: float, bert: Bert | None = None):
+        torch = _torch()
+        shared = bert or Bert()
+        self.bert = copy.copy(shared)
+        self.bert.bert = copy.deepcopy(shared.bert).eval()
+        self.bert.layers = list(self.bert.bert.encoder.layer)
+        f32 = lambda key: torch.from_numpy(np.asarray(params[f"{prefix}.{key}"], dtype=np.float32))
+        names = sorted({key[len(prefix) + 1 : -2] for key in params if key.startswith(prefix + ".") and key.endswith(".A")})
+        with torch.no_grad():
+            for name in names:
+                linear = self.bert.bert.encoder.layer[int(name.split(".")[0])].get_submodule(name.split(".", 1)[1])
+                linear.weight += scale * f32(f"{name}.B") @ f32(f"{name}.A")
+            self.head = torch.nn.Linear(self.bert.bert.config.hidden_size, 1)
+            self.head.weight.copy_(f32("head.weight"))
+            self.head.bias.copy_(f32("head.bias"))
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        torch = _torch()
+        texts = list(texts)
+        out = np.zeros(len(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for start in range(0, len(order), BATCH):
+                rows = order[start : start + BATCH]
+                enc = self.bert.tokens([texts[i] for i in rows])
+                h = self.bert.bert(**enc).last_hidden_state
+                w = enc["attention_mask"].unsqueeze(-1).to(h.dtype)
+                pooled = torch.nn.functional.normalize((h * w).sum(1) / w.sum(1).clamp(min=1), dim=-1)
+                out[rows] = self.head(pooled).squeeze(-1).double().numpy()
         return out

@@ -148,11 +148,46 @@ def test_a_head_with_a_fine_tuned_top_mixes_it_in(embedder):
     np.testing.assert_allclose(got, vectors @ direction + 0.25, atol=5e-3)  # float16 weights
 
     with np.load(MODEL_PATH, allow_pickle=False) as shipped:
-        mixed = dict(shipped)
+        mixed = {name: value for name, value in shipped.items() if not name.startswith("news.lora")}  # the linear part only
     mixed.update({name: value for name, value in to_arrays(model, "news.top").items()})
     mixed.update({"news.mix": np.float64(0.3), "news.cut": np.float64(0.5), "news.top_layers": np.int64(2), "news.top_mean": np.float64(0.0)})
     head = Scorer(mixed).heads["news"]
     head._finetuned = FineTuned(mixed, "news.top", 2, bert)
-    linear = default_scorer().heads["news"].logits(texts, vectors)
+    linear = default_scorer().heads["news"].linear_logits(texts, vectors)
     np.testing.assert_allclose(head.logits(texts, vectors), 0.3 * head.finetuned_logits(texts) + 0.7 * linear - 0.5, atol=1e-9)
+    assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
+
+
+def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(embedder):
+    """LoRA adapters with B = 0 leave the encoder as bundled: the head scores the bundled embedding.
+    Non-zero adapters change the scores but not the shared embedder's vectors."""
+    from claims.checkworthy import Scorer
+    from claims.checkworthy_encoder import LoRA
+
+    rng = np.random.default_rng(0)
+    direction = rng.normal(size=384).astype(np.float32)
+    texts = [CLAIM, *CHATTER]
+    vectors = embedder.encode(texts)
+    params = {"news.lora.head.weight": direction[None].astype(np.float16), "news.lora.head.bias": np.array([0.25], dtype=np.float16)}
+    for layer in range(6):
+        for module in ("attention.self.query", "attention.self.value"):
+            params[f"news.lora.{layer}.{module}.A"] = rng.normal(size=(8, 384)).astype(np.float16)
+            params[f"news.lora.{layer}.{module}.B"] = np.zeros((384, 8), dtype=np.float16)
+    got = LoRA(params, "news.lora", 2.0).logits(texts)
+    np.testing.assert_allclose(got, vectors @ direction.astype(np.float16).astype(np.float32) + 0.25, atol=5e-3)
+
+    for name in [n for n in params if n.endswith(".B")]:
+        params[name] = (0.05 * rng.normal(size=(384, 8))).astype(np.float16)
+    adapted = LoRA(params, "news.lora", 2.0)
+    assert np.abs(adapted.logits(texts) - got).max() > 0.05
+    np.testing.assert_allclose(embedder.encode(texts), vectors, atol=1e-6)
+
+    with np.load(MODEL_PATH, allow_pickle=False) as shipped:
+        mixed = dict(shipped)
+    mixed.update(params)
+    mixed.update({"news.lora_scale": np.float64(2.0), "news.mix": np.float64(0.5), "news.cut": np.float64(0.1), "news.top_mean": np.float64(0.0)})
+    head = Scorer(mixed).heads["news"]
+    head._finetuned = adapted
+    linear = default_scorer().heads["news"].linear_logits(texts, vectors)
+    np.testing.assert_allclose(head.logits(texts, vectors), 0.5 * adapted.logits(texts) + 0.5 * linear - 0.1, atol=1e-9)
     assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
