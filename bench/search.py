@@ -34,12 +34,14 @@ METHODS = [
     ("keyword only (BM25)", {"mode": "keyword"}),
     ("fused: RRF, k=60, equal weights", {"mode": "hybrid", "fusion": "rrf"}),
     ("fused as before session 9 (0.95/0.05, paragraph 0.5, no frame reading)", {"mode": "hybrid", "alpha": 0.95, "context": 0.5, "framing": False}),
+    ("frame not read (no speaker boost, query as typed)", {"mode": "hybrid", "framing": False}),
     ("frame read, 0.9 cosine + 0.1 BM25", {"mode": "hybrid", "alpha": 0.9}),
     ("frame read, 0.8 cosine + 0.2 BM25", {"mode": "hybrid", "alpha": 0.8}),
     ("frame read, no speaker boost", {"mode": "hybrid", "speaker_boost": 0.0}),
     ("fused (default)", {"mode": "hybrid"}),
 ]
 FIRST_SET = 37  # rows 1-37 were the whole set while earlier weights were chosen; 38-77 were written blind after
+SECOND_SET = 77  # rows 78-117 were written blind in session 10, after every weight here had been chosen
 
 
 def main() -> None:
@@ -77,7 +79,8 @@ def main() -> None:
             "tune (even rows)": range(0, len(rows), 2),
             "held out (odd rows)": range(1, len(rows), 2),
             f"rows 1-{FIRST_SET}": range(min(FIRST_SET, len(rows))),
-            f"rows {FIRST_SET + 1}-": range(FIRST_SET, len(rows)),
+            f"rows {FIRST_SET + 1}-{SECOND_SET}": range(FIRST_SET, min(SECOND_SET, len(rows))),
+            f"rows {SECOND_SET + 1}-": range(SECOND_SET, len(rows)),
             "all": range(len(rows)),
         }
         print(f"{len(rows)} queries ({sum(r['corpus'] == 'seeds' for r in rows)} seeds, {sum(r['corpus'] == 'demo' for r in rows)} demo), "

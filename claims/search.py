@@ -167,19 +167,38 @@ _SAYS_FRAME = re.compile(
     r"^\s*(?:[\w'’.-]+\s+){1,5}?(?:says|said|claims|claimed|insists|argues|believes|thinks|states|told\s+(?:[\w'’.-]+\s+){0,3}?that)\s+(?:that\s+)?(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_LEADING_CAPITALS = re.compile(r"^\s*(?:[A-Z][\w'’.-]*\s+){1,4}")  # "Zhirnov Taliban businesslike positive"
+
+
+def _frame(query: str) -> tuple[str, str, bool]:
+    """(where the query names its speaker, the rest, whether that was a frame): "Lavrov: X" and
+    "the envoy says X" give ("Lavrov: ", X, True) and ("the envoy says ", X, True); without such a
+    frame, the leading capitalised words, where a keyword query puts its speaker ("Zhirnov Taliban ...")."""
+    for frame in (_COLON_FRAME, _SAYS_FRAME):
+        found = frame.match(query)
+        if found:
+            return query[: found.start("rest")], found.group("rest"), True
+    found = _LEADING_CAPITALS.match(query)
+    return (found.group(), query[found.end():], False) if found else ("", query, False)
+
+
+def speaker_part(query: str) -> str:
+    """Where a query names its speaker: its frame, or its leading capitalised words.
+
+    A name later on is what the statement is about ("a criminal offence in
+    Russia", "Dahl: Markovic only meant ..."), not who made it.
+    """
+    return _frame(query)[0]
 
 
 def statement_of(query: str, names: set[str]) -> str:
-    """The statement a query looks for, without its "Lavrov:" or "the envoy says" frame and the speaker's name,
-    which claim texts leave out; the query itself when little would be left."""
-    rest = query
-    for frame in (_COLON_FRAME, _SAYS_FRAME):
-        found = frame.match(rest)
-        if found:
-            rest = found.group("rest")
-            break
-    if names:
-        rest = re.sub(r"\b(?:" + "|".join(re.escape(name) for name in sorted(names)) + r")(?:['’]s)?\b", " ", rest)
+    """The statement a query looks for, without its "Lavrov:" or "the envoy says" frame or a leading speaker's
+    name (``names``, as typed), which claim texts leave out; the query itself when little would be left."""
+    head, rest, framed = _frame(query)
+    if not framed:
+        if names:
+            head = re.sub(r"\b(?:" + "|".join(re.escape(name) for name in sorted(names)) + r")(?:['’]s)?\b", " ", head)
+        rest = head + rest
     rest = re.sub(r"\s+", " ", rest).strip(" ,;:-")
     return rest if len(rest.split()) >= 2 else query
 
@@ -308,7 +327,7 @@ def search(
     filters = filters or Filters()
     depth = max(DEPTH, k * 5)
     with Session(engine) as session:
-        named, naming = named_speakers(session, query) if framing else (set(), set())
+        named, naming = named_speakers(session, speaker_part(query)) if framing else (set(), set())
         looked_for = statement_of(query, naming) if framing else query
         match = fts.match_expression(fts.terms(looked_for))
         among = allowed_mentions(session, filters)

@@ -92,7 +92,7 @@ def test_queries_are_paraphrases_not_copies(corpus):
         assert row["query"].lower() not in target
 
 
-@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.753 on these 77 queries (docs/BENCHMARKS.md)")
+@pytest.mark.xfail(strict=True, reason="acceptance 5 not met yet: fused hit@1 is 0.744 on these 117 queries (docs/BENCHMARKS.md)")
 def test_acceptance_hit_at_1(corpus, embedder):
     score, misses = hit_at_1(corpus, embedder, "hybrid")
     assert score >= ACCEPTANCE, misses
@@ -103,7 +103,7 @@ def test_fused_is_no_worse_than_either_retriever(corpus, embedder):
     dense, _ = hit_at_1(corpus, embedder, "dense")
     keyword, _ = hit_at_1(corpus, embedder, "keyword")
     assert fused >= dense and fused >= keyword
-    assert fused >= 0.74  # measured 0.753 on 77 queries: a floor against regressions
+    assert fused >= 0.73  # measured 0.744 on 117 queries: a floor against regressions
 
 
 # --- the keyword index follows the mentions ------------------------------------
@@ -190,7 +190,7 @@ def test_speakers_are_found_despite_typos(seeded):
 
 
 def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
-    from claims.search import named_speakers, statement_of
+    from claims.search import named_speakers, speaker_part, statement_of
 
     with Session(seeded) as session:
         names = {speaker.id: speaker.name for speaker, _ in crud.speakers_with_aliases(session)}
@@ -202,6 +202,12 @@ def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
     assert statement_of("the envoy says the Taliban restored order", set()) == "the Taliban restored order"
     assert statement_of("Lavrov welcomed the Taliban's openness", {"Lavrov"}) == "welcomed the Taliban's openness"
     assert statement_of("Lavrov says", {"Lavrov"}) == "Lavrov says"  # nothing left to look for: the query as typed
+    # The speaker is named where the frame is; a name inside the statement is what it is about.
+    with Session(seeded) as session:
+        assert named_speakers(session, speaker_part("having dealings with such groups is a crime in Russia")) == (set(), set())
+        found, words = named_speakers(session, speaker_part("Lavrof: Kabulov overstated the Taliban's record"))
+        assert [names[i] for i in found] == ["Sergei Lavrov"] and words == {"Lavrof"}
+    assert statement_of("having dealings with such groups is a crime in Russia", set()) == "having dealings with such groups is a crime in Russia"
 
 
 def test_filters(corpus, embedder):
