@@ -141,9 +141,9 @@ def fit_lora(texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, state
     return cw_lora.to_params(run["state"], bert, run), run
 
 
-def fit_lora_tweets(news_state: dict | None) -> dict[str, np.ndarray]:
+def fit_lora_tweets(news_state: dict | None, epochs: int = 6) -> dict[str, np.ndarray]:
     """The tweets head with LoRA adapters: trained on CLEF20 train from scratch and from the news head's
-    adapters (ClaimBuster as an intermediate task); the start, the epoch (1..6) and the weight are
+    adapters (ClaimBuster as an intermediate task); the start, the epoch (1..epochs) and the weight are
     chosen by AP on CLEF20 dev, the cut by F1 there. The linear part is then refitted on train + dev
     as shipped."""
     import time
@@ -157,7 +157,7 @@ def fit_lora_tweets(news_state: dict | None) -> dict[str, np.ndarray]:
     for start, init in [("scratch", None), ("claimbuster", news_state)]:
         if start == "claimbuster" and init is None:
             continue
-        runs[start] = cw_lora.fit_mixed(bert, tr, dv, epochs=6, metric="ap", init=init)
+        runs[start] = cw_lora.fit_mixed(bert, tr, dv, epochs=epochs, metric="ap", init=init)
         print(f"tweets LoRA from {start}: epoch {runs[start]['epoch']}, mix {runs[start]['mix']}, dev AP {runs[start]['val_ap']:.4f} (linear only {runs[start]['lr_val_ap']:.4f}); every epoch and weight: {json.dumps(runs[start]['runs'])}", flush=True)
     start = max(runs, key=lambda k: runs[k]["val_ap"])
     run = runs[start]
@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
     parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
     parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
+    parser.add_argument("--tweets-epochs", type=int, default=6, help="LoRA epochs on CLEF 2020 train for the tweets head, the best on its dev split kept (default 6)")
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
@@ -262,7 +263,7 @@ def main() -> None:
             heads[head], news_run = fit_lora(texts, vectors, labels, state_out=args.lora_state)
             continue
         if args.lora and head == "tweets":
-            heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None)
+            heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None, epochs=args.tweets_epochs)
             continue
         heads[head] = fit_head(texts, vectors, labels, weights=weights)
         shift = calibrate(texts, vectors, labels, reference, weights)
