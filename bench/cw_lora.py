@@ -214,9 +214,13 @@ class Rows:
     labels: np.ndarray
     tokens: list[np.ndarray]
     ids: list[str] | None = None
+    weights: np.ndarray | None = None  # of each row in training (reviewers' rows may weigh more); None: 1 each
 
     def take(self, idx) -> "Rows":
-        return Rows([self.texts[i] for i in idx], self.vectors[idx], self.labels[idx], [self.tokens[i] for i in idx], None if self.ids is None else [self.ids[i] for i in idx])
+        return Rows(
+            [self.texts[i] for i in idx], self.vectors[idx], self.labels[idx], [self.tokens[i] for i in idx],
+            None if self.ids is None else [self.ids[i] for i in idx], None if self.weights is None else self.weights[idx],
+        )
 
 
 def rows(bert, split: cw_data.Split) -> Rows:
@@ -229,7 +233,8 @@ def linear_head(fit: Rows | list[Rows]):
 
     fit = fit if isinstance(fit, list) else [fit]
     texts = [t for r in fit for t in r.texts]
-    head = recipe.fit_head(texts, np.vstack([r.vectors for r in fit]), np.concatenate([r.labels for r in fit]))
+    weights = None if all(r.weights is None for r in fit) else np.concatenate([np.ones(len(r.texts)) if r.weights is None else r.weights for r in fit])
+    head = recipe.fit_head(texts, np.vstack([r.vectors for r in fit]), np.concatenate([r.labels for r in fit]), weights=weights)
     return head, recipe.scorer_from(recipe.to_params({"news": head}, {})).heads["news"]
 
 
@@ -256,7 +261,7 @@ def fit_mixed(bert, fit: Rows, val: Rows, *, score: list[Rows] = (), epochs: int
             runs.append(run)
             print(f"    epoch {epoch} mix {w}: validation F1 {run['val_f1']:.4f} AP {run['val_ap']:.4f}", file=sys.stderr, flush=True)
 
-    train(bert, fit.tokens, fit.labels, epochs=epochs or EPOCHS, seed=seed, on_epoch=on_epoch, init=init, lr=lr)
+    train(bert, fit.tokens, fit.labels, epochs=epochs or EPOCHS, seed=seed, on_epoch=on_epoch, init=init, lr=lr, weights=fit.weights)
     key = (lambda r: (r["val_f1"], r["val_ap"])) if metric == "f1" else (lambda r: (r["val_ap"], r["val_f1"]))
     best = dict(max(runs, key=key))
     if score:  # only the chosen epoch's model scores the other rows

@@ -122,9 +122,14 @@ def fit_finetuned(texts: list[str], vectors: np.ndarray, labels: np.ndarray, wei
     return params
 
 
-def fit_lora(texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, state_out: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
+def fit_lora(
+    texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, weights: np.ndarray | None = None, extra: np.ndarray | None = None, state_out: Path | None = None
+) -> tuple[dict[str, np.ndarray], dict]:
     """The news head with LoRA adapters mixed in (``bench/cw_lora.fit_mixed``): 85% of the rows (the split
-    ``--finetune`` uses) train both models, the other 15% choose the epoch, the weight and the cut."""
+    ``--finetune`` uses) train both models, the other 15% choose the epoch, the weight and the cut.
+
+    ``extra`` (row numbers: reviewers' decisions) always train, with their ``weights``, and never choose:
+    the choice follows the benchmark's definition of check-worthy, not a handful of rows."""
     import time
 
     import cw_lora
@@ -132,9 +137,11 @@ def fit_lora(texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, state
 
     started = time.time()
     bert = cw_lora.load_bert()
-    data = cw_lora.Rows(texts, vectors, labels, cw_lora.tokenize(bert, texts))
-    fit, val = train_test_split(np.arange(len(texts)), test_size=cw_lora.VALIDATION, stratify=labels, random_state=0)
-    run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val))
+    data = cw_lora.Rows(texts, vectors, labels, cw_lora.tokenize(bert, texts), weights=weights)
+    extra = np.asarray([] if extra is None else extra, dtype=np.int64)
+    base = np.setdiff1d(np.arange(len(texts)), extra)
+    fit, val = train_test_split(base, test_size=cw_lora.VALIDATION, stratify=labels[base], random_state=0)
+    run = cw_lora.fit_mixed(bert, data.take(np.concatenate([fit, extra])), data.take(val))
     if state_out:
         cw_lora.save_state(state_out, run["state"])
     print(f"news LoRA: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
@@ -242,6 +249,7 @@ def main() -> None:
         labels = np.concatenate([splits[n].labels for n in names])
         reference = np.concatenate([np.full(len(splits[n].texts), n in CALIBRATE_ON[head]) for n in names])
         weights = np.ones(len(texts))
+        extra_rows = None
         if head == "news" and args.extra:
             extra_texts, extra_labels = read_extra(args.extra)
             texts += extra_texts
@@ -249,6 +257,7 @@ def main() -> None:
             labels = np.concatenate([labels, extra_labels])
             reference = np.concatenate([reference, np.zeros(len(extra_texts), dtype=bool)])
             weights = np.concatenate([weights, np.full(len(extra_texts), args.extra_weight)])
+            extra_rows = np.arange(len(texts) - len(extra_texts), len(texts))
             trained_on[head].append(str(args.extra))
         print(f"{head}: {len(texts)} texts, {int(labels.sum())} check-worthy", flush=True)
         if head in FINETUNED and args.finetune:
@@ -258,9 +267,7 @@ def main() -> None:
             import cw_lora
 
             cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
-            if args.extra:
-                raise SystemExit("--lora does not take --extra yet")
-            heads[head], news_run = fit_lora(texts, vectors, labels, state_out=args.lora_state)
+            heads[head], news_run = fit_lora(texts, vectors, labels, weights=None if extra_rows is None else weights, extra=extra_rows, state_out=args.lora_state)
             continue
         if args.lora and head == "tweets":
             heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None, epochs=args.tweets_epochs)

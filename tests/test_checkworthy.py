@@ -191,3 +191,43 @@ def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(e
     linear = default_scorer().heads["news"].linear_logits(texts, vectors)
     np.testing.assert_allclose(head.logits(texts, vectors), 0.5 * adapted.logits(texts) + 0.5 * linear - 0.1, atol=1e-9)
     assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
+
+
+def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
+    """`train_checkworthy.py --lora --extra feedback.tsv --extra-weight W`: a reviewer's verdict on a sentence
+    moves both parts of the retrained model's score of it, and more so the more it weighs
+    (small runs on real ClaimBuster rows)."""
+    import csv
+
+    import cw_lora
+    import train_checkworthy as recipe
+
+    monkeypatch.setattr(cw_lora, "RANK", 4)
+    monkeypatch.setattr(cw_lora, "EPOCHS", 3)
+    with open(ROOT.parent / "shared" / "bench" / "claimbuster_cbd" / "sentences.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    pick = [r for r in rows if r["label"] == "1"][:60] + [r for r in rows if r["label"] == "0"][:100]
+    reviewed = "The harbour now handles ninety sailings a day, almost twice the figure of last winter."
+    texts = [r["text"] for r in pick] + [reviewed]
+    vectors = embedder.encode(texts)
+    bert = cw_lora.load_bert()
+    tokens = cw_lora.tokenize(bert, [reviewed])
+
+    def moved(weight: float) -> tuple[float, float]:
+        """How much the adapted and the linear logit of the reviewed sentence rise from verdict 0 to verdict 1."""
+        logits = {}
+        for verdict in (0, 1):
+            labels = np.array([int(r["label"]) for r in pick] + [verdict])
+            weights = np.ones(len(texts))
+            weights[-1] = weight
+            params, run = recipe.fit_lora(texts, vectors, labels, weights=weights, extra=np.array([len(texts) - 1]))
+            assert any(name.endswith(".A") for name in params)
+            model = cw_lora.build(bert)
+            model.load_state_dict(run["state"], strict=False)
+            linear = recipe.scorer_from(recipe.to_params({"news": run["lr"]}, {})).heads["news"]
+            logits[verdict] = (float(cw_lora.predict(model, tokens)[0]), float(linear.logits([reviewed], vectors[-1:])[0]))
+        return logits[1][0] - logits[0][0], logits[1][1] - logits[0][1]
+
+    light, heavy = moved(1.0), moved(40.0)
+    assert light[0] > 0 and light[1] > 0
+    assert heavy[0] > 1.5 * light[0] and heavy[1] > 2 * light[1], (light, heavy)
