@@ -35,7 +35,8 @@ METHODS = [
     ("fused: RRF, k=60, equal weights", {"mode": "hybrid", "fusion": "rrf"}),
     ("fused as before session 9 (0.95/0.05, paragraph 0.5, no frame reading)", {"mode": "hybrid", "alpha": 0.95, "context": 0.5, "framing": False}),
     ("frame not read (no speaker boost, query as typed)", {"mode": "hybrid", "framing": False}),
-    ("frame read, 0.9 cosine + 0.1 BM25", {"mode": "hybrid", "alpha": 0.9}),
+    ("as in session 9 (0.85 / 0.15, paragraph 0.4)", {"mode": "hybrid", "alpha": 0.85, "context": 0.4}),
+    ("frame read, 0.95 cosine + 0.05 BM25", {"mode": "hybrid", "alpha": 0.95}),
     ("frame read, 0.8 cosine + 0.2 BM25", {"mode": "hybrid", "alpha": 0.8}),
     ("frame read, no speaker boost", {"mode": "hybrid", "speaker_boost": 0.0}),
     ("fused (default)", {"mode": "hybrid"}),
@@ -89,7 +90,7 @@ def main() -> None:
         for label, options in METHODS:
             hits = []
             for i, row in enumerate(rows):
-                top = search(engine, row["query"], k=1, embedder=embedder, index=index, **options)
+                top = search(engine, row["query"], k=1, index=index, **options)
                 hits.append(bool(top) and top[0].cluster_id == wanted[i])
                 if args.verbose and not hits[-1] and label.endswith("(default)"):
                     print(f"  miss: {row['query']!r} -> {top[0].text[:70] if top else None!r}")
@@ -102,13 +103,13 @@ def main() -> None:
         assert ingest(engine, [str(args.seeds)], embedder=embedder).ok
         index = load_or_rebuild(engine)
         queries = [row["query"] for row in rows]
-        search(engine, queries[0], embedder=embedder, index=index)  # warm-up
+        search(engine, queries[0], index=index)  # warm-up
         for label, loaded in (("model and index loaded", index), ("index read from file per call", None)):
             times = []
             for _ in range(args.repeat):
                 for query in queries:
                     t0 = time.perf_counter()
-                    search(engine, query, k=10, embedder=embedder, index=loaded)
+                    search(engine, query, k=10, index=loaded)
                     times.append((time.perf_counter() - t0) * 1000)
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]

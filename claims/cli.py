@@ -326,9 +326,10 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
 def reindex():
     """Group the mentions into tracked claims again (keeping every reviewer's merge,
     split and move) and rebuild the search indexes: the semantic one from the
-    stored embeddings, the keyword (FTS5) one from the texts.
+    search model's vectors (embedding those missing or made by other search
+    adapters), the keyword (FTS5) one from the texts.
 
-    Run it after updating the link model. Example:
+    Run it after updating the link model or the search adapters. Example:
 
         python -m claims reindex
     """
@@ -336,6 +337,8 @@ def reindex():
     from claims.pipeline import embed_missing_contexts
     from claims.relink import relink
     from claims.search import rebuild_keywords
+    from claims.search_model import search_embedder
+    from claims.search_vectors import refresh as refresh_search_vectors
     from db.session import session_scope
 
     engine = _engine()
@@ -348,6 +351,9 @@ def reindex():
         f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, "
         f"{report.removed} emptied ones removed, {report.suggestions} link suggestions"
     )
+    searched = refresh_search_vectors(engine, progress=True)
+    if searched:
+        typer.echo(f"embedded {searched} mentions and their paragraphs with the search model ({search_embedder().name})")
     index = rebuild(engine)
     typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
     typer.echo(f"keyword index: {rebuild_keywords(engine)} mentions")

@@ -1,6 +1,6 @@
-"""FAISS index over mention vectors, keyed by mention id.
+"""FAISS index over the mentions' search vectors (:mod:`claims.search_model`), keyed by mention id.
 
-The index is a cache: the embeddings live in the database and the index file
+The index is a cache: the vectors live in the database and the index file
 (``<db>.faiss`` beside the database) is rebuilt from them whenever it is
 missing, older than the database, or holds a different number of vectors.
 """
@@ -85,12 +85,16 @@ def index_path(engine: Engine) -> Optional[Path]:
 
 
 def build(engine: Engine) -> VectorIndex:
-    """A fresh index of every mention's stored embedding."""
+    """A fresh index of every mention's search vector, embedding first those missing or stale
+    (:func:`claims.search_vectors.refresh`)."""
+    from claims.search_vectors import refresh
+
+    refresh(engine)
     index = VectorIndex()
     with Session(engine) as session:
-        rows = crud.all_mention_vectors(session)
+        rows = crud.search_vectors(session)
     if rows:
-        index.add([r[0] for r in rows], np.vstack([from_bytes(r[4]) for r in rows]))
+        index.add([r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows]))
     return index
 
 
@@ -127,9 +131,12 @@ def load_or_rebuild(engine: Engine) -> VectorIndex:
             index = VectorIndex.load(path)
         except RuntimeError:  # a damaged file is only a cache
             return rebuild(engine)
+        from claims.search_model import search_embedder
+
         with Session(engine) as session:
             count, max_id = crud.mention_signature(session)
-        if len(index) == count and (count == 0 or index.index.id_map.at(len(index) - 1) == max_id):
+            stale = crud.search_vectors_stale(session, model=search_embedder().name)
+        if not stale and len(index) == count and (count == 0 or index.index.id_map.at(len(index) - 1) == max_id):
             return index
     return rebuild(engine)
 

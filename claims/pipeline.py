@@ -24,6 +24,7 @@ from claims.ingest import IngestError, content_hash, expand, load
 from claims.link import JOIN, SUGGEST, Linker
 from claims.records import Article, Mention
 from claims.relink import RelinkReport, relink
+from claims.search_vectors import refresh as refresh_search_vectors
 from claims.speakers import SpeakerBook, fold
 from claims.text import paragraph_at
 from db import crud
@@ -365,6 +366,11 @@ def ingest(
         # The clusters are recomputed over every mention, so the order articles came in does not matter.
         with session_scope(engine) as session:
             report.relinked = relink(session)
+        if progress:
+            progress(total, total, "embedding the new claims for search")
+        t0 = time.perf_counter()
+        refresh_search_vectors(engine, progress=embed_progress)  # the index would do it, silently
+        report.embed_seconds += time.perf_counter() - t0
         vector_index.rebuild(engine)
     report.seconds = time.perf_counter() - started
     return report

@@ -73,6 +73,8 @@ def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id:
         "said_on": found.said_on,
     }
     changed = any(getattr(mention, name) != value for name, value in fresh.items())
+    if mention.text != found.text:
+        mention.search_model = None  # its search vectors are embedded again when the index is rebuilt
     for name, value in fresh.items():
         setattr(mention, name, value)
     mention.embedding = to_bytes(vector)

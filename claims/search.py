@@ -1,6 +1,8 @@
 """Hybrid search over mentions: meaning (FAISS) and words (SQLite FTS5, BM25), fused.
 
-Both retrievers rank mentions. The default fusion is a fitted weighting:
+Both retrievers rank mentions; the dense one compares vectors of the search
+model (:mod:`claims.search_model`, the bundled encoder adapted to news
+paraphrase), of the query and of each claim and its paragraph. The default fusion is a fitted weighting:
 ``ALPHA * cosine + (1 - ALPHA) * bm25 / best bm25`` (a mention missing from
 one list gets 0 there); reciprocal rank fusion (``fusion="rrf"``) is the
 other choice. The query's frame is read first ("Lavrov: ...", "the envoy
@@ -30,18 +32,19 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from claims.embed import Embedder, default_embedder, from_bytes
+from claims.embed import Embedder, from_bytes
 from claims.index import VectorIndex, load_or_rebuild
+from claims.search_model import search_embedder
 from claims.speakers import fold
 from db import crud, fts
 from db.models import ClaimStatus, SpeakerKind
 
 MODES = ("hybrid", "dense", "keyword")
 FUSIONS = ("score", "rrf")
-ALPHA = 0.85  # the cosine's weight in the score fusion (fitted, see the module docstring)
+ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
-CONTEXT_WEIGHT = 0.4  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
+CONTEXT_WEIGHT = 0.5  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
 SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
 FRAMING = True  # read the query's "X says" frame: match the statement, favour X's claims
 SPEAKER_BOOST = 0.05  # added to the score of a mention by a speaker the query names (chosen on the even query rows)
@@ -254,7 +257,7 @@ def with_context(session: Session, dense: Sequence[tuple[int, float]], query_vec
     (who said it, about what); mentions without a stored paragraph vector keep
     their own cosine.
     """
-    stored = crud.context_vectors(session, mention_ids=[i for i, _ in dense])
+    stored = crud.search_context_vectors(session, mention_ids=[i for i, _ in dense])
     rescored = [(i, (1 - weight) * cosine + weight * float(from_bytes(stored[i]) @ query_vector) if i in stored else cosine) for i, cosine in dense]
     return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
@@ -314,7 +317,7 @@ def search(
         context: the paragraph's share of the dense score (:func:`with_context`).
         speaker_boost: added to the score of a mention whose speaker the query names (:func:`named_speakers`).
         framing: match the query's statement without its "X says" frame (:func:`statement_of`), and boost X.
-        embedder: defaults to the bundled model.
+        embedder: encodes the query; the model the index was built with (default :func:`~claims.search_model.search_embedder`).
         index: a loaded index; by default the saved one (rebuilt if stale).
     """
     if mode not in MODES:
@@ -335,7 +338,7 @@ def search(
             return []
         dense: list[tuple[int, float]] = []
         if mode != "keyword":
-            embedder = embedder or default_embedder()
+            embedder = embedder or search_embedder()
             index = index if index is not None else load_or_rebuild(engine)
             vector = embedder.encode_query(looked_for)
             dense = with_context(session, index.search(vector, depth, among=among), vector, weight=context)

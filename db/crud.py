@@ -269,13 +269,30 @@ def filtered_mention_ids(
     return list(session.exec(query.order_by(Mention.id)).all())
 
 
-def context_vectors(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
-    """The stored paragraph vectors of these mentions (mentions stored before they existed have none)."""
+def search_context_vectors(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
+    """The search model's paragraph vectors of these mentions."""
     ids = list(mention_ids)
     if not ids:
         return {}
-    query = select(Mention.id, Mention.context_embedding).where(Mention.id.in_(ids), Mention.context_embedding.is_not(None))
+    query = select(Mention.id, Mention.search_context_embedding).where(Mention.id.in_(ids), Mention.search_context_embedding.is_not(None))
     return dict(session.exec(query).all())
+
+
+def search_vectors(session: Session) -> list[tuple[int, bytes]]:
+    """(mention id, the search model's vector of its text) of every mention that has one."""
+    return list(session.exec(select(Mention.id, Mention.search_embedding).where(Mention.search_embedding.is_not(None)).order_by(Mention.id)).all())
+
+
+def search_vectors_stale(session: Session, *, model: str) -> bool:
+    """Whether any mention lacks search vectors of ``model``."""
+    stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
+    return session.exec(select(Mention.id).where(stale).limit(1)).first() is not None
+
+
+def mentions_needing_search_vectors(session: Session, *, model: str) -> list[tuple[Mention, Article]]:
+    """Mentions whose search vectors are missing or came from another model than ``model``."""
+    stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
+    return list(session.exec(select(Mention, Article).join(Article, Mention.article_id == Article.id).where(stale).order_by(Mention.id)).all())
 
 
 def mentions_without_context(session: Session) -> list[tuple[Mention, Article]]:

@@ -91,6 +91,14 @@ def test_export_stats_reindex(seeded_path, tmp_path):
     reindexed = run("reindex", db=seeded_path)
     assert f"indexed {stats['mentions']} mentions" in reindexed.output
     assert f"keyword index: {stats['mentions']} mentions" in reindexed.output
+    assert "with the search model" not in reindexed.output  # nothing stale: nothing embedded again
+    # Vectors of other search adapters (a retrained search.npz) are embedded again by reindex.
+    import sqlite3
+
+    with sqlite3.connect(seeded_path) as connection:
+        connection.execute("UPDATE mention SET search_model = 'older adapters'")
+    again = run("reindex", db=seeded_path)
+    assert f"embedded {stats['mentions']} mentions and their paragraphs with the search model" in again.output
 
 
 def test_factchecks_import_and_match(seeded_path, tmp_path):

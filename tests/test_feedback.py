@@ -19,6 +19,7 @@ from claims.feedback import (
 )
 from claims.review import ConflictError, ReviewError
 from claims.search import search
+from claims.search_model import search_embedder
 from db import crud
 from db.session import session_scope
 
@@ -47,7 +48,7 @@ def test_dropping_a_mention_keeps_the_claim_and_hides_it_from_search(seeded, emb
     first, second = _rows(seeded, ZHIRNOV)
     claim_id = first.claim.id
     assert second.claim.id == claim_id
-    hits = search(seeded, first.mention.text, k=3, embedder=embedder)
+    hits = search(seeded, first.mention.text, k=3)
     assert hits[0].cluster_id == claim_id
     with session_scope(seeded) as session:
         review.set_sourcing(session, mention_id=first.mention.id, sourcing="Primary", reviewer="Ann")  # history points at it
@@ -61,7 +62,7 @@ def test_dropping_a_mention_keeps_the_claim_and_hides_it_from_search(seeded, emb
     assert [r.mention.id for r in left] == [second.mention.id]
     assert ("mention", first.mention.text, "dropped: not a claim", "Ann") in history
     assert ("sourcing", None, "Primary", "Ann") in history  # earlier changes stay in the claim's history
-    hits = search(seeded, first.mention.text, k=3, embedder=embedder)  # the saved index is refreshed, not trusted
+    hits = search(seeded, first.mention.text, k=3)  # the saved index is refreshed, not trusted
     assert hits[0].cluster_id == claim_id and hits[0].claim_id == second.mention.id
     assert first.mention.id not in {h.claim_id for h in hits}
     assert _feedback(seeded) == [{"text": first.mention.text, "label": "0"}]
@@ -78,7 +79,7 @@ def test_dropping_the_only_mention_removes_the_claim(seeded, embedder):
         assert crud.get_claim(session, claim_id=single.claim.id) is None
         after = crud.counts(session)
     assert (after["mentions"], after["tracked_claims"]) == (before["mentions"] - 1, before["tracked_claims"] - 1)
-    assert mention.id not in {h.claim_id for h in search(seeded, mention.text, k=5, embedder=embedder)}
+    assert mention.id not in {h.claim_id for h in search(seeded, mention.text, k=5)}
 
 
 def test_dropping_is_refused_when_stale_or_unknown(seeded):
@@ -107,7 +108,7 @@ def test_adding_a_missed_claim_stores_links_and_finds_it(seeded, embedder):
     assert (row.mention.text, row.speaker, row.mention.venue, row.mention.attribution.value) == (MISSED, "Dmitry Zhirnov", "Ekho Moskvy", "reported speech")
     assert 0 < row.mention.checkworthiness <= 1
     assert [(h.field, h.new, h.reviewer) for h in history][-1] == ("mention", f"added by reviewer: {MISSED}", "Ann")
-    hits = search(seeded, "Moscow struggled to evacuate its embassy under fire", k=3, embedder=embedder)
+    hits = search(seeded, "Moscow struggled to evacuate its embassy under fire", k=3)
     assert stored.id in {h.claim_id for h in hits}
     assert _feedback(seeded) == [{"text": MISSED, "label": "1"}]
 
@@ -161,7 +162,7 @@ def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedd
         drop_mention(session, mention_id=newest.id, reviewer="Ann")
         added = add_mention(session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder)
     assert added.id == newest.id  # SQLite gave the dropped id to the new mention
-    hits = search(seeded, MISSED, k=1, embedder=embedder, index=live.get())
+    hits = search(seeded, MISSED, k=1, index=live.get())
     assert hits[0].claim_id == added.id and hits[0].text == MISSED
-    ((found, cosine),) = live.get().search(embedder.encode_query(MISSED), 1)
+    ((found, cosine),) = live.get().search(search_embedder().encode_query(MISSED), 1)
     assert found == added.id and cosine > 0.99  # the new mention's vector, not the dropped one's

@@ -65,3 +65,44 @@ def test_link_decisions():
     matrix = np.eye(3, dtype=np.float32)
     assert best_claim(np.array([0, 1, 0], dtype=np.float32), matrix, np.array([10, 20, 30]))[:2] == (20, 1.0)
     assert best_claim(np.zeros(3, dtype=np.float32), np.zeros((0, 3), dtype=np.float32), np.zeros(0))[0] is None
+
+
+def test_search_model_is_the_bundled_one_adapted_and_leaves_it_alone(embedder):
+    """Search embeds with its own adapted copy of the bundled model; linking and the rest keep the original."""
+    import json
+
+    from claims.search_model import ADAPTERS, SearchEmbedder, search_embedder
+
+    texts = ["Ferry crossings have doubled since the bridge closed.", "The envoy said the city is calmer than before."]
+    before = embedder.encode(texts)
+    model = search_embedder()
+    assert isinstance(model, SearchEmbedder) and model.name.startswith("all-MiniLM-L6-v2+search-")
+    adapted = model.encode(texts)
+    assert np.allclose(np.linalg.norm(adapted, axis=1), 1.0, atol=1e-5)
+    assert np.abs(adapted - before).max() > 0.01  # the adapters change the vectors...
+    assert (adapted * before).sum(axis=1).min() > 0.8  # ...without leaving the model's space
+    assert np.array_equal(embedder.encode(texts), before)
+    with np.load(ADAPTERS, allow_pickle=False) as stored:
+        meta = json.loads(bytes(stored["meta"]).decode("utf-8"))
+    assert meta["trained_on"] == "bench/data/search_pairs.tsv" and ADAPTERS.stat().st_size < 5_000_000
+
+
+def test_search_vectors_follow_the_search_model(seeded, monkeypatch):
+    """Mentions stored before search had its own model, or embedded by other adapters, are embedded again
+    when the index is next loaded; the index then answers in the search model's space."""
+    from sqlalchemy import text
+
+    from claims.search_model import search_embedder
+
+    with seeded.begin() as connection:
+        count = connection.execute(text("SELECT count(*) FROM mention")).scalar_one()
+        connection.execute(text("UPDATE mention SET search_embedding = NULL, search_context_embedding = NULL, search_model = NULL WHERE id % 2 = 0"))
+        connection.execute(text("UPDATE mention SET search_model = 'other adapters' WHERE id % 3 = 0"))
+    index = vector_index.load_or_rebuild(seeded)
+    assert len(index) == count
+    with seeded.connect() as connection:
+        models = connection.execute(text("SELECT DISTINCT search_model FROM mention")).scalars().all()
+        one = connection.execute(text("SELECT id, text FROM mention ORDER BY id LIMIT 1")).one()
+    assert models == [search_embedder().name]
+    ((found, cosine),) = index.search(search_embedder().encode_query(one.text), 1)
+    assert found == one.id and cosine > 0.99

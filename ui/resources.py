@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from claims.embed import Embedder, default_embedder
 from claims.index import LiveIndex, VectorIndex
+from claims.search_model import search_embedder
 from db.session import default_db_path, get_engine
 
 
@@ -28,6 +29,12 @@ def engine() -> Engine:
 @st.cache_resource(show_spinner="Loading the embedding model…")
 def embedder() -> Embedder:
     return default_embedder()
+
+
+@st.cache_resource(show_spinner="Loading the search model…")
+def search_model() -> Embedder:
+    """The model search embeds queries with (the index holds its vectors)."""
+    return search_embedder()
 
 
 class _LockedIndex:

@@ -11,7 +11,7 @@ from db import crud
 from db.models import ClaimStatus
 from ui import common
 from ui.render import highlighted_text
-from ui.resources import embedder, engine, live_index
+from ui.resources import engine, live_index, search_model
 
 st.title("Search")
 with Session(engine()) as session:
@@ -44,7 +44,7 @@ if speaker.strip():
     st.caption("Speaker: " + ", ".join(name for _, name in found))
 
 filters = Filters(speaker=speaker, outlet=outlet, since=since, until=until, statuses=statuses, min_checkworthiness=min_cw)
-results = search(engine(), query, k=k, filters=filters, embedder=embedder(), index=live_index().get())
+results = search(engine(), query, k=k, filters=filters, embedder=search_model(), index=live_index().get())
 if not results:
     st.info("Nothing found.")
     st.stop()
