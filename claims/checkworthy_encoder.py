@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from claims.lora import merge
+
 MAX_TOKENS = 96  # longer sentences are cut (a ClaimBuster sentence averages 28 tokens)
 BATCH = 64
 
@@ -140,11 +142,8 @@ class LoRA:
         self.bert.bert = copy.deepcopy(shared.bert).eval()
         self.bert.layers = list(self.bert.bert.encoder.layer)
         f32 = lambda key: torch.from_numpy(np.asarray(params[f"{prefix}.{key}"], dtype=np.float32))
-        names = sorted({key[len(prefix) + 1 : -2] for key in params if key.startswith(prefix + ".") and key.endswith(".A")})
+        merge(self.bert.bert, params, prefix, scale)
         with torch.no_grad():
-            for name in names:
-                linear = self.bert.bert.encoder.layer[int(name.split(".")[0])].get_submodule(name.split(".", 1)[1])
-                linear.weight += scale * f32(f"{name}.B") @ f32(f"{name}.A")
             self.head = torch.nn.Linear(self.bert.bert.config.hidden_size, 1)
             self.head.weight.copy_(f32("head.weight"))
             self.head.bias.copy_(f32("head.bias"))

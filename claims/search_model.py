@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from claims.embed import MODEL_NAME, Embedder, default_embedder
+from claims.lora import merge
 
 ADAPTERS = Path(__file__).resolve().parent / "models" / "search.npz"
 
@@ -34,23 +35,11 @@ class SearchEmbedder(Embedder):
 
     def __init__(self, adapters: Path = ADAPTERS, device: str = "cpu"):
         super().__init__(device=device)
-        import torch
-
         data = Path(adapters).read_bytes()
         with np.load(adapters, allow_pickle=False) as stored:
             params = {key: stored[key] for key in stored.files}
-        scale = float(params["lora_scale"])
-        layers = self.model[0].auto_model.encoder.layer
-        names = sorted({key[len("lora."):-2] for key in params if key.startswith("lora.") and key.endswith(".A")})
-        if not names:
+        if not merge(self.model[0].auto_model, params, "lora", float(params["lora_scale"])):
             raise ValueError(f"{adapters}: no LoRA matrices (lora.<layer>.<module>.A) in it")
-        with torch.no_grad():
-            for name in names:
-                layer, module = name.split(".", 1)
-                linear = layers[int(layer)].get_submodule(module)
-                a = torch.from_numpy(np.asarray(params[f"lora.{name}.A"], dtype=np.float32))
-                b = torch.from_numpy(np.asarray(params[f"lora.{name}.B"], dtype=np.float32))
-                linear.weight += scale * b @ a
         self.model.eval()
         self.name = f"{MODEL_NAME}+search-{hashlib.sha256(data).hexdigest()[:12]}"
 
