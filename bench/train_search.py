@@ -1,6 +1,6 @@
 """Adapt the bundled encoder to search: LoRA weights trained on paraphrase pairs we wrote ourselves.
 
-    .venv/bin/python bench/train_search.py                      # writes claims/models/search.npz (about 2 min)
+    CW_THREADS=2 .venv/bin/python bench/train_search.py         # writes claims/models/search.npz (about 3 min)
     .venv/bin/python bench/train_search.py --out /tmp/search.npz --epochs 6
 
 all-MiniLM-L6-v2 misses the paraphrases news re-reporting and fact-checkers'

@@ -44,10 +44,10 @@ FUSIONS = ("score", "rrf")
 ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
-CONTEXT_WEIGHT = 0.5  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
+CONTEXT_WEIGHT = 0.6  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
 SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
 FRAMING = True  # read the query's "X says" frame: match the statement, favour X's claims
-SPEAKER_BOOST = 0.05  # added to the score of a mention by a speaker the query names (chosen on the even query rows)
+SPEAKER_BOOST = 0.1  # added to the score of a mention by a speaker the query names (chosen on the even query rows)
 _OPEN, _CLOSE = "\x02", "\x03"  # highlight markers: control characters never stored in a mention
 
 

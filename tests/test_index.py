@@ -69,6 +69,7 @@ def test_link_decisions():
 
 def test_search_model_is_the_bundled_one_adapted_and_leaves_it_alone(embedder):
     """Search embeds with its own adapted copy of the bundled model; linking and the rest keep the original."""
+    import hashlib
     import json
 
     from claims.search_model import ADAPTERS, SearchEmbedder, search_embedder
@@ -85,6 +86,9 @@ def test_search_model_is_the_bundled_one_adapted_and_leaves_it_alone(embedder):
     with np.load(ADAPTERS, allow_pickle=False) as stored:
         meta = json.loads(bytes(stored["meta"]).decode("utf-8"))
     assert meta["trained_on"] == "bench/data/search_pairs.tsv" and ADAPTERS.stat().st_size < 5_000_000
+    # The shipped adapters were trained on the pairs as committed (retrain with bench/train_search.py after editing them).
+    pairs = ADAPTERS.parents[2] / "bench" / "data" / "search_pairs.tsv"
+    assert hashlib.sha256(pairs.read_bytes()).hexdigest() == meta["data_sha256"]
 
 
 def test_search_vectors_follow_the_search_model(seeded, monkeypatch):
