@@ -334,7 +334,6 @@ def reindex():
         python -m claims reindex
     """
     from claims.index import index_path, rebuild
-    from claims.pipeline import embed_missing_contexts
     from claims.relink import relink
     from claims.search import rebuild_keywords
     from claims.search_model import search_embedder
@@ -342,9 +341,6 @@ def reindex():
     from db.session import session_scope
 
     engine = _engine()
-    filled = embed_missing_contexts(engine)
-    if filled:
-        typer.echo(f"embedded the paragraphs of {filled} mentions stored before search weighed them")
     with session_scope(engine) as session:
         report = relink(session)
     typer.echo(

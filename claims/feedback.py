@@ -23,7 +23,7 @@ from claims.records import Attribution
 from claims.records import Mention as Found
 from claims.review import ReviewError, _check_version, _claim, _reviewer, _touch
 from claims.speakers import fold
-from claims.text import paragraph_at, segment
+from claims.text import segment
 from db import crud
 from db.models import AttributionKind, ExtractionFeedback, History, Mention, SpeakerKind
 
@@ -179,7 +179,6 @@ def add_mention(
     vector = embedder.encode_one(text)
     score = round(float(checkworthy.default_scorer().score([text], vector[None, :], domain="news")[0]), 4)
     found = Found(start=start, end=end, text=text, attribution=Attribution(speaker, (venue or "").strip() or None, kind.value, organisation), checkworthiness=score, sentence=text)
-    found.context_vector = embedder.encode_one(paragraph_at(article.text, start, end))
     linker = load_linker(session, embedder.dimension, config or settings())
     stored = store_mention(session, article_id=article.id, mention=found, vector=vector, speaker_id=speaker_id, linker=linker)
     session.add(ExtractionFeedback(article_id=article.id, start=start, end=end, text=text, label=A_CLAIM, reviewer=reviewer))

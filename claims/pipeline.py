@@ -26,7 +26,6 @@ from claims.records import Article, Mention
 from claims.relink import RelinkReport, relink
 from claims.search_vectors import refresh as refresh_search_vectors
 from claims.speakers import SpeakerBook, fold
-from claims.text import paragraph_at
 from db import crud
 from db.models import Article as ArticleRow
 from db.models import AttributionKind, LinkSuggestion, SpeakerKind, TrackedClaim
@@ -127,13 +126,6 @@ def extract_mentions(
             mention.said_on = resolve(mention.attribution.when, article.published)
         out.append(attach_headline(article.text, mentions, vectors[offset: offset + len(mentions)], embedder))
         offset += len(mentions)
-    # The paragraph around each claim, embedded once per paragraph: search weighs it with the claim's own vector.
-    contexts = [[paragraph_at(article.text, m.start, m.end) for m in mentions] for article, (mentions, _) in zip(articles, out)]
-    unique = sorted({p for paragraphs in contexts for p in paragraphs})
-    context_vectors = dict(zip(unique, embedder.encode(unique, progress=progress))) if unique else {}
-    for (mentions, _), paragraphs in zip(out, contexts):
-        for mention, paragraph in zip(mentions, paragraphs):
-            mention.context_vector = context_vectors[paragraph]
     # The rules decided what is a claim; the trained model ranks how check-worthy each one is.
     scorer = default_scorer()
     for mentions, rows in out:
@@ -217,7 +209,6 @@ def store_mention(
         said_when=who.when,
         said_on=mention.said_on,
         embedding=to_bytes(vector),
-        context_embedding=to_bytes(mention.context_vector) if mention.context_vector is not None else None,
     )
     session.add(stored)
     session.flush()
@@ -374,18 +365,3 @@ def ingest(
         vector_index.rebuild(engine)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def embed_missing_contexts(engine: Engine, *, embedder: Optional[Embedder] = None) -> int:
-    """Embed the paragraph of every mention stored before paragraph vectors were (migration 0008); how many."""
-    with session_scope(engine) as session:
-        rows = crud.mentions_without_context(session)
-        if not rows:
-            return 0
-        paragraphs = [paragraph_at(article.text, mention.start, mention.end) for mention, article in rows]
-        unique = sorted(set(paragraphs))
-        vectors = dict(zip(unique, (embedder or default_embedder()).encode(unique)))
-        for (mention, _), paragraph in zip(rows, paragraphs):
-            mention.context_embedding = to_bytes(vectors[paragraph])
-            session.add(mention)
-    return len(rows)

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-import numpy as np
-
 
 @dataclass
 class Article:
@@ -56,4 +54,3 @@ class Mention:
     role: str = "body"  # or "headline" / "caption" when it repeats a body claim
     said_on: Optional[date] = None  # attribution.when resolved against the article's date
     repeats: Optional[int] = None  # for a headline: index of the body mention it repeats
-    context_vector: Optional[np.ndarray] = None  # the embedded paragraph around it, for search

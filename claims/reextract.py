@@ -78,8 +78,6 @@ def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id:
     for name, value in fresh.items():
         setattr(mention, name, value)
     mention.embedding = to_bytes(vector)
-    if found.context_vector is not None:
-        mention.context_embedding = to_bytes(found.context_vector)
     if changed:
         mention.version += 1
     return changed

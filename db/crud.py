@@ -295,11 +295,6 @@ def mentions_needing_search_vectors(session: Session, *, model: str) -> list[tup
     return list(session.exec(select(Mention, Article).join(Article, Mention.article_id == Article.id).where(stale).order_by(Mention.id)).all())
 
 
-def mentions_without_context(session: Session) -> list[tuple[Mention, Article]]:
-    query = select(Mention, Article).join(Article, Mention.article_id == Article.id).where(Mention.context_embedding.is_(None))
-    return list(session.exec(query).all())
-
-
 def keyword_hits(session: Session, *, match: str, limit: int, mention_ids: Optional[Sequence[int]] = None) -> list[tuple[int, float]]:
     """(mention id, BM25) of the mentions whose text matches the FTS5 expression ``match``, best first.
 

@@ -121,7 +121,7 @@ class Mention(MentionBase, table=True):
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
     speaker_id: Optional[int] = Field(default=None, foreign_key="speaker.id", index=True)
     embedding: bytes = Field(description="float32 little-endian, L2-normalised")
-    context_embedding: Optional[bytes] = Field(default=None, description="The paragraph around the mention, embedded the same way")
+    context_embedding: Optional[bytes] = Field(default=None, description="Unused since migration 0010 (search_context_embedding replaced it); kept so older databases keep their data")
     search_embedding: Optional[bytes] = Field(default=None, description="The text embedded by the search model (claims.search_model)")
     search_context_embedding: Optional[bytes] = Field(default=None, description="The paragraph embedded by the search model")
     search_model: Optional[str] = Field(default=None, description="Name of the model the two search vectors came from; another name means embed again")
