@@ -33,6 +33,7 @@ TITLE_WORDS = {
     ).split()
 }
 
+
 # The kinds of ministry a minister's title names ("Transport Minister" -> "Transport Ministry"); a regex alternation.
 MINISTRY_KINDS = r"foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy"
 
@@ -54,6 +55,16 @@ NON_NAME_WORDS = {
         "Asked According Analysts Officials Critics"
     ).split()
 }
+
+# Words of a reporting frame that say nothing of a person's role ("..., the envoy told reporters that
+# Ambassador Kabulov"); kept out of the titles stored with a speaker.
+FRAME_WORDS = set(REPORTING_VERBS) | set(
+    "a an the of for to and or but in on at by with from as into about after before than then that this these those "
+    "he she it they we you i his her its their our who whom whose which what when where while was were is are be been "
+    "has have had do does did not no also just only there here so if reporters reporter journalists interview radio "
+    "station channel television newspaper same time day week month year morning afternoon evening night"
+    .split()
+) | NON_NAME_WORDS
 
 # Collective speakers: phrase pattern -> canonical organisation name.
 ORGANISATIONS = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from claims.lexicon import MINISTRY_KINDS, NON_NAME_WORDS, TITLE_WORDS
+from claims.lexicon import FRAME_WORDS, MINISTRY_KINDS, NON_NAME_WORDS, TITLE_WORDS
 
 ORG_WORDS = {
     "ministry", "ministries", "kremlin", "government", "council", "center", "centre", "institute", "university",
@@ -42,6 +42,24 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^a-z0-9 ]+", "", text.lower().replace("-", " ")).strip()
+
+
+def role_words(title: str) -> set[str]:
+    """The words naming a role right before the name that ends ``title``, folded.
+
+    "by the end of the year, Transport Minister Elena Markovic" -> {"transport", "minister"};
+    "the transport minister, Elena Markovic" -> the same. The name itself and the frame around
+    ("said", "the", "told reporters") are not roles.
+    """
+    tokens = re.findall(r"[\w'’.-]+|[,;:!?()\[\]\"“”]", title)
+    while tokens and tokens[-1][:1].isupper() and fold(tokens[-1]) not in TITLE_WORDS:
+        tokens.pop()  # the name as written
+    if tokens and tokens[-1] == ",":
+        tokens.pop()  # "the transport minister, Elena Markovic"
+    words = []
+    while tokens and re.match(r"\w", tokens[-1]) and (fold(tokens[-1]) not in FRAME_WORDS or fold(tokens[-1]) == "of"):
+        words.append(fold(tokens.pop()))
+    return {w for part in words for w in part.split() if w != "of"}
 
 
 def person_name(phrase: str) -> str | None:
@@ -169,7 +187,8 @@ class SpeakerBook:
         return matches[0] if len(matches) == 1 else None
 
     def note_role(self, person: str, title: str) -> None:
-        self.roles.setdefault(person, set()).update(fold(title).split())
+        """Keep the role words of ``title`` (the text before a name, then the name as written)."""
+        self.roles.setdefault(person, set()).update(role_words(title))
 
     def person_with_role(self, words: list[str]) -> str | None:
         """The one known person whose titles hold every word of ``words``, if only one does."""
