@@ -135,13 +135,17 @@ def claimbuster_cv_finetune() -> tuple[float, list[float], list[dict]]:
     return float(np.mean(scores)), scores, chosen
 
 
-def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,)) -> tuple[float, list[float], list[dict]]:
+def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,), *, bag: bool = False, logits_dir: Path | None = None, folds: set[int] | None = None) -> tuple[float, list[float], list[dict]]:
     """As :func:`claimbuster_cv_finetune` with LoRA adapters on every layer (``bench/cw_lora.fit_mixed``).
 
     In each fold 15% of the training folds (stratified, seed 0) choose the epoch,
     the mixing weight and the cut; both models learn from the other 85%; the
     held-out fold is only scored. With several ``seeds`` the adapters are trained
     once per seed and the chosen mixes' logits (0 = each one's cut) are averaged.
+    With ``bag`` each seed also draws its own 15% slice, so that together the
+    models learn from every training row. ``logits_dir``: each run's held-out
+    logits are saved there (``fold<k>-seed<s>.npy``) to combine runs later.
+    ``folds`` (1-4): run only these, to spread one CV over two processes.
     """
     import cw_lora
     from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -151,12 +155,17 @@ def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,)) -> tuple[float, list[floa
     data = cw_lora.rows(bert, cb)
     scores, chosen = [], []
     for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
+        if folds and k + 1 not in folds:
+            continue
         started = time.time()
-        fit, val = train_test_split(rows, test_size=cw_lora.VALIDATION, stratify=cb.labels[rows], random_state=0)
         logits = []
         for seed in seeds:
+            fit, val = train_test_split(rows, test_size=cw_lora.VALIDATION, stratify=cb.labels[rows], random_state=seed if bag else 0)
             run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val), score=[data.take(held_out)], seed=seed)
             logits.append(run["scores"][0])
+            if logits_dir:
+                logits_dir.mkdir(parents=True, exist_ok=True)
+                np.save(logits_dir / f"fold{k + 1}-seed{seed}.npy", run["scores"][0])
             chosen.append({"fold": k + 1, "seed": seed, "epoch": run["epoch"], "mix": run["mix"], "validation_f1": round(run["val_f1"], 4), "validation_f1_lr_only": round(run["lr_val_f1"], 4), "held_out_f1": round(f1(cb.labels[held_out], run["scores"][0] >= 0), 4), "seconds": round(time.time() - started)})
             print(f"  fold {k + 1} seed {seed}: {chosen[-1]}", file=sys.stderr, flush=True)
         scores.append(f1(cb.labels[held_out], np.mean(logits, axis=0) >= 0))
@@ -164,10 +173,30 @@ def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,)) -> tuple[float, list[floa
     return float(np.mean(scores)), scores, chosen
 
 
+def combine_logits(folder: Path) -> tuple[float, list[float]]:
+    """The ClaimBuster CV F1 of the held-out logits saved by ``--save-logits`` (several processes'
+    folds in one folder), averaged over the runs of each fold as in :func:`claimbuster_cv_lora`."""
+    from sklearn.model_selection import StratifiedKFold
+
+    cb = cw_data.load("claimbuster", vectors=False)
+    scores = []
+    for k, (_, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
+        runs = sorted(folder.glob(f"fold{k + 1}-seed*.npy"))
+        if not runs:
+            raise SystemExit(f"{folder}: no saved logits for fold {k + 1}")
+        scores.append(f1(cb.labels[held_out], np.mean([np.load(r) for r in runs], axis=0) >= 0))
+        print(f"  fold {k + 1}: {len(runs)} runs, F1 {scores[-1]:.4f}", file=sys.stderr)
+    return float(np.mean(scores)), scores
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--method", choices=["full", "dense", "sparse", "finetune", "lora"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF); finetune / lora: its ClaimBuster CV with the fine-tuned top layers / LoRA adapters mixed in")
     parser.add_argument("--seeds", type=int, default=1, help="lora: adapters trained with this many seeds per fold, logits averaged")
+    parser.add_argument("--bag", action="store_true", help="lora with --seeds: each seed's model also has its own 15%% validation slice")
+    parser.add_argument("--save-logits", type=Path, help="lora: save each run's held-out logits in this folder")
+    parser.add_argument("--combine", type=Path, help="lora: only the CV F1 of the logits saved in this folder by --save-logits")
+    parser.add_argument("--folds", help="lora: only these CV folds, e.g. 3,4 (the mean is then over them only)")
     parser.add_argument("--news-data", choices=["shipped", "union"], default="shipped", help="what the news head learns from: as shipped (ClaimBuster) or every training set")
     parser.add_argument("--skip-cv", action="store_true", help="only the two CLEF test splits")
     parser.add_argument("--skip-tests", action="store_true", help="only the ClaimBuster cross-validation")
@@ -203,12 +232,17 @@ def main() -> None:
         figures["claimbuster_cv_f1"] = round(mean, 4)
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]
         figures["claimbuster_chosen"] = chosen
+    elif args.combine:
+        mean, folds = combine_logits(args.combine)
+        figures["claimbuster_cv_f1"] = round(mean, 4)
+        figures["claimbuster_folds"] = [round(f, 4) for f in folds]
     elif not args.skip_cv and args.method == "lora":
         import cw_lora
 
         cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
         figures["lora"] = {"rank": cw_lora.RANK, "targets": list(cw_lora.TARGETS), "epochs": cw_lora.EPOCHS, "lr": cw_lora.LR}
-        mean, folds, chosen = claimbuster_cv_lora(tuple(range(args.seeds)))
+        figures["lora"]["bag"] = args.bag
+        mean, folds, chosen = claimbuster_cv_lora(tuple(range(args.seeds)), bag=args.bag, logits_dir=args.save_logits, folds={int(f) for f in args.folds.split(",")} if args.folds else None)
         figures["claimbuster_cv_f1"] = round(mean, 4)
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]
         figures["claimbuster_chosen"] = chosen

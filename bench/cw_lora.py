@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/cw_lora.py time [--rows 256]                  # texts/s of one training pass
     .venv/bin/python bench/cw_lora.py clef20 [--init NEWS.npz] [--epochs 6]  # CLEF20 train -> dev only
-    .venv/bin/python bench/cw_lora.py fold1 [--lora-rank 16 --lora-targets all]  # ClaimBuster CV fold 1, its 15% validation slice only
+    .venv/bin/python bench/cw_lora.py fold1 [--lora-rank 16 --lora-targets all] [--init S.npz] [--adversarial 1.0]  # ClaimBuster CV fold 1, its 15% validation slice only
+    .venv/bin/python bench/cw_lora.py clef19-start --out S.npz [--lora-rank 16 --lora-targets all]  # one epoch on CLEF19 train, a start for fold1
 
 Low-rank matrices A (rank x in) and B (out x rank, zero at the start) are added
 to the query and value projections (``TARGETS``; ``--lora-targets all``: every
@@ -44,6 +45,7 @@ BATCH = 32
 EPOCHS = 3
 MIX = (0.3, 0.5, 0.7, 1.0)  # weight of the adapted model's logit against the logistic-regression head's
 VALIDATION = 0.15  # share of the ClaimBuster training rows held out to choose the epoch, the weight and the cut
+ADVERSARIAL = 0.0  # FGM: size of the perturbation of the token embeddings along the loss gradient (0: off)
 
 
 def torch_threads():
@@ -65,12 +67,13 @@ def load_bert():
     return Bert(SentenceTransformer(str(model_path()), device="cpu"))
 
 
-def configure(rank: int | None = None, targets: str | None = None, epochs: int | None = None) -> None:
-    """Set the rank, the adapted modules (``"qv"``: query and value, ``"all"``: every linear layer) and
-    the number of epochs on ClaimBuster (the epoch is chosen among 1..epochs)."""
-    global RANK, TARGETS, EPOCHS
+def configure(rank: int | None = None, targets: str | None = None, epochs: int | None = None, adversarial: float | None = None) -> None:
+    """Set the rank, the adapted modules (``"qv"``: query and value, ``"all"``: every linear layer),
+    the number of epochs on ClaimBuster (the epoch is chosen among 1..epochs) and the FGM perturbation."""
+    global RANK, TARGETS, EPOCHS, ADVERSARIAL
     RANK = rank or RANK
     EPOCHS = epochs or EPOCHS
+    ADVERSARIAL = ADVERSARIAL if adversarial is None else adversarial
     TARGETS = {None: TARGETS, "qv": ("attention.self.query", "attention.self.value"), "all": ALL_LINEAR}[targets]
 
 
@@ -178,6 +181,19 @@ def train(bert, tokens: list[np.ndarray], labels: np.ndarray, *, epochs: int = 3
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
     y = torch.tensor(labels, dtype=torch.float32)
     wt = torch.ones(len(tokens)) if weights is None else torch.tensor(weights, dtype=torch.float32)
+    # FGM (as ClaimBuster's own spotter, Meng et al. 2020): a second loss on token embeddings pushed
+    # along their gradient; the frozen embeddings get no gradient, so the hook makes them a leaf.
+    adv = {"delta": None, "leaf": None}
+
+    def perturb(_module, _inputs, output):
+        if not torch.is_grad_enabled():  # scoring between epochs
+            return output
+        if adv["delta"] is not None:
+            return output + adv["delta"]
+        adv["leaf"] = output.detach().requires_grad_(True)
+        return adv["leaf"]
+
+    hook = model.bert.embeddings.word_embeddings.register_forward_hook(perturb) if ADVERSARIAL else None
     for epoch in range(1, epochs + 1):
         model.train()
         started = time.time()
@@ -196,6 +212,13 @@ def train(bert, tokens: list[np.ndarray], labels: np.ndarray, *, epochs: int = 3
             loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, y[rows], reduction="none") * wt[rows]).mean()
             opt.zero_grad()
             loss.backward()
+            if hook is not None:
+                grad = adv["leaf"].grad
+                norm = grad.flatten(1).norm(dim=1).clamp(min=1e-12).view(-1, 1, 1)
+                adv["delta"] = ADVERSARIAL * grad / norm
+                adv_logits = model(*_batch(torch, tokens, rows))
+                (torch.nn.functional.binary_cross_entropy_with_logits(adv_logits, y[rows], reduction="none") * wt[rows]).mean().backward()
+                adv["delta"] = None
             torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             opt.step()
             sched.step()
@@ -204,6 +227,8 @@ def train(bert, tokens: list[np.ndarray], labels: np.ndarray, *, epochs: int = 3
         print(f"  epoch {epoch}: loss {total / seen:.4f}, {seen / (time.time() - started):.1f} texts/s", file=sys.stderr, flush=True)
         if on_epoch:
             on_epoch(epoch, model)
+    if hook is not None:
+        hook.remove()
     return model
 
 
@@ -300,7 +325,8 @@ def load_state(path: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=["time", "clef20", "fold1"])
+    parser.add_argument("task", choices=["time", "clef20", "fold1", "clef19-start"])
+    parser.add_argument("--out", type=Path, help="clef19-start: where to save the adapters and head")
     parser.add_argument("--rows", type=int, default=256)
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--lr", type=float, default=LR)
@@ -309,8 +335,9 @@ def main() -> None:
     parser.add_argument("--lora-rank", type=int, default=RANK)
     parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv")
     parser.add_argument("--lora-epochs", type=int, default=EPOCHS, help="fold1: epochs on ClaimBuster")
+    parser.add_argument("--adversarial", type=float, default=ADVERSARIAL, help="FGM perturbation of the token embeddings (0: off)")
     args = parser.parse_args()
-    configure(args.lora_rank, args.lora_targets, args.lora_epochs)
+    configure(args.lora_rank, args.lora_targets, args.lora_epochs, args.adversarial)
     bert = load_bert()
     if args.task == "time":
         cb = cw_data.load("claimbuster", vectors=False)
@@ -321,6 +348,14 @@ def main() -> None:
         print(json.dumps({"rows": args.rows, "seconds": round(time.time() - started, 1), "mean_tokens": float(np.mean([len(t) for t in tokens]))}))
         return
     started = time.time()
+    if args.task == "clef19-start":  # CLEF19 train as an intermediate task; its 2.7% positives weigh half the loss
+        c19 = cw_data.load("clef19_train", vectors=False)
+        labels = np.asarray(c19.labels, dtype=float)
+        weights = np.where(labels == 1, 0.5 / labels.mean(), 0.5 / (1 - labels.mean()))
+        model = train(bert, tokenize(bert, c19.texts), labels, epochs=1, weights=weights, seed=args.seed)
+        save_state(args.out, {k: v.detach().clone() for k, v in model.trainable().items()})
+        print(json.dumps({"out": str(args.out), "seconds": round(time.time() - started)}))
+        return
     if args.task == "fold1":  # as bench/checkworthiness.claimbuster_cv_lora, fold 1, without scoring the held-out fold
         from checkworthiness import FOLDS, SEED
         from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -329,7 +364,7 @@ def main() -> None:
         data = rows(bert, cb)
         train_rows, _ = next(iter(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)))
         fit, val = train_test_split(train_rows, test_size=VALIDATION, stratify=cb.labels[train_rows], random_state=0)
-        run = fit_mixed(bert, data.take(fit), data.take(val), epochs=EPOCHS, seed=args.seed)
+        run = fit_mixed(bert, data.take(fit), data.take(val), epochs=EPOCHS, seed=args.seed, init=load_state(args.init) if args.init else None)
         print(json.dumps({"rank": RANK, "targets": TARGETS, "best": {k: run[k] for k in ("epoch", "mix", "val_f1", "val_ap")}, "lr_val_f1": round(run["lr_val_f1"], 4), "runs": run["runs"], "seconds": round(time.time() - started)}, indent=1))
         return
     fit, val = rows(bert, cw_data.load("clef20_train")), rows(bert, cw_data.load("clef20_dev"))

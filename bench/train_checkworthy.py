@@ -123,10 +123,21 @@ def fit_finetuned(texts: list[str], vectors: np.ndarray, labels: np.ndarray, wei
 
 
 def fit_lora(
-    texts: list[str], vectors: np.ndarray, labels: np.ndarray, *, weights: np.ndarray | None = None, extra: np.ndarray | None = None, state_out: Path | None = None
+    texts: list[str],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    extra: np.ndarray | None = None,
+    state_out: Path | None = None,
+    members: int = 1,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """The news head with LoRA adapters mixed in (``bench/cw_lora.fit_mixed``): 85% of the rows (the split
     ``--finetune`` uses) train both models, the other 15% choose the epoch, the weight and the cut.
+
+    With ``members`` > 1 the head is that many such models, member j with seed j and its own 15% slice
+    (random state j), so that together they learn from every row; the scorer averages them
+    (``<head>.members``, ``<head>.m<j>.*``). Returns the parameters and the first member's run.
 
     ``extra`` (row numbers: reviewers' decisions) always train, with their ``weights``, and never choose:
     the choice follows the benchmark's definition of check-worthy, not a handful of rows."""
@@ -135,24 +146,37 @@ def fit_lora(
     import cw_lora
     from sklearn.model_selection import train_test_split
 
-    started = time.time()
     bert = cw_lora.load_bert()
     data = cw_lora.Rows(texts, vectors, labels, cw_lora.tokenize(bert, texts), weights=weights)
     extra = np.asarray([] if extra is None else extra, dtype=np.int64)
     base = np.setdiff1d(np.arange(len(texts)), extra)
-    fit, val = train_test_split(base, test_size=cw_lora.VALIDATION, stratify=labels[base], random_state=0)
-    run = cw_lora.fit_mixed(bert, data.take(np.concatenate([fit, extra])), data.take(val))
+    params, first, states = {}, None, []
+    for j in range(members):
+        started = time.time()
+        fit, val = train_test_split(base, test_size=cw_lora.VALIDATION, stratify=labels[base], random_state=j)
+        run = cw_lora.fit_mixed(bert, data.take(np.concatenate([fit, extra])), data.take(val), seed=j)
+        first = first or run
+        states.append(run["state"])
+        prefix = f"m{j}." if j else ""
+        params.update({prefix + name: value for name, value in cw_lora.to_params(run["state"], bert, run).items()})
+        print(f"news LoRA member {j + 1} of {members}: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
+    if members > 1:
+        params["members"] = np.int64(members)
     if state_out:
-        cw_lora.save_state(state_out, run["state"])
-    print(f"news LoRA: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
-    return cw_lora.to_params(run["state"], bert, run), run
+        cw_lora.save_state(state_out, first["state"])
+    first["member_states"] = states
+    return params, first
 
 
-def fit_lora_tweets(news_state: dict | None, epochs: int = 6) -> dict[str, np.ndarray]:
+def fit_lora_tweets(news_state: dict | None, epochs: int = 6, news_states: list[dict] = ()) -> dict[str, np.ndarray]:
     """The tweets head with LoRA adapters: trained on CLEF20 train from scratch and from the news head's
     adapters (ClaimBuster as an intermediate task); the start, the epoch (1..epochs) and the weight are
     chosen by AP on CLEF20 dev, the cut by F1 there. The linear part is then refitted on train + dev
-    as shipped."""
+    as shipped.
+
+    ``news_states``: other members of a news head of several (``--tweets-members``); when the start from
+    ClaimBuster wins, each of them also starts a member of the tweets head (same epochs, dev choosing each one's epoch,
+    weight and cut), and the scorer averages them."""
     import time
 
     import cw_lora
@@ -167,10 +191,18 @@ def fit_lora_tweets(news_state: dict | None, epochs: int = 6) -> dict[str, np.nd
         runs[start] = cw_lora.fit_mixed(bert, tr, dv, epochs=epochs, metric="ap", init=init)
         print(f"tweets LoRA from {start}: epoch {runs[start]['epoch']}, mix {runs[start]['mix']}, dev AP {runs[start]['val_ap']:.4f} (linear only {runs[start]['lr_val_ap']:.4f}); every epoch and weight: {json.dumps(runs[start]['runs'])}", flush=True)
     start = max(runs, key=lambda k: runs[k]["val_ap"])
-    run = runs[start]
-    run["lr"] = fit_head(tr.texts + dv.texts, np.vstack([tr.vectors, dv.vectors]), np.concatenate([tr.labels, dv.labels]))
-    print(f"tweets LoRA: chose the start from {start}, {time.time() - started:.0f} s", flush=True)
-    return cw_lora.to_params(run["state"], bert, run)
+    linear = fit_head(tr.texts + dv.texts, np.vstack([tr.vectors, dv.vectors]), np.concatenate([tr.labels, dv.labels]))
+    members = [runs[start]] + ([cw_lora.fit_mixed(bert, tr, dv, epochs=epochs, metric="ap", init=state, seed=j) for j, state in enumerate(news_states, start=1)] if start == "claimbuster" else [])
+    params = {}
+    for j, run in enumerate(members):
+        run["lr"] = linear
+        params.update({(f"m{j}." if j else "") + name: value for name, value in cw_lora.to_params(run["state"], bert, run).items()})
+        if j:
+            print(f"tweets LoRA member {j + 1}: epoch {run['epoch']}, mix {run['mix']}, dev AP {run['val_ap']:.4f}", flush=True)
+    if len(members) > 1:
+        params["members"] = np.int64(len(members))
+    print(f"tweets LoRA: chose the start from {start}, {len(members)} member(s), {time.time() - started:.0f} s", flush=True)
+    return params
 
 
 def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, weights: np.ndarray) -> float:
@@ -237,6 +269,8 @@ def main() -> None:
     parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
     parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
     parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
+    parser.add_argument("--members", type=int, default=1, help="with --lora: the news head averages this many models, each with its own seed and 15%% validation slice (default 1)")
+    parser.add_argument("--tweets-members", type=int, default=1, help="with --lora --members N: the tweets head averages this many (at most N) models, each started from a news member (default 1; not shipped, see docs/BENCHMARKS.md)")
     parser.add_argument("--tweets-epochs", type=int, default=6, help="LoRA epochs on CLEF 2020 train for the tweets head, the best on its dev split kept (default 6)")
     args = parser.parse_args()
 
@@ -267,10 +301,10 @@ def main() -> None:
             import cw_lora
 
             cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
-            heads[head], news_run = fit_lora(texts, vectors, labels, weights=None if extra_rows is None else weights, extra=extra_rows, state_out=args.lora_state)
+            heads[head], news_run = fit_lora(texts, vectors, labels, weights=None if extra_rows is None else weights, extra=extra_rows, state_out=args.lora_state, members=args.members)
             continue
         if args.lora and head == "tweets":
-            heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None, epochs=args.tweets_epochs)
+            heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None, epochs=args.tweets_epochs, news_states=news_run["member_states"][1 : args.tweets_members] if "news" in heads else [])
             continue
         heads[head] = fit_head(texts, vectors, labels, weights=weights)
         shift = calibrate(texts, vectors, labels, reference, weights)

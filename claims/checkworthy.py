@@ -57,8 +57,8 @@ def _strings(blob: np.ndarray) -> list[str]:
     return bytes(blob).decode("utf-8").split("\n")
 
 
-class _Head:
-    """One trained head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
+class _Member:
+    """One trained model of a head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
 
     A head with a fine-tuned encoder (``<head>.top.*``, ``<head>.mix``) mixes
     that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``; so
@@ -122,6 +122,28 @@ class _Head:
         if self.mix:
             parts.append(("sentence reading (fine-tuned encoder)", self.mix * (float(self.finetuned_logits([text])[0]) - self.top_mean)))
         return parts
+
+
+class _Head:
+    """A head: its model (``<head>.*``), or the average of several trained on different slices of the
+    same data (``<head>.members`` = n; the others under ``<head>.m1.*`` ... ``<head>.m<n-1>.*``).
+
+    Each member's logit is already shifted by its own cut, so the average's cut is 0 too.
+    """
+
+    def __init__(self, params: Mapping[str, np.ndarray], name: str):
+        count = int(np.asarray(params[f"{name}.members"])) if f"{name}.members" in params else 1
+        self.members = [_Member(params, name)] + [_Member(params, f"{name}.m{j}") for j in range(1, count)]
+
+    def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        return np.mean([member.logits(texts, vectors) for member in self.members], axis=0)
+
+    def contributions(self, text: str, vector: np.ndarray) -> list[tuple[str, float]]:
+        total: dict[str, float] = {}
+        for member in self.members:
+            for part, value in member.contributions(text, vector):
+                total[part] = total.get(part, 0.0) + value / len(self.members)
+        return list(total.items())
 
 
 class Scorer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import numpy as np
@@ -148,12 +149,12 @@ def test_a_head_with_a_fine_tuned_top_mixes_it_in(embedder):
     np.testing.assert_allclose(got, vectors @ direction + 0.25, atol=5e-3)  # float16 weights
 
     with np.load(MODEL_PATH, allow_pickle=False) as shipped:
-        mixed = {name: value for name, value in shipped.items() if not name.startswith("news.lora")}  # the linear part only
+        mixed = {name: value for name, value in shipped.items() if not name.startswith("news.lora") and not re.match(r"news\.m(embers|\d)", name)}  # the linear part only
     mixed.update({name: value for name, value in to_arrays(model, "news.top").items()})
     mixed.update({"news.mix": np.float64(0.3), "news.cut": np.float64(0.5), "news.top_layers": np.int64(2), "news.top_mean": np.float64(0.0)})
-    head = Scorer(mixed).heads["news"]
+    head = Scorer(mixed).heads["news"].members[0]
     head._finetuned = FineTuned(mixed, "news.top", 2, bert)
-    linear = default_scorer().heads["news"].linear_logits(texts, vectors)
+    linear = default_scorer().heads["news"].members[0].linear_logits(texts, vectors)
     np.testing.assert_allclose(head.logits(texts, vectors), 0.3 * head.finetuned_logits(texts) + 0.7 * linear - 0.5, atol=1e-9)
     assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
 
@@ -186,9 +187,9 @@ def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(e
         mixed = dict(shipped)
     mixed.update(params)
     mixed.update({"news.lora_scale": np.float64(2.0), "news.mix": np.float64(0.5), "news.cut": np.float64(0.1), "news.top_mean": np.float64(0.0)})
-    head = Scorer(mixed).heads["news"]
+    head = Scorer(mixed).heads["news"].members[0]
     head._finetuned = adapted
-    linear = default_scorer().heads["news"].linear_logits(texts, vectors)
+    linear = default_scorer().heads["news"].members[0].linear_logits(texts, vectors)
     np.testing.assert_allclose(head.logits(texts, vectors), 0.5 * adapted.logits(texts) + 0.5 * linear - 0.1, atol=1e-9)
     assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
 
@@ -231,3 +232,25 @@ def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
     light, heavy = moved(1.0), moved(40.0)
     assert light[0] > 0 and light[1] > 0
     assert heavy[0] > 1.5 * light[0] and heavy[1] > 2 * light[1], (light, heavy)
+
+
+def test_a_head_of_several_members_scores_their_average(embedder):
+    """`train_checkworthy.py --lora --members N` writes N models under one head; the scorer averages
+    their logits (each already shifted by its own cut) and their explanations."""
+    from claims.checkworthy import Scorer
+
+    with np.load(MODEL_PATH, allow_pickle=False) as shipped:
+        params = dict(shipped)
+    member = {name: value for name, value in params.items() if name.startswith("news.") and not re.match(r"news\.m(embers|\d)", name)}
+    params = {name: value for name, value in params.items() if not re.match(r"news\.m(embers|\d)", name)}
+    params.update({"news.m1." + name[len("news.") :]: value for name, value in member.items()})
+    params["news.m1.bias"] = np.float32(float(params["news.bias"]) + 2.0)  # the second member: same model, linear logit raised
+    params["news.members"] = np.int64(2)
+    texts = [CLAIM, *CHATTER]
+    vectors = embedder.encode(texts)
+    pair = Scorer(params).heads["news"]
+    assert len(pair.members) == 2
+    one = pair.members[0].logits(texts, vectors)
+    raised = 2.0 * (1 - float(params["news.mix"]))  # the linear logit's share of the mixed one
+    np.testing.assert_allclose(pair.logits(texts, vectors), one + raised / 2, atol=1e-5)
+    assert "sentence meaning (embedding)" in dict(Scorer(params).explain(CLAIM, vectors[0], domain="news", top=100))
