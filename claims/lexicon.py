@@ -33,7 +33,6 @@ TITLE_WORDS = {
     ).split()
 }
 
-
 # The kinds of ministry a minister's title names ("Transport Minister" -> "Transport Ministry"); a regex alternation.
 MINISTRY_KINDS = r"foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy"
 

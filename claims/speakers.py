@@ -57,7 +57,7 @@ def role_words(title: str) -> set[str]:
     if tokens and tokens[-1] == ",":
         tokens.pop()  # "the transport minister, Elena Markovic"
     words = []
-    while tokens and re.match(r"\w", tokens[-1]) and (fold(tokens[-1]) not in FRAME_WORDS or fold(tokens[-1]) == "of"):
+    while tokens and re.match(r"\w", tokens[-1]) and fold(tokens[-1]) not in FRAME_WORDS - {"of"}:  # "Minister of Transport"
         words.append(fold(tokens.pop()))
     return {w for part in words for w in part.split() if w != "of"}
 
