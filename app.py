@@ -15,5 +15,9 @@ page = st.navigation(
     ]
 )
 # Rendered on every page, so the name stays in st.session_state["reviewer"] for the whole session.
-st.sidebar.text_input("Reviewer name", key="reviewer", help="Recorded with every change you make; changes are refused without it.")
+st.sidebar.text_input(
+    "Reviewer name",
+    key="reviewer",
+    help="Recorded with every change you make; changes are refused without it.",
+)
 page.run()

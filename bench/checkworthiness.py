@@ -1,22 +1,21 @@
 """Check-worthiness figures of docs/BENCHMARKS.md (issue 4).
 
-    .venv/bin/python bench/checkworthiness.py [--method full|finetune|lora|dense|sparse] [--json FIGURES.json] [--scores DIR]
+    .venv/bin/python bench/checkworthiness.py [--method full|lora|dense|sparse] [--json FIGURES.json] [--scores DIR]
 
 * ClaimBuster CBD: 4-fold stratified cross-validation (seed 0), F1 of the
   check-worthy class. In each fold the news head is retrained with the shipped
   recipe on the training folds (``--news-data union`` adds the CLEF train and
   dev sets) and the decision threshold is the
   one with the best F1 over 3-fold inner cross-validation of the training folds:
-  the held-out fold is only scored. With ``--method finetune`` the head is the
-  fine-tuned encoder mixed with that recipe (:func:`claimbuster_cv_finetune`):
-  epoch, weight and cut are chosen on a 15% slice of the training folds;
-  ``--method lora`` does the same with LoRA adapters on every layer
-  (:func:`claimbuster_cv_lora`, ``bench/cw_lora.py``).
+  the held-out fold is only scored. With ``--method lora`` the head is the
+  bundled encoder with LoRA adapters mixed with that recipe
+  (:func:`claimbuster_cv_lora`, ``bench/cw_lora.py``): epoch, weight and cut are
+  chosen on a 15% slice of the training folds.
 * CLEF CheckThat! 2019 task 1 test: MAP over debates (AP per debate file, the id
   prefix before ':', then the mean), as the official scorer.
 * CLEF CheckThat! 2020 task 1 test: AP over the ranked test tweets.
 
-With ``--method full`` (the default), ``finetune`` or ``lora`` the test splits are scored by the shipped
+With ``--method full`` (the default) or ``lora`` the test splits are scored by the shipped
 parameters (claims/models/checkworthy.npz) through the same code as
 ``python -m claims checkworthy --file``: ``--scores DIR`` writes the JSON lines
 that command prints, so they can be compared with ``diff``. Other methods
@@ -38,7 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cw_data
 
 FOLDS, SEED = 4, 0
-TESTS = {"clef19_test": "clef2019_t1_en/sentences.test.tsv", "clef20_test": "clef2020_t1_en/sentences.test.tsv"}
+TESTS = {
+    "clef19_test": "clef2019_t1_en/sentences.test.tsv",
+    "clef20_test": "clef2020_t1_en/sentences.test.tsv",
+}
 
 
 def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -53,10 +55,14 @@ def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
 
 def clef19_map(ids: list[str], labels: np.ndarray, scores: np.ndarray) -> float:
     debates = np.array([i.split(":")[0] for i in ids])
-    return float(np.mean([average_precision(labels[debates == d], scores[debates == d]) for d in sorted(set(debates))]))
+    return float(
+        np.mean([average_precision(labels[debates == d], scores[debates == d]) for d in sorted(set(debates))])
+    )
 
 
-def split_scores(name: str, scorer=None, *, embedder=None, cache: bool = True) -> tuple[cw_data.Split, np.ndarray]:
+def split_scores(
+    name: str, scorer=None, *, embedder=None, cache: bool = True
+) -> tuple[cw_data.Split, np.ndarray]:
     """A test split and its scores, computed exactly as the CLI computes them for that file."""
     from claims.checkworthy import default_scorer
 
@@ -101,7 +107,9 @@ def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[f
         return scorer.score([cb.texts[i] for i in test_rows], cb.vectors[test_rows], domain="news")
 
     scores = []
-    for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
+    for k, (rows, held_out) in enumerate(
+        StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)
+    ):
         inner = np.zeros(len(rows))
         for a, b in StratifiedKFold(3, shuffle=True, random_state=SEED + 1).split(rows, cb.labels[rows]):
             inner[b] = fit_score(rows[a], rows[b])
@@ -112,40 +120,12 @@ def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[f
     return float(np.mean(scores)), scores
 
 
-def claimbuster_cv_finetune() -> tuple[float, list[float], list[dict]]:
-    """As :func:`claimbuster_cv` for the fine-tuned mix (``bench/cw_finetune.fit_mixed``).
-
-    In each fold the epoch, the mixing weight and the cut are chosen on a 15%
-    slice of the training folds (both models learn from the other 85%); the
-    held-out fold is only scored.
-    """
-    import cw_finetune as ft
-    from sklearn.model_selection import StratifiedKFold
-
-    cb = cw_data.load("claimbuster")
-    encoder = ft.Encoder(ft.SPLIT)
-    states = encoder.lower(cb.texts)
-    scores, chosen = [], []
-    for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
-        started = time.time()
-        run = ft.fit_mixed(encoder, [cb.texts[i] for i in rows], cb.vectors[rows], cb.labels[rows], [states[i] for i in rows], score=[([cb.texts[i] for i in held_out], cb.vectors[held_out], [states[i] for i in held_out])])
-        scores.append(f1(cb.labels[held_out], run["scores"][0] >= 0))
-        chosen.append({"epoch": run["epoch"], "mix": run["mix"], "validation_f1": round(run["val_f1"], 4), "validation_f1_lr_only": round(run["lr_val_f1"], 4), "seconds": round(time.time() - started)})
-        print(f"  fold {k + 1}: {chosen[-1]}  F1 {scores[-1]:.4f}", file=sys.stderr, flush=True)
-    return float(np.mean(scores)), scores, chosen
-
-
-def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,), *, bag: bool = False, logits_dir: Path | None = None, folds: set[int] | None = None) -> tuple[float, list[float], list[dict]]:
-    """As :func:`claimbuster_cv_finetune` with LoRA adapters on every layer (``bench/cw_lora.fit_mixed``).
+def claimbuster_cv_lora() -> tuple[float, list[float], list[dict]]:
+    """As :func:`claimbuster_cv` with LoRA adapters on every layer mixed in (``bench/cw_lora.fit_mixed``).
 
     In each fold 15% of the training folds (stratified, seed 0) choose the epoch,
     the mixing weight and the cut; both models learn from the other 85%; the
-    held-out fold is only scored. With several ``seeds`` the adapters are trained
-    once per seed and the chosen mixes' logits (0 = each one's cut) are averaged.
-    With ``bag`` each seed also draws its own 15% slice, so that together the
-    models learn from every training row. ``logits_dir``: each run's held-out
-    logits are saved there (``fold<k>-seed<s>.npy``) to combine runs later.
-    ``folds`` (1-4): run only these, to spread one CV over two processes.
+    held-out fold is only scored.
     """
     import cw_lora
     from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -154,70 +134,80 @@ def claimbuster_cv_lora(seeds: tuple[int, ...] = (0,), *, bag: bool = False, log
     bert = cw_lora.load_bert()
     data = cw_lora.rows(bert, cb)
     scores, chosen = [], []
-    for k, (rows, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
-        if folds and k + 1 not in folds:
-            continue
+    for k, (rows, held_out) in enumerate(
+        StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)
+    ):
         started = time.time()
-        logits = []
-        for seed in seeds:
-            fit, val = train_test_split(rows, test_size=cw_lora.VALIDATION, stratify=cb.labels[rows], random_state=seed if bag else 0)
-            run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val), score=[data.take(held_out)], seed=seed)
-            logits.append(run["scores"][0])
-            if logits_dir:
-                logits_dir.mkdir(parents=True, exist_ok=True)
-                np.save(logits_dir / f"fold{k + 1}-seed{seed}.npy", run["scores"][0])
-            chosen.append({"fold": k + 1, "seed": seed, "epoch": run["epoch"], "mix": run["mix"], "validation_f1": round(run["val_f1"], 4), "validation_f1_lr_only": round(run["lr_val_f1"], 4), "held_out_f1": round(f1(cb.labels[held_out], run["scores"][0] >= 0), 4), "seconds": round(time.time() - started)})
-            print(f"  fold {k + 1} seed {seed}: {chosen[-1]}", file=sys.stderr, flush=True)
-        scores.append(f1(cb.labels[held_out], np.mean(logits, axis=0) >= 0))
-        print(f"  fold {k + 1}: F1 {scores[-1]:.4f}", file=sys.stderr, flush=True)
+        fit, val = train_test_split(
+            rows, test_size=cw_lora.VALIDATION, stratify=cb.labels[rows], random_state=0
+        )
+        run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val), score=[data.take(held_out)])
+        scores.append(f1(cb.labels[held_out], run["scores"][0] >= 0))
+        chosen.append(
+            {
+                "fold": k + 1,
+                "epoch": run["epoch"],
+                "mix": run["mix"],
+                "validation_f1": round(run["val_f1"], 4),
+                "validation_f1_lr_only": round(run["lr_val_f1"], 4),
+                "seconds": round(time.time() - started),
+            }
+        )
+        print(f"  fold {k + 1}: {chosen[-1]}  F1 {scores[-1]:.4f}", file=sys.stderr, flush=True)
     return float(np.mean(scores)), scores, chosen
 
 
-def combine_logits(folder: Path) -> tuple[float, list[float]]:
-    """The ClaimBuster CV F1 of the held-out logits saved by ``--save-logits`` (several processes'
-    folds in one folder), averaged over the runs of each fold as in :func:`claimbuster_cv_lora`."""
-    from sklearn.model_selection import StratifiedKFold
-
-    cb = cw_data.load("claimbuster", vectors=False)
-    scores = []
-    for k, (_, held_out) in enumerate(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)):
-        runs = sorted(folder.glob(f"fold{k + 1}-seed*.npy"))
-        if not runs:
-            raise SystemExit(f"{folder}: no saved logits for fold {k + 1}")
-        scores.append(f1(cb.labels[held_out], np.mean([np.load(r) for r in runs], axis=0) >= 0))
-        print(f"  fold {k + 1}: {len(runs)} runs, F1 {scores[-1]:.4f}", file=sys.stderr)
-    return float(np.mean(scores)), scores
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--method", choices=["full", "dense", "sparse", "finetune", "lora"], default="full", help="full: the shipped model (embeddings + features averaged with TF-IDF); finetune / lora: its ClaimBuster CV with the fine-tuned top layers / LoRA adapters mixed in")
-    parser.add_argument("--seeds", type=int, default=1, help="lora: adapters trained with this many seeds per fold, logits averaged")
-    parser.add_argument("--bag", action="store_true", help="lora with --seeds: each seed's model also has its own 15%% validation slice")
-    parser.add_argument("--save-logits", type=Path, help="lora: save each run's held-out logits in this folder")
-    parser.add_argument("--combine", type=Path, help="lora: only the CV F1 of the logits saved in this folder by --save-logits")
-    parser.add_argument("--folds", help="lora: only these CV folds, e.g. 3,4 (the mean is then over them only)")
-    parser.add_argument("--news-data", choices=["shipped", "union"], default="shipped", help="what the news head learns from: as shipped (ClaimBuster) or every training set")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--method",
+        choices=["full", "dense", "sparse", "lora"],
+        default="full",
+        help="full: the shipped model (embeddings + features averaged with TF-IDF); lora: its ClaimBuster CV with LoRA adapters mixed in",
+    )
+    parser.add_argument(
+        "--news-data",
+        choices=["shipped", "union"],
+        default="shipped",
+        help="what the news head learns from: as shipped (ClaimBuster) or every training set",
+    )
     parser.add_argument("--skip-cv", action="store_true", help="only the two CLEF test splits")
     parser.add_argument("--skip-tests", action="store_true", help="only the ClaimBuster cross-validation")
-    parser.add_argument("--params", type=Path, help="score the test splits with this parameter file instead of the shipped one (full, finetune)")
+    parser.add_argument(
+        "--params",
+        type=Path,
+        help="score the test splits with this parameter file instead of the shipped one (full)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder")
-    parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
-    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
-    parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
+    parser.add_argument(
+        "--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder"
+    )
+    import cw_lora
+
+    cw_lora.add_arguments(parser)
     args = parser.parse_args()
 
     import train_checkworthy as train
 
-    blocks = {"full": ("dense", "sparse"), "finetune": ("dense", "sparse"), "lora": ("dense", "sparse"), "dense": ("dense",), "sparse": ("sparse",)}[args.method]
+    blocks = {
+        "full": ("dense", "sparse"),
+        "lora": ("dense", "sparse"),
+        "dense": ("dense",),
+        "sparse": ("sparse",),
+    }[args.method]
     scorer = None
-    if args.method not in ("full", "finetune", "lora") or args.news_data != "shipped":  # retrain the heads in memory
+    if args.method not in ("full", "lora") or args.news_data != "shipped":  # retrain the heads in memory
         heads = {}
         recipe = {**train.HEADS, "news": train.UNION if args.news_data == "union" else train.HEADS["news"]}
         for head, names in recipe.items():
             splits = [cw_data.load(n) for n in names]
-            texts, vectors, labels = [t for s in splits for t in s.texts], np.vstack([s.vectors for s in splits]), np.concatenate([s.labels for s in splits])
+            texts, vectors, labels = (
+                [t for s in splits for t in s.texts],
+                np.vstack([s.vectors for s in splits]),
+                np.concatenate([s.labels for s in splits]),
+            )
             heads[head] = train.fit_head(texts, vectors, labels, blocks=blocks)
         scorer = train.scorer_from(train.to_params(heads, {}))
     elif args.params:
@@ -227,22 +217,15 @@ def main() -> None:
 
     figures: dict[str, object] = {"method": args.method, "news_data": args.news_data}
     started = time.time()
-    if not args.skip_cv and args.method == "finetune":
-        mean, folds, chosen = claimbuster_cv_finetune()
-        figures["claimbuster_cv_f1"] = round(mean, 4)
-        figures["claimbuster_folds"] = [round(f, 4) for f in folds]
-        figures["claimbuster_chosen"] = chosen
-    elif args.combine:
-        mean, folds = combine_logits(args.combine)
-        figures["claimbuster_cv_f1"] = round(mean, 4)
-        figures["claimbuster_folds"] = [round(f, 4) for f in folds]
-    elif not args.skip_cv and args.method == "lora":
-        import cw_lora
-
+    if not args.skip_cv and args.method == "lora":
         cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
-        figures["lora"] = {"rank": cw_lora.RANK, "targets": list(cw_lora.TARGETS), "epochs": cw_lora.EPOCHS, "lr": cw_lora.LR}
-        figures["lora"]["bag"] = args.bag
-        mean, folds, chosen = claimbuster_cv_lora(tuple(range(args.seeds)), bag=args.bag, logits_dir=args.save_logits, folds={int(f) for f in args.folds.split(",")} if args.folds else None)
+        figures["lora"] = {
+            "rank": cw_lora.RANK,
+            "targets": list(cw_lora.TARGETS),
+            "epochs": cw_lora.EPOCHS,
+            "lr": cw_lora.LR,
+        }
+        mean, folds, chosen = claimbuster_cv_lora()
         figures["claimbuster_cv_f1"] = round(mean, 4)
         figures["claimbuster_folds"] = [round(f, 4) for f in folds]
         figures["claimbuster_chosen"] = chosen
@@ -259,7 +242,10 @@ def main() -> None:
         if args.scores:
             args.scores.mkdir(parents=True, exist_ok=True)
             with open(args.scores / f"{name}.jsonl", "w", encoding="utf-8") as out:
-                out.writelines(json.dumps({"id": row_id, "score": float(value)}) + "\n" for row_id, value in zip(split.ids, scores))
+                out.writelines(
+                    json.dumps({"id": row_id, "score": float(value)}) + "\n"
+                    for row_id, value in zip(split.ids, scores)
+                )
     figures["seconds"] = round(time.time() - started, 1)
     print(json.dumps(figures, indent=2))
     if args.json:

@@ -21,8 +21,15 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--old", type=Path, required=True, help="e.g. `git show <rev>:claims/models/checkworthy.npz > old.npz`")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--old",
+        type=Path,
+        required=True,
+        help="e.g. `git show <rev>:claims/models/checkworthy.npz > old.npz`",
+    )
     parser.add_argument("--new", type=Path, default=ROOT / "claims" / "models" / "checkworthy.npz")
     args = parser.parse_args()
 
@@ -48,8 +55,13 @@ def main() -> None:
                 labels.append(int(any(anchor in sentence.text for anchor in anchors)))
         vectors = embedder.encode(texts)
         y = np.array(labels)
-        figures = {label: average_precision_score(y, scorer.score(texts, vectors, domain="news")) for label, scorer in scorers.items()}
-        print(f"{name:6} sentences {len(texts):4}  with a claim {int(y.sum()):4}  AP old {figures['old']:.3f}  new {figures['new']:.3f}")
+        figures = {
+            label: average_precision_score(y, scorer.score(texts, vectors, domain="news"))
+            for label, scorer in scorers.items()
+        }
+        print(
+            f"{name:6} sentences {len(texts):4}  with a claim {int(y.sum()):4}  AP old {figures['old']:.3f}  new {figures['new']:.3f}"
+        )
 
 
 if __name__ == "__main__":

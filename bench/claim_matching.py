@@ -9,9 +9,6 @@ SPLIT is YEAR:NAME, e.g. 2020:dev 2021:dev 2022:dev (tuning) or 2020:test 2021:t
 ranked with ``python -m claims --db TMP factchecks match --file queries.tsv --k 5``
 (``--plain``: dense cosine only), both through typer's CliRunner in this process, and
 the JSON lines it prints are scored with MAP@5 (trec_eval's map_cut_5, the lab's metric).
-
-Vectors of texts embedded before are read from bench/.cache/embeddings.sqlite
-($CLAIMS_EMBED_CACHE; the same model's vectors, computed once), so reruns are quick.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("CLAIMS_EMBED_CACHE", str(ROOT / "bench" / ".cache" / "embeddings.sqlite"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import cm_data  # noqa: E402
@@ -41,7 +37,9 @@ def cli(*args: str) -> str:
 
     result = CliRunner().invoke(app, [str(a) for a in args])
     if result.exit_code != 0:
-        raise RuntimeError(f"python -m claims {' '.join(args)} failed ({result.exit_code}): {result.output}{result.exception or ''}")
+        raise RuntimeError(
+            f"python -m claims {' '.join(args)} failed ({result.exit_code}): {result.output}{result.exception or ''}"
+        )
     return result.stdout
 
 
@@ -50,10 +48,14 @@ def run_split(year: str, name: str, *, plain: bool = False, k: int = 5, out: Pat
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "claims.db"
         start = time.time()
-        imported = cli("--db", db, "factchecks", "import", cm_data.vclaims_path(year)).strip().splitlines()[-1]
+        imported = (
+            cli("--db", db, "factchecks", "import", cm_data.vclaims_path(year)).strip().splitlines()[-1]
+        )
         imported_in = time.time() - start
         start = time.time()
-        args = ["--db", db, "factchecks", "match", "--file", split.queries_path, "--k", k] + (["--plain"] if plain else [])
+        args = ["--db", db, "factchecks", "match", "--file", split.queries_path, "--k", k] + (
+            ["--plain"] if plain else []
+        )
         lines = cli(*args).splitlines()
         matched_in = time.time() - start
     ranked = {}
@@ -62,7 +64,9 @@ def run_split(year: str, name: str, *, plain: bool = False, k: int = 5, out: Pat
         ranked[row["query_id"]] = [r["id"] for r in row["results"]]
     if out:
         out.mkdir(parents=True, exist_ok=True)
-        (out / f"{year}_{name}{'_plain' if plain else ''}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / f"{year}_{name}{'_plain' if plain else ''}.jsonl").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
     return {
         "split": f"{year}:{name}",
         "method": "dense cosine" if plain else "re-ranked",

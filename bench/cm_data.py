@@ -11,12 +11,14 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 DATASETS = {"2020": "clef2020_t2_en", "2021": "clef2021_t2a_en", "2022": "clef2022_t2a_en"}
-TRAIN = (("2020", "train"), ("2021", "train"))  # 2022's train split is 2021's
 
 
 def read_tsv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        return [
+            {k: (v or "").strip() for k, v in row.items()}
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
 
 
 def vclaims_path(year: str) -> Path:
@@ -32,7 +34,11 @@ class Split:
 
     @property
     def queries_path(self) -> Path:
-        return BENCH / DATASETS[self.year] / ("queries.tsv" if self.name == "test" else f"queries.{self.name}.tsv")
+        return (
+            BENCH
+            / DATASETS[self.year]
+            / ("queries.tsv" if self.name == "test" else f"queries.{self.name}.tsv")
+        )
 
 
 def load_split(year: str, name: str) -> Split:

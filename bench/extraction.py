@@ -69,9 +69,13 @@ def _explain(scores) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", choices=sorted(CORPORA), action="append", help="default: all")
-    parser.add_argument("--verbose", action="store_true", help="list every miss, extra mention and wrong field")
+    parser.add_argument(
+        "--verbose", action="store_true", help="list every miss, extra mention and wrong field"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -83,7 +87,10 @@ def main() -> None:
         gold_path, folder = CORPORA[name]
         started = time.perf_counter()
         numbers, scores = evaluate(gold_path, folder, embedder)
-        results[name] = numbers.as_dict() | {"articles": len(scores), "seconds": round(time.perf_counter() - started, 2)}
+        results[name] = numbers.as_dict() | {
+            "articles": len(scores),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
         if args.verbose:
             _explain(scores)
     if args.json:

@@ -55,7 +55,9 @@ def run(gold_path: Path, folder: Path, embedder, *, reverse: bool = False):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", choices=sorted(CORPORA), action="append")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--json", action="store_true")

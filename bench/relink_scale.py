@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     args = parser.parse_args()
 
@@ -41,7 +43,9 @@ def main() -> None:
         items = [LinkItem(f"k{i:06d}", texts[i], vectors[i], i % 50) for i in range(min(n, len(texts)))]
         started = time.perf_counter()
         groups, suggestions = cluster(items)
-        print(f"{len(items):>9} {time.perf_counter() - started:>8.1f} {len(groups):>15} {len(suggestions):>12}")
+        print(
+            f"{len(items):>9} {time.perf_counter() - started:>8.1f} {len(groups):>15} {len(suggestions):>12}"
+        )
 
 
 if __name__ == "__main__":

@@ -33,21 +33,34 @@ METHODS = [
     ("dense only", {"mode": "dense"}),
     ("keyword only (BM25)", {"mode": "keyword"}),
     ("fused: RRF, k=60, equal weights", {"mode": "hybrid", "fusion": "rrf"}),
-    ("fused as before session 9 (0.95/0.05, paragraph 0.5, no frame reading)", {"mode": "hybrid", "alpha": 0.95, "context": 0.5, "framing": False}),
+    (
+        "fused as before session 9 (0.95/0.05, paragraph 0.5, no frame reading)",
+        {"mode": "hybrid", "alpha": 0.95, "context": 0.5, "framing": False},
+    ),
     ("frame not read (no speaker boost, query as typed)", {"mode": "hybrid", "framing": False}),
-    ("as in session 9 (0.85 / 0.15, paragraph 0.4, boost 0.05)", {"mode": "hybrid", "alpha": 0.85, "context": 0.4, "speaker_boost": 0.05}),
-    ("chosen for the 750-pair search model (0.9 / 0.1, paragraph 0.5, boost 0.05)", {"mode": "hybrid", "context": 0.5, "speaker_boost": 0.05}),
+    (
+        "as in session 9 (0.85 / 0.15, paragraph 0.4, boost 0.05)",
+        {"mode": "hybrid", "alpha": 0.85, "context": 0.4, "speaker_boost": 0.05},
+    ),
+    (
+        "chosen for the 750-pair search model (0.9 / 0.1, paragraph 0.5, boost 0.05)",
+        {"mode": "hybrid", "context": 0.5, "speaker_boost": 0.05},
+    ),
     ("frame read, 0.95 cosine + 0.05 BM25", {"mode": "hybrid", "alpha": 0.95}),
     ("frame read, 0.8 cosine + 0.2 BM25", {"mode": "hybrid", "alpha": 0.8}),
     ("frame read, no speaker boost", {"mode": "hybrid", "speaker_boost": 0.0}),
     ("fused (default)", {"mode": "hybrid"}),
 ]
-FIRST_SET = 37  # rows 1-37 were the whole set while earlier weights were chosen; 38-77 were written blind after
+FIRST_SET = (
+    37  # rows 1-37 were the whole set while earlier weights were chosen; 38-77 were written blind after
+)
 SECOND_SET = 77  # rows 78-117 were written blind in session 10, after every weight here had been chosen
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--repeat", type=int, default=5, help="Timed passes over the queries.")
     parser.add_argument("--verbose", action="store_true", help="Print every miss of the default.")
@@ -85,8 +98,10 @@ def main() -> None:
             f"rows {SECOND_SET + 1}-": range(SECOND_SET, len(rows)),
             "all": range(len(rows)),
         }
-        print(f"{len(rows)} queries ({sum(r['corpus'] == 'seeds' for r in rows)} seeds, {sum(r['corpus'] == 'demo' for r in rows)} demo), "
-              f"{len(mentions)} mentions")
+        print(
+            f"{len(rows)} queries ({sum(r['corpus'] == 'seeds' for r in rows)} seeds, {sum(r['corpus'] == 'demo' for r in rows)} demo), "
+            f"{len(mentions)} mentions"
+        )
         print(f"{'hit@1':72}" + "".join(f"{name:>22}" for name in halves))
         for label, options in METHODS:
             hits = []
@@ -95,7 +110,10 @@ def main() -> None:
                 hits.append(bool(top) and top[0].cluster_id == wanted[i])
                 if args.verbose and not hits[-1] and label.endswith("(default)"):
                     print(f"  miss: {row['query']!r} -> {top[0].text[:70] if top else None!r}")
-            cells = [f"{sum(hits[i] for i in part)}/{len(part)} = {sum(hits[i] for i in part) / len(part):.3f}" for part in halves.values()]
+            cells = [
+                f"{sum(hits[i] for i in part)}/{len(part)} = {sum(hits[i] for i in part) / len(part):.3f}"
+                for part in halves.values()
+            ]
             print(f"{label:72}" + "".join(f"{cell:>22}" for cell in cells))
         engine.dispose()
 
@@ -114,9 +132,13 @@ def main() -> None:
                     times.append((time.perf_counter() - t0) * 1000)
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
-            print(f"latency, {label:30} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  ({len(times)} searches, k=10)")
+            print(
+                f"latency, {label:30} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  ({len(times)} searches, k=10)"
+            )
         engine.dispose()
-    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(
+        f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -58,14 +58,18 @@ def main() -> None:
     articles = len(report.ingested)
     sizes = [s.mentions for s in summaries]
     print(f"articles ingested            {articles}")
-    print(f"claims (mentions) extracted  {numbers['mentions']}  ({numbers['mentions'] / articles:.1f} per article)")
+    print(
+        f"claims (mentions) extracted  {numbers['mentions']}  ({numbers['mentions'] / articles:.1f} per article)"
+    )
     print(f"tracked claims               {numbers['tracked_claims']}")
     print(f"mentions per tracked claim   mean {statistics.mean(sizes):.2f}, max {max(sizes)}")
     print(f"claims in 2+ articles        {numbers['multi_source_claims']}")
     print(f"pending link suggestions     {numbers['pending_suggestions']}")
     print(f"model load                   {load_seconds:.2f} s (once per process)")
     print(f"seconds per article          {report.seconds / articles:.2f} (whole pipeline, model loaded)")
-    print(f"extracted and embedded       {report.embedded} claims in {report.embed_seconds:.2f} s (spaCy parse and its first load included)")
+    print(
+        f"extracted and embedded       {report.embedded} claims in {report.embed_seconds:.2f} s (spaCy parse and its first load included)"
+    )
 
     # Link thresholds: where do same-claim pairs and the other cross-article pairs fall?
     config = settings()
@@ -88,9 +92,13 @@ def main() -> None:
         if x.article.id != y.article.id and frozenset((x.mention.id, y.mention.id)) not in gold_pairs
     ]
     others = np.array(others)
-    print(f"same-claim pairs found       {gold_found}/{len(SAME_CLAIM)}, similarity min {min(gold_scores):.3f}")
-    print(f"other cross-article pairs    {len(others)}: >= auto_link {config.auto_link}: {(others >= config.auto_link).sum()}, "
-          f">= suggest_link {config.suggest_link}: {(others >= config.suggest_link).sum()}, max {others.max():.3f}, p99 {np.quantile(others, 0.99):.3f}")
+    print(
+        f"same-claim pairs found       {gold_found}/{len(SAME_CLAIM)}, similarity min {min(gold_scores):.3f}"
+    )
+    print(
+        f"other cross-article pairs    {len(others)}: >= auto_link {config.auto_link}: {(others >= config.auto_link).sum()}, "
+        f">= suggest_link {config.suggest_link}: {(others >= config.suggest_link).sum()}, max {others.max():.3f}, p99 {np.quantile(others, 0.99):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """Retrain the check-worthiness model and write claims/models/checkworthy.npz.
 
-    .venv/bin/python bench/train_checkworthy.py [--extra feedback.tsv [--extra-weight 5]] [--out PATH] [--finetune | --lora]
+    .venv/bin/python bench/train_checkworthy.py [--extra feedback.tsv [--extra-weight 5]] [--out PATH] [--lora]
 
 Reads ../shared/bench (ClaimBuster CBD, CLEF CheckThat! 2019 and 2020 task 1,
 train and dev splits only: never the test splits). ``--extra`` adds reviewers'
 decisions, a TSV with a header and the columns ``text, label`` (1 = a claim
 worth checking, 0 = not a claim), to the news head. Needs scikit-learn
-(requirements-dev.txt); the linear model scores in numpy, ``--finetune`` and
-``--lora`` (the shipped file: ``--lora --lora-rank 16 --lora-targets all``) need torch.
+(requirements-dev.txt); the linear model scores in numpy, ``--lora`` (the shipped file:
+``--lora --lora-rank 16 --lora-targets all``) needs torch.
 
 Each head is the average of two logistic regressions: one over the bundled
 sentence embedding plus the cheap features, one over TF-IDF word (1-2 gram) and
@@ -43,7 +43,6 @@ HEADS = {
 # train split (MAP 0.257 against 0.247), worse on ClaimBuster (F1 0.766 against 0.809);
 # the news head follows ClaimBuster's definition of a check-worthy factual sentence.
 UNION = ["claimbuster", "clef19_train", "clef20_train", "clef20_dev"]
-FINETUNED = {"news"}  # heads with the fine-tuned encoder mixed in with --finetune
 CALIBRATE_ON = {"news": {"claimbuster"}, "tweets": {"clef20_train", "clef20_dev"}}  # see calibrate()
 
 
@@ -70,7 +69,9 @@ def fit_head(
     vw = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=2, max_features=MAX_WORDS)
     vc = TfidfVectorizer(analyzer=chars, sublinear_tf=True, min_df=3, max_features=MAX_CHARS)
     xw, xc = vw.fit_transform(texts), vc.fit_transform(texts)
-    sparse = LogisticRegression(C=C_SPARSE, max_iter=5000).fit(sp.hstack([xw, xc]).tocsr(), labels, sample_weight=weights)
+    sparse = LogisticRegression(C=C_SPARSE, max_iter=5000).fit(
+        sp.hstack([xw, xc]).tocsr(), labels, sample_weight=weights
+    )
     d = vectors.shape[1]
     n_words = len(vw.vocabulary_)
     coef = sparse.coef_[0]
@@ -101,27 +102,6 @@ def fit_head(
     }
 
 
-def fit_finetuned(texts: list[str], vectors: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """A head with the fine-tuned encoder mixed in (``bench/cw_finetune.fit_mixed``): 85% of the rows
-    train both models, the other 15% choose the epoch, the weight and the cut (moved to 0.5)."""
-    import time
-
-    import cw_finetune as ft
-
-    from claims.checkworthy_encoder import to_arrays, top_model
-
-    started = time.time()
-    encoder = ft.Encoder(ft.SPLIT)
-    run = ft.fit_mixed(encoder, texts, vectors, labels, encoder.lower(texts), weights=weights)
-    model = top_model(encoder.bert, encoder.top)
-    model.load_state_dict(run["state"])
-    params = dict(run["lr"])
-    params.update(to_arrays(model, "top"))
-    params.update({"mix": np.float64(run["mix"]), "cut": np.float64(run["cut"]), "top_layers": np.int64(encoder.top), "top_mean": np.float64(run["top_mean"])})
-    print(f"fine-tuned: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
-    return params
-
-
 def fit_lora(
     texts: list[str],
     vectors: np.ndarray,
@@ -129,15 +109,9 @@ def fit_lora(
     *,
     weights: np.ndarray | None = None,
     extra: np.ndarray | None = None,
-    state_out: Path | None = None,
-    members: int = 1,
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """The news head with LoRA adapters mixed in (``bench/cw_lora.fit_mixed``): 85% of the rows (the split
-    ``--finetune`` uses) train both models, the other 15% choose the epoch, the weight and the cut.
-
-    With ``members`` > 1 the head is that many such models, member j with seed j and its own 15% slice
-    (random state j), so that together they learn from every row; the scorer averages them
-    (``<head>.members``, ``<head>.m<j>.*``). Returns the parameters and the first member's run.
+    """The news head with LoRA adapters mixed in (``bench/cw_lora.fit_mixed``): 85% of the rows
+    train both models, the other 15% choose the epoch, the weight and the cut. Returns the parameters and the run.
 
     ``extra`` (row numbers: reviewers' decisions) always train, with their ``weights``, and never choose:
     the choice follows the benchmark's definition of check-worthy, not a handful of rows."""
@@ -146,37 +120,25 @@ def fit_lora(
     import cw_lora
     from sklearn.model_selection import train_test_split
 
+    started = time.time()
     bert = cw_lora.load_bert()
     data = cw_lora.Rows(texts, vectors, labels, cw_lora.tokenize(bert, texts), weights=weights)
     extra = np.asarray([] if extra is None else extra, dtype=np.int64)
     base = np.setdiff1d(np.arange(len(texts)), extra)
-    params, first, states = {}, None, []
-    for j in range(members):
-        started = time.time()
-        fit, val = train_test_split(base, test_size=cw_lora.VALIDATION, stratify=labels[base], random_state=j)
-        run = cw_lora.fit_mixed(bert, data.take(np.concatenate([fit, extra])), data.take(val), seed=j)
-        first = first or run
-        states.append(run["state"])
-        prefix = f"m{j}." if j else ""
-        params.update({prefix + name: value for name, value in cw_lora.to_params(run["state"], bert, run).items()})
-        print(f"news LoRA member {j + 1} of {members}: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s", flush=True)
-    if members > 1:
-        params["members"] = np.int64(members)
-    if state_out:
-        cw_lora.save_state(state_out, first["state"])
-    first["member_states"] = states
-    return params, first
+    fit, val = train_test_split(base, test_size=cw_lora.VALIDATION, stratify=labels[base], random_state=0)
+    run = cw_lora.fit_mixed(bert, data.take(np.concatenate([fit, extra])), data.take(val))
+    print(
+        f"news LoRA: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s",
+        flush=True,
+    )
+    return cw_lora.to_params(run["state"], bert, run), run
 
 
-def fit_lora_tweets(news_state: dict | None, epochs: int = 6, news_states: list[dict] = ()) -> dict[str, np.ndarray]:
+def fit_lora_tweets(news_state: dict | None, epochs: int = 6) -> dict[str, np.ndarray]:
     """The tweets head with LoRA adapters: trained on CLEF20 train from scratch and from the news head's
     adapters (ClaimBuster as an intermediate task); the start, the epoch (1..epochs) and the weight are
     chosen by AP on CLEF20 dev, the cut by F1 there. The linear part is then refitted on train + dev
-    as shipped.
-
-    ``news_states``: other members of a news head of several (``--tweets-members``); when the start from
-    ClaimBuster wins, each of them also starts a member of the tweets head (same epochs, dev choosing each one's epoch,
-    weight and cut), and the scorer averages them."""
+    as shipped."""
     import time
 
     import cw_lora
@@ -189,23 +151,22 @@ def fit_lora_tweets(news_state: dict | None, epochs: int = 6, news_states: list[
         if start == "claimbuster" and init is None:
             continue
         runs[start] = cw_lora.fit_mixed(bert, tr, dv, epochs=epochs, metric="ap", init=init)
-        print(f"tweets LoRA from {start}: epoch {runs[start]['epoch']}, mix {runs[start]['mix']}, dev AP {runs[start]['val_ap']:.4f} (linear only {runs[start]['lr_val_ap']:.4f}); every epoch and weight: {json.dumps(runs[start]['runs'])}", flush=True)
+        print(
+            f"tweets LoRA from {start}: epoch {runs[start]['epoch']}, mix {runs[start]['mix']}, dev AP {runs[start]['val_ap']:.4f} (linear only {runs[start]['lr_val_ap']:.4f}); every epoch and weight: {json.dumps(runs[start]['runs'])}",
+            flush=True,
+        )
     start = max(runs, key=lambda k: runs[k]["val_ap"])
-    linear = fit_head(tr.texts + dv.texts, np.vstack([tr.vectors, dv.vectors]), np.concatenate([tr.labels, dv.labels]))
-    members = [runs[start]] + ([cw_lora.fit_mixed(bert, tr, dv, epochs=epochs, metric="ap", init=state, seed=j) for j, state in enumerate(news_states, start=1)] if start == "claimbuster" else [])
-    params = {}
-    for j, run in enumerate(members):
-        run["lr"] = linear
-        params.update({(f"m{j}." if j else "") + name: value for name, value in cw_lora.to_params(run["state"], bert, run).items()})
-        if j:
-            print(f"tweets LoRA member {j + 1}: epoch {run['epoch']}, mix {run['mix']}, dev AP {run['val_ap']:.4f}", flush=True)
-    if len(members) > 1:
-        params["members"] = np.int64(len(members))
-    print(f"tweets LoRA: chose the start from {start}, {len(members)} member(s), {time.time() - started:.0f} s", flush=True)
-    return params
+    run = runs[start]
+    run["lr"] = fit_head(
+        tr.texts + dv.texts, np.vstack([tr.vectors, dv.vectors]), np.concatenate([tr.labels, dv.labels])
+    )
+    print(f"tweets LoRA: chose the start from {start}, {time.time() - started:.0f} s", flush=True)
+    return cw_lora.to_params(run["state"], bert, run)
 
 
-def calibrate(texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, weights: np.ndarray) -> float:
+def calibrate(
+    texts: list[str], vectors: np.ndarray, labels: np.ndarray, reference: np.ndarray, weights: np.ndarray
+) -> float:
     """The logit of the best-F1 threshold in 3-fold cross-validation over the training data.
 
     Subtracted from the head's bias, so that 0.5 is the cut with the best F1 of
@@ -231,14 +192,26 @@ def _blob(strings) -> np.ndarray:
     return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
 
 
-def to_params(heads: dict[str, dict[str, np.ndarray]], trained_on: dict[str, list[str]]) -> dict[str, np.ndarray]:
+def to_params(
+    heads: dict[str, dict[str, np.ndarray]], trained_on: dict[str, list[str]]
+) -> dict[str, np.ndarray]:
     """All heads' parameters under ``<head>.<name>`` plus a JSON ``meta`` entry."""
-    meta = {"heads": list(heads), "calibrated": "0.5 = best-F1 cut in 3-fold CV on the training data", "features": list(FEATURES), "trained_on": trained_on, "model": "all-MiniLM-L6-v2", "c_dense": C_DENSE, "c_sparse": C_SPARSE}
+    meta = {
+        "heads": list(heads),
+        "calibrated": "0.5 = best-F1 cut in 3-fold CV on the training data",
+        "features": list(FEATURES),
+        "trained_on": trained_on,
+        "model": "all-MiniLM-L6-v2",
+        "c_dense": C_DENSE,
+        "c_sparse": C_SPARSE,
+    }
     params = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
     for head, values in heads.items():
         for name, value in values.items():
             value = np.asarray(value)
-            params[f"{head}.{name}"] = value.astype(np.float32) if value.dtype.kind == "f" and value.dtype != np.float16 else value
+            params[f"{head}.{name}"] = (
+                value.astype(np.float32) if value.dtype.kind == "f" and value.dtype != np.float16 else value
+            )
     return params
 
 
@@ -259,23 +232,40 @@ def read_extra(path: Path) -> tuple[list[str], np.ndarray]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--extra", type=Path, help="TSV of reviewer decisions (text, label) added to the news head")
-    parser.add_argument("--extra-weight", type=float, default=1.0, help="weight of each --extra row against one training sentence (default 1)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--extra", type=Path, help="TSV of reviewer decisions (text, label) added to the news head"
+    )
+    parser.add_argument(
+        "--extra-weight",
+        type=float,
+        default=1.0,
+        help="weight of each --extra row against one training sentence (default 1)",
+    )
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--finetune", action="store_true", help="mix a fine-tuned encoder (top 2 layers) into the news head; not shipped, see docs/BENCHMARKS.md")
-    parser.add_argument("--lora", action="store_true", help="mix LoRA adapters on every encoder layer into both heads (bench/cw_lora.py); see docs/BENCHMARKS.md")
-    parser.add_argument("--lora-state", type=Path, help="with --lora: also save the news head's adapters here (a start for other runs)")
-    parser.add_argument("--lora-rank", type=int, default=8, help="rank of the LoRA adapters (default 8)")
-    parser.add_argument("--lora-targets", choices=["qv", "all"], default="qv", help="LoRA on the query and value projections (default) or on every linear layer")
-    parser.add_argument("--lora-epochs", type=int, default=3, help="LoRA epochs on ClaimBuster, the best on the validation slice kept (default 3)")
-    parser.add_argument("--members", type=int, default=1, help="with --lora: the news head averages this many models, each with its own seed and 15%% validation slice (default 1)")
-    parser.add_argument("--tweets-members", type=int, default=1, help="with --lora --members N: the tweets head averages this many (at most N) models, each started from a news member (default 1; not shipped, see docs/BENCHMARKS.md)")
-    parser.add_argument("--tweets-epochs", type=int, default=6, help="LoRA epochs on CLEF 2020 train for the tweets head, the best on its dev split kept (default 6)")
+    parser.add_argument(
+        "--lora",
+        action="store_true",
+        help="mix LoRA adapters on every encoder layer into both heads (bench/cw_lora.py); see docs/BENCHMARKS.md",
+    )
+    import cw_lora
+
+    cw_lora.add_arguments(parser)
+    parser.add_argument(
+        "--tweets-epochs",
+        type=int,
+        default=6,
+        help="LoRA epochs on CLEF 2020 train for the tweets head, the best on its dev split kept (default 6)",
+    )
     args = parser.parse_args()
 
     splits = {name: cw_data.load(name) for name in sorted({n for names in HEADS.values() for n in names})}
-    trained_on = {head: [str(cw_data.FILES[n].relative_to(cw_data.BENCH)) for n in names] for head, names in HEADS.items()}
+    trained_on = {
+        head: [str(cw_data.FILES[n].relative_to(cw_data.BENCH)) for n in names]
+        for head, names in HEADS.items()
+    }
     heads = {}
     for head, names in HEADS.items():
         texts = [t for n in names for t in splits[n].texts]
@@ -294,22 +284,24 @@ def main() -> None:
             extra_rows = np.arange(len(texts) - len(extra_texts), len(texts))
             trained_on[head].append(str(args.extra))
         print(f"{head}: {len(texts)} texts, {int(labels.sum())} check-worthy", flush=True)
-        if head in FINETUNED and args.finetune:
-            heads[head] = fit_finetuned(texts, vectors, labels, weights)
-            continue
         if args.lora and head == "news":
-            import cw_lora
-
             cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
-            heads[head], news_run = fit_lora(texts, vectors, labels, weights=None if extra_rows is None else weights, extra=extra_rows, state_out=args.lora_state, members=args.members)
+            heads[head], news_run = fit_lora(
+                texts, vectors, labels, weights=None if extra_rows is None else weights, extra=extra_rows
+            )
             continue
         if args.lora and head == "tweets":
-            heads[head] = fit_lora_tweets(news_run["state"] if "news" in heads else None, epochs=args.tweets_epochs, news_states=news_run["member_states"][1 : args.tweets_members] if "news" in heads else [])
+            heads[head] = fit_lora_tweets(
+                news_run["state"] if "news" in heads else None, epochs=args.tweets_epochs
+            )
             continue
         heads[head] = fit_head(texts, vectors, labels, weights=weights)
         shift = calibrate(texts, vectors, labels, reference, weights)
         heads[head]["bias"] = heads[head]["bias"] - shift
-        print(f"{head}: best-F1 cut at logit {shift:.3f} (probability {1 / (1 + np.exp(-shift)):.3f}) moved to 0.5", flush=True)
+        print(
+            f"{head}: best-F1 cut at logit {shift:.3f} (probability {1 / (1 + np.exp(-shift)):.3f}) moved to 0.5",
+            flush=True,
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, **to_params(heads, trained_on))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")

@@ -1,6 +1,6 @@
 """Fit the fact-check re-ranker (claims/models/factmatch.npz) on CLEF CheckThat! claim matching.
 
-    CLAIMS_EMBED_CACHE=bench/.cache/embeddings.sqlite .venv/bin/python bench/train_factmatch.py \
+    .venv/bin/python bench/train_factmatch.py \
         [--train 2020:train,2021:train] [--dev 2020:dev,2021:dev,2022:dev] [--C 1.0] [--gbm 6 3] \
         [--ship gbm|lr] [--out claims/models/factmatch.npz]
 
@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import cm_data  # noqa: E402
+from cw_data import cached_vectors  # noqa: E402
 
-from claims.embed import default_embedder  # noqa: E402
 from claims.factcheck_match import (  # noqa: E402
     FEATURES,
     MODEL_FILE,
@@ -42,13 +42,12 @@ def corpus(year: str) -> Corpus:
     """The year's verified claims as the database would hold them after ``factchecks import``."""
     if year not in _corpora:
         rows = cm_data.read_tsv(cm_data.vclaims_path(year))
-        embedder = default_embedder()
         texts = [r["text"] for r in rows]
         titles = [r.get("title") or "" for r in rows]
-        text_vectors = embedder.encode(texts, progress=True)
+        text_vectors = cached_vectors(texts)
         title_vectors = np.zeros_like(text_vectors)
         with_title = [i for i, t in enumerate(titles) if t]
-        title_vectors[with_title] = embedder.encode([titles[i] for i in with_title], progress=True)
+        title_vectors[with_title] = cached_vectors([titles[i] for i in with_title])
         _corpora[year] = Corpus([r["id"] for r in rows], texts, titles, text_vectors, title_vectors)
     return _corpora[year]
 
@@ -57,7 +56,7 @@ def split_features(year: str, name: str):
     """(per-query candidate rows and features, the split, the corpus) for one split."""
     split = cm_data.load_split(year, name)
     found = corpus(year)
-    vectors = default_embedder().encode([clean_query(t) for _, t in split.queries], progress=True)
+    vectors = cached_vectors([clean_query(t) for _, t in split.queries])
     return candidates_and_features(found, [t for _, t in split.queries], vectors), split, found
 
 
@@ -93,7 +92,9 @@ GBM_ITERATIONS = 300
 def fit_gbm(x: np.ndarray, y: np.ndarray, depth: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(max_iter=GBM_ITERATIONS, learning_rate=0.05, max_depth=depth, random_state=0).fit(x, y)
+    return HistGradientBoostingClassifier(
+        max_iter=GBM_ITERATIONS, learning_rate=0.05, max_depth=depth, random_state=0
+    ).fit(x, y)
 
 
 def fit_pairwise(train, c: float, note: str) -> Ranker:
@@ -111,7 +112,9 @@ def fit_pairwise(train, c: float, note: str) -> Ranker:
                 z = (matrix - mean) / scale
                 diffs.append((z[label][:, None, :] - z[~label][None, :, :]).reshape(-1, z.shape[1]))
     d = np.vstack(diffs)
-    model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))])
+    model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(
+        np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))]
+    )
     return Ranker(mean, scale, model.coef_[0], 0.0, note)
 
 
@@ -124,19 +127,47 @@ def main() -> None:
     parser.add_argument("--train", default="2020:train,2021:train")
     parser.add_argument("--dev", default="2020:dev,2021:dev")
     parser.add_argument("--C", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--gbm", type=int, nargs="*", default=[], metavar="DEPTH", help="also score HistGradientBoosting trees of these max depths on dev")
-    parser.add_argument("--ship", choices=["gbm", "lr"], default="gbm", help="what --out writes: trees of the first --gbm depth (.npz) or the LR of the first C (.json)")
-    parser.add_argument("--out", type=Path, default=None, help=f"write the ranker fitted with the first C (e.g. {MODEL_FILE.relative_to(ROOT)})")
+    parser.add_argument(
+        "--gbm",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="DEPTH",
+        help="also score HistGradientBoosting trees of these max depths on dev",
+    )
+    parser.add_argument(
+        "--ship",
+        choices=["gbm", "lr"],
+        default="gbm",
+        help="what --out writes: trees of the first --gbm depth (.npz) or the LR of the first C (.json)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"write the ranker fitted with the first C (e.g. {MODEL_FILE.relative_to(ROOT)})",
+    )
     args = parser.parse_args()
     start = time.time()
     train = [labelled(y, s) for y, s in parse(args.train)]
     dev = {f"{y}:{s}": labelled(y, s) for y, s in parse(args.dev)}
     x = np.vstack([t[3] for t in train])
     y = np.concatenate([t[4] for t in train])
-    print(f"training rows {len(y)} ({int(y.sum())} relevant); features ready in {time.time() - start:.0f}s", file=sys.stderr)
+    print(
+        f"training rows {len(y)} ({int(y.sum())} relevant); features ready in {time.time() - start:.0f}s",
+        file=sys.stderr,
+    )
     report = {}
-    for name, (blocks, split, found, _, labels) in dev.items():
-        recall = float(np.mean([bool(found.ids and any(found.ids[r] in split.qrels.get(q, ()) for r in rows)) for (q, _), (rows, _) in zip(split.queries, blocks) if q in split.qrels]))
+    for name, (blocks, split, found, _, _labels) in dev.items():
+        recall = float(
+            np.mean(
+                [
+                    bool(found.ids and any(found.ids[r] in split.qrels.get(q, ()) for r in rows))
+                    for (q, _), (rows, _) in zip(split.queries, blocks)
+                    if q in split.qrels
+                ]
+            )
+        )
         report[name] = {"candidate_recall": round(recall, 4)}
         for feature in ("cos_text", "cos_title", "cos_max", "bm25_all"):
             column = FEATURES.index(feature)

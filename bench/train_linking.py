@@ -51,7 +51,17 @@ def corpus_pairs(name: str, embedder):
                 continue
             who = mention.attribution.speaker
             speaker = speakers.setdefault(who, len(speakers)) if who else None
-            items.append(LinkItem(f"{article_name}:{mention.start}:{mention.end}", mention.text, vector, speaker, mention.attribution.kind, article_name, mention.role))
+            items.append(
+                LinkItem(
+                    f"{article_name}:{mention.start}:{mention.end}",
+                    mention.text,
+                    vector,
+                    speaker,
+                    mention.attribution.kind,
+                    article_name,
+                    mention.role,
+                )
+            )
             ids.append(found[id(mention)])
     # Word rarity over every extracted mention of the corpus, as relinking computes it over the stored ones.
     weights = word_rarity(m.text for mentions, _ in extracted for m in mentions)
@@ -75,7 +85,9 @@ def checkthat_pairs(embedder, negatives: int = 3):
     from claims.pair_features import LinkItem, pair_features
 
     folder = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en"
-    read = lambda name: list(csv.DictReader((folder / name).open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
+    read = lambda name: list(
+        csv.DictReader((folder / name).open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE)
+    )
     claims = read("vclaims.tsv")
     queries = read("queries.train.tsv")
     relevant: dict[str, set[str]] = {}
@@ -88,7 +100,11 @@ def checkthat_pairs(embedder, negatives: int = 3):
     for q, qv in zip(queries, query_vectors):
         wanted = relevant.get(q["id"], set())
         query = LinkItem(q["id"], q["text"], qv)
-        others = [int(i) for i in np.argsort(-(claim_vectors @ qv))[: negatives + len(wanted)] if claims[int(i)]["id"] not in wanted][:negatives]
+        others = [
+            int(i)
+            for i in np.argsort(-(claim_vectors @ qv))[: negatives + len(wanted)]
+            if claims[int(i)]["id"] not in wanted
+        ][:negatives]
         for i, label in [(position[c], 1) for c in wanted if c in position] + [(i, 0) for i in others]:
             rows.append(pair_features(query, LinkItem(claims[i]["id"], claims[i]["text"], claim_vectors[i])))
             labels.append(label)
@@ -126,11 +142,20 @@ def pair_report(p: np.ndarray, y: np.ndarray, join: float, suggest: float) -> st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--held-out", action="store_true")
-    parser.add_argument("--checkthat-weight", type=float, default=0.0, help="weight of each CheckThat! pair against a gold pair (0: leave them out)")
+    parser.add_argument(
+        "--checkthat-weight",
+        type=float,
+        default=0.0,
+        help="weight of each CheckThat! pair against a gold pair (0: leave them out)",
+    )
     # 0.2: with the 12-article demo gold, 0.2 and 0.3 reach F1 0.90 on both gold sets, 0.1 and 0.5 do not (docs/BENCHMARKS.md).
-    parser.add_argument("--C", type=float, default=0.2, help="inverse regularisation strength of the logistic regression")
+    parser.add_argument(
+        "--C", type=float, default=0.2, help="inverse regularisation strength of the logistic regression"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "claims" / "models" / "linking.json")
     args = parser.parse_args()
 
@@ -140,13 +165,21 @@ def main() -> None:
 
     embedder = default_embedder()
     data = {name: corpus_pairs(name, embedder) for name in CORPORA}
-    extra_x, extra_y = checkthat_pairs(embedder) if args.checkthat_weight > 0 else (np.zeros((0, len(FEATURES))), np.zeros(0, dtype=int))
-    print(f"CheckThat! 2021 train pairs: {len(extra_y)} ({int(extra_y.sum())} same), weight {args.checkthat_weight}")
+    extra_x, extra_y = (
+        checkthat_pairs(embedder)
+        if args.checkthat_weight > 0
+        else (np.zeros((0, len(FEATURES))), np.zeros(0, dtype=int))
+    )
+    print(
+        f"CheckThat! 2021 train pairs: {len(extra_y)} ({int(extra_y.sum())} same), weight {args.checkthat_weight}"
+    )
 
     def fit_with(names):
         x = np.vstack([data[n][0] for n in names] + [extra_x])
         y = np.concatenate([data[n][1] for n in names] + [extra_y])
-        w = np.concatenate([np.ones(sum(len(data[n][1]) for n in names)), np.full(len(extra_y), args.checkthat_weight)])
+        w = np.concatenate(
+            [np.ones(sum(len(data[n][1]) for n in names)), np.full(len(extra_y), args.checkthat_weight)]
+        )
         return fit(x, y, w, args.C)
 
     if args.held_out:
@@ -154,7 +187,9 @@ def main() -> None:
             model = fit_with([train])
             join, suggest = thresholds(model.predict_proba(data[train][0])[:, 1], data[train][1])
             p = model.predict_proba(data[test][0])[:, 1]
-            print(f"fit on {train}, pairs of {test}: join {join} suggest {suggest}: {pair_report(p, data[test][1], join, suggest)}")
+            print(
+                f"fit on {train}, pairs of {test}: join {join} suggest {suggest}: {pair_report(p, data[test][1], join, suggest)}"
+            )
     x = np.vstack([data[name][0] for name in CORPORA])
     y = np.concatenate([data[name][1] for name in CORPORA])
     model = fit_with(list(CORPORA))
@@ -164,7 +199,12 @@ def main() -> None:
     for name, weight in zip(FEATURES, model.coef_[0]):
         print(f"  {name:18} {weight:+.3f}")
     shipped = LinkModel(model.coef_[0], float(model.intercept_[0]), join, suggest, min_cosine=MIN_COSINE)
-    args.out.write_text(shipped.to_json(trained_on="tests/data/seeds_gold.json and tests/data/demo_gold.json pairs (bench/train_linking.py)"), encoding="utf-8")
+    args.out.write_text(
+        shipped.to_json(
+            trained_on="tests/data/seeds_gold.json and tests/data/demo_gold.json pairs (bench/train_linking.py)"
+        ),
+        encoding="utf-8",
+    )
     print(f"wrote {args.out}")
 
 

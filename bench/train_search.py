@@ -46,19 +46,27 @@ SCALE = 20.0  # cosines times this are the logits of the cross-entropy
 def read_pairs(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    bad = [n for n, row in enumerate(rows, start=2) if not all((row.get(k) or "").strip() for k in ("query", "claim", "other"))]
+    bad = [
+        n
+        for n, row in enumerate(rows, start=2)
+        if not all((row.get(k) or "").strip() for k in ("query", "claim", "other"))
+    ]
     if not rows or bad:
-        raise SystemExit(f"{path}: needs rows with query, claim and other (line {bad[0] if bad else 1} has not)")
+        raise SystemExit(
+            f"{path}: needs rows with query, claim and other (line {bad[0] if bad else 1} has not)"
+        )
     return rows
 
 
 def pooled(model, tokens: list[np.ndarray]):
     """Mean-pooled, normalised sentence vectors, as sentence-transformers computes them."""
     import torch
-    from cw_lora import _batch
+    from cw_lora import pad_batch
 
-    ids, mask = _batch(torch, tokens, list(range(len(tokens))))
-    hidden = model.bert(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)).last_hidden_state
+    ids, mask = pad_batch(torch, tokens, list(range(len(tokens))))
+    hidden = model.bert(
+        input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
+    ).last_hidden_state
     weights = mask.unsqueeze(-1).to(hidden.dtype)
     return torch.nn.functional.normalize((hidden * weights).sum(1) / weights.sum(1).clamp(min=1), dim=-1)
 
@@ -69,11 +77,15 @@ def train(rows: list[dict[str, str]], *, epochs: int = EPOCHS, seed: int = 0):
     torch = cw_lora.torch_threads()
     bert = cw_lora.load_bert()
     model = cw_lora.build(bert, rank=RANK, targets=cw_lora.ALL_LINEAR, seed=seed)
-    queries, claims, others = (cw_lora.tokenize(bert, [row[k] for row in rows]) for k in ("query", "claim", "other"))
+    queries, claims, others = (
+        cw_lora.tokenize(bert, [row[k] for row in rows]) for k in ("query", "claim", "other")
+    )
     adapters = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
     optimiser = torch.optim.AdamW(adapters, lr=LR, weight_decay=0.01)
     steps = epochs * math.ceil(len(rows) / BATCH)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps)
+    )
     rng = np.random.default_rng(seed)
     for epoch in range(1, epochs + 1):
         model.train()
@@ -82,14 +94,20 @@ def train(rows: list[dict[str, str]], *, epochs: int = EPOCHS, seed: int = 0):
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]
             q = pooled(model, [queries[i] for i in batch])
-            candidates = torch.cat([pooled(model, [claims[i] for i in batch]), pooled(model, [others[i] for i in batch])])
+            candidates = torch.cat(
+                [pooled(model, [claims[i] for i in batch]), pooled(model, [others[i] for i in batch])]
+            )
             loss = torch.nn.functional.cross_entropy(SCALE * q @ candidates.t(), torch.arange(len(batch)))
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
             total, batches = total + loss.item(), batches + 1
-        print(f"epoch {epoch}: loss {total / batches:.4f}, {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"epoch {epoch}: loss {total / batches:.4f}, {time.time() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     return model
 
 
@@ -118,7 +136,9 @@ def to_params(model, rows: list[dict[str, str]], epochs: int, source: Path) -> d
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pairs", type=Path, default=PAIRS)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--epochs", type=int, default=EPOCHS)
@@ -129,7 +149,9 @@ def main() -> None:
     model = train(rows, epochs=args.epochs, seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, **to_params(model, rows, args.epochs, args.pairs.resolve()))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) from {len(rows)} rows in {time.time() - started:.0f} s")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) from {len(rows)} rows in {time.time() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

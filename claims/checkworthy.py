@@ -21,7 +21,6 @@ measures them (docs/BENCHMARKS.md).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -37,7 +36,18 @@ DOMAINS = ("news", "tweets")
 TWEET_SHARE = 0.25  # a batch is scored as tweets when this share of texts carries @, # or links
 _TWEET_MARKUP = re.compile(r"https?://\S+|(?<!\w)[@#]\w+")
 
-__all__ = ["DOMAINS", "FEATURES", "MODEL_PATH", "Scorer", "default_scorer", "features", "guess_domain", "load_scorer", "model_score", "rule_score", "score"]
+__all__ = [
+    "DOMAINS",
+    "FEATURES",
+    "MODEL_PATH",
+    "Scorer",
+    "default_scorer",
+    "features",
+    "guess_domain",
+    "load_scorer",
+    "rule_score",
+    "score",
+]
 
 
 def guess_domain(texts: Sequence[str]) -> str:
@@ -57,13 +67,12 @@ def _strings(blob: np.ndarray) -> list[str]:
     return bytes(blob).decode("utf-8").split("\n")
 
 
-class _Member:
-    """One trained model of a head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
+class _Head:
+    """One head: 0.5 * (embedding + features model) + 0.5 * (TF-IDF model).
 
-    A head with a fine-tuned encoder (``<head>.top.*``, ``<head>.mix``) mixes
-    that model's logit in: ``mix * fine_tuned + (1 - mix) * linear - cut``; so
-    does a head with LoRA adapters on the encoder (``<head>.lora.*``,
-    ``<head>.lora_scale``; :class:`claims.checkworthy_encoder.LoRA`).
+    A head with LoRA adapters on the encoder (``<head>.lora.*``, ``<head>.lora_scale``,
+    ``<head>.mix``; :class:`claims.checkworthy_encoder.LoRA`) mixes the adapted
+    encoder's logit in: ``mix * adapted + (1 - mix) * linear - cut``.
     """
 
     def __init__(self, params: Mapping[str, np.ndarray], name: str):
@@ -71,13 +80,11 @@ class _Member:
         self.name = name
         self.mix = float(p("mix")) if f"{name}.mix" in params else 0.0
         if self.mix:
-            self.lora_scale = float(p("lora_scale")) if f"{name}.lora_scale" in params else 0.0
-            part = "lora" if self.lora_scale else "top"
-            self.top = {key: value for key, value in params.items() if key.startswith(f"{name}.{part}.")}
-            self.top_layers = 0 if self.lora_scale else int(p("top_layers"))
+            self.lora_scale = float(p("lora_scale"))
+            self.adapters = {key: value for key, value in params.items() if key.startswith(f"{name}.lora.")}
             self.cut = float(p("cut"))
-            self.top_mean = float(p("top_mean"))
-            self._finetuned = None
+            self.adapted_mean = float(p("top_mean"))
+            self._adapted = None
         self.emb = p("emb").astype(np.float64)
         self.emb_mean = p("emb.mean").astype(np.float64)
         self.feat = p("features").astype(np.float64)
@@ -90,60 +97,62 @@ class _Member:
         self.chars_coef = p("chars.coef").astype(np.float64)
 
     def linear_logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        dense = (np.asarray(vectors, dtype=np.float64) - self.emb_mean) @ self.emb + (feature_matrix(list(texts)) - self.feat_mean) @ self.feat
-        sparse = self.words.dot(list(texts), self.words_coef) + self.chars.dot(list(texts), self.chars_coef) - self.chars_mean
+        dense = (np.asarray(vectors, dtype=np.float64) - self.emb_mean) @ self.emb + (
+            feature_matrix(list(texts)) - self.feat_mean
+        ) @ self.feat
+        sparse = (
+            self.words.dot(list(texts), self.words_coef)
+            + self.chars.dot(list(texts), self.chars_coef)
+            - self.chars_mean
+        )
         return 0.5 * (dense + sparse) + self.bias
 
-    def finetuned_logits(self, texts: Sequence[str]) -> np.ndarray:
-        if self._finetuned is None:  # torch and the top layers are loaded on first use
-            from claims.checkworthy_encoder import FineTuned, LoRA
+    def adapted_logits(self, texts: Sequence[str]) -> np.ndarray:
+        if self._adapted is None:  # torch and the adapters are loaded on first use
+            from claims.checkworthy_encoder import LoRA
 
-            if self.lora_scale:
-                self._finetuned = LoRA(self.top, f"{self.name}.lora", self.lora_scale)
-            else:
-                self._finetuned = FineTuned(self.top, f"{self.name}.top", self.top_layers)
-        return self._finetuned.logits(texts)
+            self._adapted = LoRA(self.adapters, f"{self.name}.lora", self.lora_scale)
+        return self._adapted.logits(texts)
 
     def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         linear = self.linear_logits(texts, vectors)
         if not self.mix:
             return linear
-        return self.mix * self.finetuned_logits(texts) + (1 - self.mix) * linear - self.cut
+        return self.mix * self.adapted_logits(texts) + (1 - self.mix) * linear - self.cut
 
     def contributions(self, text: str, vector: np.ndarray) -> list[tuple[str, float]]:
         share = 0.5 * (1 - self.mix)
-        parts = [("sentence meaning (embedding)", share * float((np.asarray(vector, dtype=np.float64) - self.emb_mean) @ self.emb))]
+        parts = [
+            (
+                "sentence meaning (embedding)",
+                share * float((np.asarray(vector, dtype=np.float64) - self.emb_mean) @ self.emb),
+            )
+        ]
         values = features(text)
-        parts += [(f"feature: {name}", share * float((values[name] - m) * w)) for name, w, m in zip(FEATURES, self.feat, self.feat_mean)]
+        parts += [
+            (f"feature: {name}", share * float((values[name] - m) * w))
+            for name, w, m in zip(FEATURES, self.feat, self.feat_mean)
+        ]
         cols, weights = self.words.row(text)
-        parts += [(f"word: {self.words.terms[j]}", share * float(w * self.words_coef[j])) for j, w in zip(cols, weights)]
+        parts += [
+            (f"word: {self.words.terms[j]}", share * float(w * self.words_coef[j]))
+            for j, w in zip(cols, weights)
+        ]
         cols, weights = self.chars.row(text)
-        parts.append(("spelling (character n-grams)", share * (float(weights @ self.chars_coef[cols]) - self.chars_mean)))
+        parts.append(
+            (
+                "spelling (character n-grams)",
+                share * (float(weights @ self.chars_coef[cols]) - self.chars_mean),
+            )
+        )
         if self.mix:
-            parts.append(("sentence reading (fine-tuned encoder)", self.mix * (float(self.finetuned_logits([text])[0]) - self.top_mean)))
+            parts.append(
+                (
+                    "sentence reading (adapted encoder)",
+                    self.mix * (float(self.adapted_logits([text])[0]) - self.adapted_mean),
+                )
+            )
         return parts
-
-
-class _Head:
-    """A head: its model (``<head>.*``), or the average of several trained on different slices of the
-    same data (``<head>.members`` = n; the others under ``<head>.m1.*`` ... ``<head>.m<n-1>.*``).
-
-    Each member's logit is already shifted by its own cut, so the average's cut is 0 too.
-    """
-
-    def __init__(self, params: Mapping[str, np.ndarray], name: str):
-        count = int(np.asarray(params[f"{name}.members"])) if f"{name}.members" in params else 1
-        self.members = [_Member(params, name)] + [_Member(params, f"{name}.m{j}") for j in range(1, count)]
-
-    def logits(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        return np.mean([member.logits(texts, vectors) for member in self.members], axis=0)
-
-    def contributions(self, text: str, vector: np.ndarray) -> list[tuple[str, float]]:
-        total: dict[str, float] = {}
-        for member in self.members:
-            for part, value in member.contributions(text, vector):
-                total[part] = total.get(part, 0.0) + value / len(self.members)
-        return list(total.items())
 
 
 class Scorer:
@@ -193,7 +202,15 @@ class Scorer:
         logits = self._head(texts, domain).logits(texts, vectors)
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def explain(self, text: str, vector: np.ndarray | None = None, *, domain: str | None = None, top: int = 8, embedder=None) -> list[tuple[str, float]]:
+    def explain(
+        self,
+        text: str,
+        vector: np.ndarray | None = None,
+        *,
+        domain: str | None = None,
+        top: int = 8,
+        embedder=None,
+    ) -> list[tuple[str, float]]:
         """The largest signed contributions to ``text``'s logit, biggest first.
 
         Each entry is (what, contribution): the sentence embedding as a whole,
@@ -228,18 +245,6 @@ def score(text: str, *, quoted: bool = False) -> float:
     Kept as it was so that claim extraction does not change under the
     reviewers' feet: the trained model rejects promises and quoted opinions
     that the extraction tests and the demo rely on (see docs/BENCHMARKS.md).
-    Use :func:`model_score` or ``default_scorer().score(texts, vectors)`` for the
-    trained model.
+    Use ``default_scorer().score(texts, vectors)`` for the trained model.
     """
     return rule_score(text, quoted=quoted)
-
-
-def model_score(text: str, *, quoted: bool = False) -> float:
-    """The trained model's check-worthiness of one sentence, a Python float in 0..1.
-
-    ``quoted`` is accepted and ignored (the training data has no quote marks to
-    learn from). For many sentences ``default_scorer().score(texts, vectors)``
-    embeds once per batch.
-    """
-    value = float(default_scorer().score([text])[0])
-    return value if math.isfinite(value) else 0.0

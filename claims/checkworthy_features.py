@@ -16,26 +16,64 @@ import numpy as np
 
 from claims.lexicon import REPORTING
 
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|half|twice|double|doubled|triple|tripled)\b", re.IGNORECASE)
-_QUANTITY = re.compile(r"[$%£€]|\b(?:percent|per cent|dollars?|tax(?:es)?|jobs|budget|deficit|debt|rate|average|cost|costs|spent|spend|spending|paid|pay|fund(?:s|ed|ing)?)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:last|this|next) (?:year|month|week)\b|\bsince\b|\bago\b", re.IGNORECASE)
-_COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|every|record|increase[ds]?|decrease[ds]?|rose|fell|cut|raised|grew|doubled)\b|\w+er than\b|\w+est\b", re.IGNORECASE)
-_PAST = re.compile(r"\b(?:was|were|had|did|has been|have been|voted|passed|signed|created|lost|killed|died|went)\b|\b\w{3,}ed\b", re.IGNORECASE)
-_MODAL = re.compile(r"\b(?:will|would|should|could|might|may|must|shall|going to|gonna|want to|need to|have to|plan to|let's|let us)\b", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(?:I think|I feel|I hope|I believe|I guess|I mean|maybe|perhaps|probably|in my opinion|we'll see|I'm not sure)\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|half|twice|double|doubled|triple|tripled)\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"[$%£€]|\b(?:percent|per cent|dollars?|tax(?:es)?|jobs|budget|deficit|debt|rate|average|cost|costs|spent|spend|spending|paid|pay|fund(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:last|this|next) (?:year|month|week)\b|\bsince\b|\bago\b", re.IGNORECASE
+)
+_COMPARATIVE = re.compile(
+    r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|every|record|increase[ds]?|decrease[ds]?|rose|fell|cut|raised|grew|doubled)\b|\w+er than\b|\w+est\b",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|has been|have been|voted|passed|signed|created|lost|killed|died|went)\b|\b\w{3,}ed\b",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(
+    r"\b(?:will|would|should|could|might|may|must|shall|going to|gonna|want to|need to|have to|plan to|let's|let us)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:I think|I feel|I hope|I believe|I guess|I mean|maybe|perhaps|probably|in my opinion|we'll see|I'm not sure)\b",
+    re.IGNORECASE,
+)
 _FIRST = re.compile(r"\b(?:I|I'm|I've|me|my|we|we're|we've|us|our)\b", re.IGNORECASE)
 _SECOND = re.compile(r"\b(?:you|your|you're|click|subscribe|sign up|read more|share)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|n't|none)\b|n't\b", re.IGNORECASE)
-_COURTESY = re.compile(r"\b(?:thank you|thanks|good evening|good night|welcome|applause|laughter|crosstalk|hello|congratulations|god bless)\b", re.IGNORECASE)
+_COURTESY = re.compile(
+    r"\b(?:thank you|thanks|good evening|good night|welcome|applause|laughter|crosstalk|hello|congratulations|god bless)\b",
+    re.IGNORECASE,
+)
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+|\b[A-Z]{2,}\b")
 _TWEET = re.compile(r"https?://\S+|[@#]\w+")
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s\s+")
 
 FEATURES = (
-    "length", "short", "number", "quantity", "time", "entity", "comparative", "past",
-    "modal", "hedge", "first_person", "second_person", "negation", "reporting",
-    "courtesy", "question", "exclamation", "tweet_markup",
+    "length",
+    "short",
+    "number",
+    "quantity",
+    "time",
+    "entity",
+    "comparative",
+    "past",
+    "modal",
+    "hedge",
+    "first_person",
+    "second_person",
+    "negation",
+    "reporting",
+    "courtesy",
+    "question",
+    "exclamation",
+    "tweet_markup",
 )
 
 
@@ -71,7 +109,9 @@ def features(text: str) -> dict[str, float]:
 
 def feature_matrix(texts: list[str]) -> np.ndarray:
     """:func:`features` of each text as rows, columns in :data:`FEATURES` order."""
-    return np.array([[f[name] for name in FEATURES] for f in (features(t) for t in texts)], dtype=np.float64).reshape(len(texts), len(FEATURES))
+    return np.array(
+        [[f[name] for name in FEATURES] for f in (features(t) for t in texts)], dtype=np.float64
+    ).reshape(len(texts), len(FEATURES))
 
 
 def words(text: str) -> list[str]:

@@ -15,9 +15,17 @@ import re
 
 from claims.lexicon import REPORTING
 
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|percent|per cent)\b", re.IGNORECASE)
-_COMPARATIVE = re.compile(r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|all|none|no)\b|\w+er than\b", re.IGNORECASE)
-_ASSERTIVE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|must|can|cannot|did|does|do)\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|percent|per cent)\b",
+    re.IGNORECASE,
+)
+_COMPARATIVE = re.compile(
+    r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|all|none|no)\b|\w+er than\b",
+    re.IGNORECASE,
+)
+_ASSERTIVE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|must|can|cannot|did|does|do)\b", re.IGNORECASE
+)
 _READER = re.compile(r"\b(?:you|your|click|subscribe|sign up|read more|share)\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(?:I think|I feel|I hope|maybe|perhaps|in my opinion|we'll see)\b", re.IGNORECASE)
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")

@@ -10,7 +10,7 @@ The caller owns the transaction.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
@@ -24,13 +24,24 @@ def _members(session: Session, claim_id: int) -> list[Mention]:
 
 
 def _move(session: Session, mention: Mention, target: TrackedClaim, reviewer: str, why: str) -> None:
-    session.add(History(claim_id=target.id, mention_id=mention.id, field="link", old=f"claim {mention.claim_id}", new=f"claim {target.id} ({why})", reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=target.id,
+            mention_id=mention.id,
+            field="link",
+            old=f"claim {mention.claim_id}",
+            new=f"claim {target.id} ({why})",
+            reviewer=reviewer,
+        )
+    )
     mention.claim_id = target.id
     mention.version += 1
     session.add(mention)
 
 
-def merge_claims(session: Session, *, keep_id: int, other_id: int, reviewer: str, expected_version: Optional[int] = None) -> TrackedClaim:
+def merge_claims(
+    session: Session, *, keep_id: int, other_id: int, reviewer: str, expected_version: int | None = None
+) -> TrackedClaim:
     """Move every mention of ``other_id`` into ``keep_id``; the emptied claim keeps its history."""
     reviewer = _reviewer(reviewer)
     if keep_id == other_id:
@@ -40,10 +51,14 @@ def merge_claims(session: Session, *, keep_id: int, other_id: int, reviewer: str
     kept, moving = _members(session, keep.id), _members(session, other.id)
     if not kept or not moving:
         raise ReviewError("both tracked claims need mentions to be merged")
-    crud.record_link_decisions(session, pairs=[(m.id, kept[0].id) for m in moving], same=True, reviewer=reviewer)
+    crud.record_link_decisions(
+        session, pairs=[(m.id, kept[0].id) for m in moving], same=True, reviewer=reviewer
+    )
     for mention in moving:
         _move(session, mention, keep, reviewer, f"merged from claim {other.id}")
-    session.add(History(claim_id=other.id, field="merged into", old=None, new=f"claim {keep.id}", reviewer=reviewer))
+    session.add(
+        History(claim_id=other.id, field="merged into", old=None, new=f"claim {keep.id}", reviewer=reviewer)
+    )
     _touch(keep, reviewer)
     _touch(other, reviewer)
     session.add_all([keep, other])
@@ -51,7 +66,14 @@ def merge_claims(session: Session, *, keep_id: int, other_id: int, reviewer: str
     return keep
 
 
-def split_mentions(session: Session, *, claim_id: int, mention_ids: Sequence[int], reviewer: str, expected_version: Optional[int] = None) -> TrackedClaim:
+def split_mentions(
+    session: Session,
+    *,
+    claim_id: int,
+    mention_ids: Sequence[int],
+    reviewer: str,
+    expected_version: int | None = None,
+) -> TrackedClaim:
     """Take ``mention_ids`` out of ``claim_id`` into a new tracked claim of their own (kept together)."""
     reviewer = _reviewer(reviewer)
     claim = _claim(session, claim_id)
@@ -63,14 +85,26 @@ def split_mentions(session: Session, *, claim_id: int, mention_ids: Sequence[int
         raise ReviewError(f"only mentions of tracked claim {claim.id} can be split off it")
     if not chosen or not rest:
         raise ReviewError("choose some, but not all, of the claim's mentions to split off")
-    crud.record_link_decisions(session, pairs=[(a.id, b.id) for a in chosen for b in rest], same=False, reviewer=reviewer)
-    crud.record_link_decisions(session, pairs=[(chosen[0].id, m.id) for m in chosen[1:]], same=True, reviewer=reviewer)
+    crud.record_link_decisions(
+        session, pairs=[(a.id, b.id) for a in chosen for b in rest], same=False, reviewer=reviewer
+    )
+    crud.record_link_decisions(
+        session, pairs=[(chosen[0].id, m.id) for m in chosen[1:]], same=True, reviewer=reviewer
+    )
     new = TrackedClaim(canonical_text=chosen[0].text, reviewer=reviewer)
     session.add(new)
     session.flush()
     for mention in chosen:
         _move(session, mention, new, reviewer, f"split from claim {claim.id}")
-    session.add(History(claim_id=claim.id, field="split off", old=None, new=f"{len(chosen)} mention(s) to claim {new.id}", reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=claim.id,
+            field="split off",
+            old=None,
+            new=f"{len(chosen)} mention(s) to claim {new.id}",
+            reviewer=reviewer,
+        )
+    )
     _touch(claim, reviewer)
     session.add(claim)
     session.flush()
@@ -90,7 +124,9 @@ def move_mention(session: Session, *, mention_id: int, to_claim_id: int, reviewe
     joined = _members(session, target.id)
     if not joined:
         raise ReviewError(f"tracked claim {target.id} has no mentions to join")
-    crud.record_link_decisions(session, pairs=[(mention.id, m.id) for m in left], same=False, reviewer=reviewer)
+    crud.record_link_decisions(
+        session, pairs=[(mention.id, m.id) for m in left], same=False, reviewer=reviewer
+    )
     crud.record_link_decisions(session, pairs=[(mention.id, joined[0].id)], same=True, reviewer=reviewer)
     _move(session, mention, target, reviewer, f"moved from claim {source.id}")
     _touch(source, reviewer)

@@ -6,7 +6,6 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,23 +15,37 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-factchecks_app = typer.Typer(help="Previously published fact-checks: import them and match claims against them.", no_args_is_help=True, rich_markup_mode=None)
+factchecks_app = typer.Typer(
+    help="Previously published fact-checks: import them and match claims against them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(factchecks_app, name="factchecks")
-speakers_app = typer.Typer(help="Canonical speakers: list them, merge two that are one.", no_args_is_help=True, rich_markup_mode=None)
+speakers_app = typer.Typer(
+    help="Canonical speakers: list them, merge two that are one.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(speakers_app, name="speakers")
-feedback_app = typer.Typer(help="Reviewers' verdicts on extracted claims, for retraining.", no_args_is_help=True, rich_markup_mode=None)
+feedback_app = typer.Typer(
+    help="Reviewers' verdicts on extracted claims, for retraining.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(feedback_app, name="feedback")
 
 
 class State:
-    db: Optional[Path] = None
+    db: Path | None = None
 
 
 state = State()
 
 
 @app.callback()
-def main(db: Optional[Path] = typer.Option(None, "--db", help="Database file (default: $CLAIMS_DB, else data/claims.db).")):
+def main(
+    db: Path | None = typer.Option(
+        None, "--db", help="Database file (default: $CLAIMS_DB, else data/claims.db)."
+    ),
+):
     """Claim workbench: ingest articles, extract and link claims, search, export."""
     state.db = db
 
@@ -50,9 +63,17 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def ingest(
-    sources: List[str] = typer.Argument(..., metavar="PATH_OR_URL...", help="Files (.txt .md .html), folders or http(s) URLs."),
-    source: Optional[str] = typer.Option(None, "--source", help="Outlet name for all these documents (overrides what they say)."),
-    reextract: bool = typer.Option(False, "--reextract", help="Extract documents already stored again (after an upgrade); reviewers' work is kept."),
+    sources: list[str] = typer.Argument(
+        ..., metavar="PATH_OR_URL...", help="Files (.txt .md .html), folders or http(s) URLs."
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="Outlet name for all these documents (overrides what they say)."
+    ),
+    reextract: bool = typer.Option(
+        False,
+        "--reextract",
+        help="Extract documents already stored again (after an upgrade); reviewers' work is kept.",
+    ),
 ):
     """Ingest articles: extract claims, embed and link them across sources.
 
@@ -76,7 +97,9 @@ def ingest(
         bar.total = total
         bar.update(done - bar.n)
 
-    report = run(_engine(), sources, outlet=source, progress=progress, embed_progress=True, reextract=reextract)
+    report = run(
+        _engine(), sources, outlet=source, progress=progress, embed_progress=True, reextract=reextract
+    )
     bar.close()
     for result in report.results:
         if result.status == "ingested":
@@ -89,7 +112,9 @@ def ingest(
             typer.echo(f"FAILED    {result.document}: {result.reason}", err=True)
     if report.reextraction:
         typer.echo(f"claims of {len(report.reextracted)} stored documents: {report.reextraction}")
-    typer.echo(f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed in {report.seconds:.1f}s")
+    typer.echo(
+        f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed in {report.seconds:.1f}s"
+    )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -99,13 +124,37 @@ def search(
     query: str = typer.Argument(..., help="Any wording of the statement you are looking for."),
     k: int = typer.Option(10, "--k", min=1, help="How many tracked claims to show."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
-    speaker: Optional[str] = typer.Option(None, "--speaker", help="Only claims by this speaker (typos and surnames are fine: 'Zhirnof', 'lavrov')."),
-    outlet: Optional[str] = typer.Option(None, "--outlet", help="Only mentions in this outlet (case ignored)."),
-    since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Only articles published on or after this date (YYYY-MM-DD)."),
-    until: Optional[datetime] = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Only articles published on or before this date (YYYY-MM-DD)."),
-    status: Optional[List[str]] = typer.Option(None, "--status", help="Only tracked claims with this status (repeatable), e.g. 'Unreviewed'."),
-    min_checkworthiness: float = typer.Option(0.0, "--min-checkworthiness", min=0.0, max=1.0, help="Only mentions scored at least this check-worthy (0-1)."),
-    mode: str = typer.Option("hybrid", "--mode", help="hybrid (meaning and words, fused), dense (meaning) or keyword (BM25)."),
+    speaker: str | None = typer.Option(
+        None,
+        "--speaker",
+        help="Only claims by this speaker (typos and surnames are fine: 'Zhirnof', 'lavrov').",
+    ),
+    outlet: str | None = typer.Option(None, "--outlet", help="Only mentions in this outlet (case ignored)."),
+    since: datetime | None = typer.Option(
+        None,
+        "--since",
+        formats=["%Y-%m-%d"],
+        help="Only articles published on or after this date (YYYY-MM-DD).",
+    ),
+    until: datetime | None = typer.Option(
+        None,
+        "--until",
+        formats=["%Y-%m-%d"],
+        help="Only articles published on or before this date (YYYY-MM-DD).",
+    ),
+    status: list[str] | None = typer.Option(
+        None, "--status", help="Only tracked claims with this status (repeatable), e.g. 'Unreviewed'."
+    ),
+    min_checkworthiness: float = typer.Option(
+        0.0,
+        "--min-checkworthiness",
+        min=0.0,
+        max=1.0,
+        help="Only mentions scored at least this check-worthy (0-1).",
+    ),
+    mode: str = typer.Option(
+        "hybrid", "--mode", help="hybrid (meaning and words, fused), dense (meaning) or keyword (BM25)."
+    ),
 ):
     """Find tracked claims by meaning and by words, with filters.
 
@@ -138,8 +187,12 @@ def search(
         if not as_json:
             typer.echo(f"speaker: {', '.join(name for _, name in found)}")
     filters = Filters(
-        speaker=speaker, outlet=outlet, since=since.date() if since else None, until=until.date() if until else None,
-        statuses=status or (), min_checkworthiness=min_checkworthiness,
+        speaker=speaker,
+        outlet=outlet,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        statuses=status or (),
+        min_checkworthiness=min_checkworthiness,
     )
     results = run(engine, query, k=k, filters=filters, mode=mode)
     if as_json:
@@ -148,7 +201,9 @@ def search(
     if not results:
         typer.echo("No claims found (is anything ingested? are the filters too narrow?).")
     for r in results:
-        typer.echo(f"{r.score:.3f}  claim {r.cluster_id} ({r.mentions} mention{'s' if r.mentions != 1 else ''}, {r.status})")
+        typer.echo(
+            f"{r.score:.3f}  claim {r.cluster_id} ({r.mentions} mention{'s' if r.mentions != 1 else ''}, {r.status})"
+        )
         typer.echo(f"       {r.speaker or r.outlet or 'unattributed'}: {_bracketed(r.text, r.highlights)}")
         typer.echo(f"       {r.document}")
 
@@ -162,8 +217,10 @@ def _bracketed(text: str, spans: list) -> str:
 @app.command()
 def export(
     format: str = typer.Option("csv", "--format", help="csv or claimreview."),
-    out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: standard output)."),
-    status: Optional[List[str]] = typer.Option(None, "--status", help="Only claims with this status (repeatable), e.g. 'False'."),
+    out: Path | None = typer.Option(None, "--out", help="File to write (default: standard output)."),
+    status: list[str] | None = typer.Option(
+        None, "--status", help="Only claims with this status (repeatable), e.g. 'False'."
+    ),
 ):
     """Export claim mentions as CSV for editors, or verdicts as ClaimReview JSON-LD.
 
@@ -193,7 +250,11 @@ def export(
 
 
 @factchecks_app.command("import")
-def factchecks_import(file: Path = typer.Argument(..., help="TSV/CSV with columns id, text (title, url, rating, date optional), or ClaimReview JSON.")):
+def factchecks_import(
+    file: Path = typer.Argument(
+        ..., help="TSV/CSV with columns id, text (title, url, rating, date optional), or ClaimReview JSON."
+    ),
+):
     """Import published fact-checks so new claims can be matched against them.
 
     Example:
@@ -222,11 +283,15 @@ def _read_queries(path: Path) -> list[tuple[str, str]]:
 
 @factchecks_app.command("match")
 def factchecks_match(
-    text: Optional[str] = typer.Argument(None, help="A claim to look up."),
-    file: Optional[Path] = typer.Option(None, "--file", help="TSV with columns id, text: one JSON line per query."),
+    text: str | None = typer.Argument(None, help="A claim to look up."),
+    file: Path | None = typer.Option(
+        None, "--file", help="TSV with columns id, text: one JSON line per query."
+    ),
     k: int = typer.Option(5, "--k", min=1, help="How many fact-checks per query."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    plain: bool = typer.Option(False, "--plain", help="Dense cosine only, without the re-ranker (for comparison)."),
+    plain: bool = typer.Option(
+        False, "--plain", help="Dense cosine only, without the re-ranker (for comparison)."
+    ),
 ):
     """Rank imported fact-checks for a claim: has this been checked before?
 
@@ -245,7 +310,10 @@ def factchecks_match(
     results = match(_engine(), [q for _, q in queries], k=k, plain=plain)
     if file:
         for (query_id, _), found in zip(queries, results):
-            line = {"query_id": query_id, "results": [{"id": m.id, "score": m.score, "text": m.text} for m in found]}
+            line = {
+                "query_id": query_id,
+                "results": [{"id": m.id, "score": m.score, "text": m.text} for m in found],
+            }
             typer.echo(json.dumps(line, ensure_ascii=False))
         return
     found = results[0]
@@ -260,10 +328,16 @@ def factchecks_match(
 
 @app.command()
 def checkworthy(
-    text: Optional[str] = typer.Argument(None, help="A sentence to score."),
-    file: Optional[Path] = typer.Option(None, "--file", help="TSV with columns id, text: one JSON line per row."),
+    text: str | None = typer.Argument(None, help="A sentence to score."),
+    file: Path | None = typer.Option(
+        None, "--file", help="TSV with columns id, text: one JSON line per row."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (with the reasons for a single TEXT)."),
-    domain: str = typer.Option("auto", "--domain", help="news, tweets, or auto: tweets when a quarter of the texts carry @, # or links."),
+    domain: str = typer.Option(
+        "auto",
+        "--domain",
+        help="news, tweets, or auto: tweets when a quarter of the texts carry @, # or links.",
+    ),
 ):
     """Score how check-worthy a sentence is, from 0 to 1 (the trained model of claims/models).
 
@@ -291,7 +365,9 @@ def checkworthy(
     vector = default_embedder().encode([text])
     value = float(scorer.score([text], vector, domain=chosen)[0])
     if as_json:
-        reasons = [{"feature": name, "contribution": c} for name, c in scorer.explain(text, vector[0], domain=chosen)]
+        reasons = [
+            {"feature": name, "contribution": c} for name, c in scorer.explain(text, vector[0], domain=chosen)
+        ]
         typer.echo(json.dumps({"text": text, "score": value, "reasons": reasons}, ensure_ascii=False))
     else:
         typer.echo(f"{value:.3f}")
@@ -349,7 +425,9 @@ def reindex():
     )
     searched = refresh_search_vectors(engine, progress=True)
     if searched:
-        typer.echo(f"embedded {searched} mentions and their paragraphs with the search model ({search_embedder().name})")
+        typer.echo(
+            f"embedded {searched} mentions and their paragraphs with the search model ({search_embedder().name})"
+        )
     index = rebuild(engine)
     typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
     typer.echo(f"keyword index: {rebuild_keywords(engine)} mentions")
@@ -369,7 +447,14 @@ def speakers_list(as_json: bool = typer.Option(False, "--json", help="Print a JS
 
     with Session(_engine()) as session:
         rows = [
-            {"id": s.speaker.id, "name": s.speaker.name, "kind": s.speaker.kind.value, "aliases": s.aliases, "mentions": s.mentions, "articles": s.articles}
+            {
+                "id": s.speaker.id,
+                "name": s.speaker.name,
+                "kind": s.speaker.kind.value,
+                "aliases": s.aliases,
+                "mentions": s.mentions,
+                "articles": s.articles,
+            }
             for s in crud.speaker_summaries(session)
         ]
     if as_json:
@@ -378,14 +463,18 @@ def speakers_list(as_json: bool = typer.Option(False, "--json", help="Print a JS
     if not rows:
         typer.echo("No speakers yet (is anything ingested?).")
     for row in rows:
-        typer.echo(f"{row['id']:>5}  {row['name']}  ({row['kind']}, {row['mentions']} mentions in {row['articles']} articles)")
+        typer.echo(
+            f"{row['id']:>5}  {row['name']}  ({row['kind']}, {row['mentions']} mentions in {row['articles']} articles)"
+        )
         typer.echo(f"       aliases: {', '.join(row['aliases'])}")
 
 
 @speakers_app.command("merge")
 def speakers_merge(
     keep: str = typer.Argument(..., help="The speaker to keep: id or name."),
-    merge: List[str] = typer.Argument(..., metavar="MERGE...", help="Speakers that are the same one: ids or names."),
+    merge: list[str] = typer.Argument(
+        ..., metavar="MERGE...", help="Speakers that are the same one: ids or names."
+    ),
     reviewer: str = typer.Option(..., "--reviewer", help="Your name, recorded with the change."),
 ):
     """Merge speakers into one: mentions and spellings move to KEEP, and stay there on re-ingest.
@@ -408,7 +497,9 @@ def speakers_merge(
 
 
 @feedback_app.command("export")
-def feedback_export(out: Optional[Path] = typer.Option(None, "--out", help="TSV file to write (default: standard output).")):
+def feedback_export(
+    out: Path | None = typer.Option(None, "--out", help="TSV file to write (default: standard output)."),
+):
     """Export reviewers' verdicts on claims (dropped: 0, added: 1) as a TSV of text, label.
 
     The retraining script reads it with --extra FILE.

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Optional
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
-def resolve(phrase: Optional[str], published: Optional[date]) -> Optional[date]:
+def resolve(phrase: str | None, published: date | None) -> date | None:
     """The day ``phrase`` names, counted back from ``published``; None when it names no single day.
 
     >>> resolve("Tuesday", date(2021, 8, 18))
@@ -43,7 +55,9 @@ def resolve(phrase: Optional[str], published: Optional[date]) -> Optional[date]:
             year = next((n for n in numbers if n > 1900), None)
             if day is None:
                 return None
-            year = year or (published.year if (i, day) <= (published.month, published.day) else published.year - 1)
+            year = year or (
+                published.year if (i, day) <= (published.month, published.day) else published.year - 1
+            )
             try:
                 return date(year, i, day)
             except ValueError:

@@ -53,14 +53,52 @@ CHECKWORTHY_THRESHOLD = 0.5
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*\([^)]{2,60}\))?\s*[–—-]\s+")
 _CAP_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|al-\w+|bin|de|van|von))*")
 _PRONOUN_SUBJECT = re.compile(r"\b(he|she)\s+(?:also\s+|further\s+|later\s+|then\s+)?$", re.IGNORECASE)
-_ROLE_SUBJECT = re.compile(r"\b(?:the|\w+['’]s|his|her)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$", re.IGNORECASE)
+_ROLE_SUBJECT = re.compile(
+    r"\b(?:the|\w+['’]s|his|her)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$",
+    re.IGNORECASE,
+)
 
 # Verbs that report speech whatever follows them; the others need a clause, a quote or a colon.
-_SPEECH = {"said", "says", "say", "saying", "told", "tells", "tell", "added", "adds", "adding", "urged", "described",
-           "describing", "praised", "commended", "hailed", "hailing", "vowed", "blamed", "accused", "promised", "warned",
-           "emphasised", "emphasized", "stressed", "underscored", "highlighted", "noted", "insisted", "argued",
-           "clarified", "explained", "declared", "admitted", "acknowledged"}
-_CONNECTIVES = re.compile(r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE)
+_SPEECH = {
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "added",
+    "adds",
+    "adding",
+    "urged",
+    "described",
+    "describing",
+    "praised",
+    "commended",
+    "hailed",
+    "hailing",
+    "vowed",
+    "blamed",
+    "accused",
+    "promised",
+    "warned",
+    "emphasised",
+    "emphasized",
+    "stressed",
+    "underscored",
+    "highlighted",
+    "noted",
+    "insisted",
+    "argued",
+    "clarified",
+    "explained",
+    "declared",
+    "admitted",
+    "acknowledged",
+}
+_CONNECTIVES = re.compile(
+    r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE
+)
 
 
 @dataclass
@@ -93,7 +131,7 @@ def _chunks(window: str) -> list[tuple[int, str]]:
     """Comma-separated pieces of a subject window with their offsets, right to left (appositives come apart)."""
     pieces, last = [], 0
     for sep in re.finditer(r"[,;—–(]", window):
-        pieces.append((last, window[last: sep.start()]))
+        pieces.append((last, window[last : sep.start()]))
         last = sep.end()
     pieces.append((last, window[last:]))
     return [p for p in reversed(pieces) if p[1].strip()][:4]
@@ -108,7 +146,10 @@ def _person(name: str, state: Passage) -> str:
 
 def _at_home(org: str, state: Passage, offset: int | None = None) -> str:
     """'The Foreign Ministry' is the ministry of the country named just before, else of the article's country."""
-    if not (org.endswith("Ministry") and fold(org.split()[0]) in {"foreign", "defence", "interior", "justice", "finance", "health"}):
+    if not (
+        org.endswith("Ministry")
+        and fold(org.split()[0]) in {"foreign", "defence", "interior", "justice", "finance", "health"}
+    ):
         return org
     country = state.home
     if state.nlp is not None and offset is not None:
@@ -136,9 +177,13 @@ def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
         return True
     if token.pos_ not in {"VERB", "AUX"}:
         return word in _SPEECH and token.pos_ != "NOUN"
-    if word in _SPEECH or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children) or person_subject(token):
+    if (
+        word in _SPEECH
+        or any(child.dep_ in {"ccomp", "parataxis"} for child in token.children)
+        or person_subject(token)
+    ):
         return True
-    after = unit.text[verb.end():]
+    after = unit.text[verb.end() :]
     return bool(re.match(r"[^.;]{0,50}?\bthat\b|\s*[:,.“\"]|\s*$", after))
 
 
@@ -166,14 +211,26 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
         return person, False, "role"
     if subject is not None and subject.ent_type_ == "ORG":
         # "The Valdora Chamber of Commerce had asked ...": the parsed subject sees past the auxiliary.
-        group = next((e for e in state.nlp.between(0, len(state.text), "ORG") if e.start <= subject.idx < e.end), None)
-        if group is not None and group.start >= offset and not state.book.known_surname(group.text):  # NER calls "Lavrov" an ORG
+        group = next(
+            (e for e in state.nlp.between(0, len(state.text), "ORG") if e.start <= subject.idx < e.end), None
+        )
+        if (
+            group is not None and group.start >= offset and not state.book.known_surname(group.text)
+        ):  # NER calls "Lavrov" an ORG
             org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset))
-            return _at_home(org or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE), state, group.start), True, "organisation"
-    if not window.strip() or re.fullmatch(r"\s*(?:and\s+|but\s+|also\s+|further\s+|moreover,?\s+)*", window, re.IGNORECASE):
-        return (state.last_speaker.speaker if state.last_speaker else None), bool(
-            state.last_speaker and state.last_speaker.speaker_is_organisation
-        ), "subjectless"
+            return (
+                _at_home(org or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE), state, group.start),
+                True,
+                "organisation",
+            )
+    if not window.strip() or re.fullmatch(
+        r"\s*(?:and\s+|but\s+|also\s+|further\s+|moreover,?\s+)*", window, re.IGNORECASE
+    ):
+        return (
+            (state.last_speaker.speaker if state.last_speaker else None),
+            bool(state.last_speaker and state.last_speaker.speaker_is_organisation),
+            "subjectless",
+        )
     for at, chunk in _chunks(window):
         people = state.nlp.between(offset + at, offset + at + len(chunk), "PERSON") if state.nlp else []
         if people:
@@ -195,7 +252,9 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
                 known = state.book.known_surname(name)
                 if known:
                     return known, False, "surname"
-            org = organisation_name(_org_phrase(chunk, run), known=state.organisations + ministry_hint(state, offset))
+            org = organisation_name(
+                _org_phrase(chunk, run), known=state.organisations + ministry_hint(state, offset)
+            )
             if org:
                 return _at_home(org, state, offset + at + run.start()), True, "organisation"
     return None, False, "none"
@@ -205,21 +264,29 @@ def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
     """An organisation NER found right before the verb ("the Valdora Chamber of Commerce said"),
     not one that only qualifies a person ("head of the Asia Desk at the ministry")."""
     groups = state.nlp.between(offset, offset + len(chunk), "ORG") if state.nlp else []
-    if not groups or chunk[groups[-1].end - offset:].strip():
+    if not groups or chunk[groups[-1].end - offset :].strip():
         return None
     group = groups[-1]
     before = chunk[: group.start - offset]
-    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(group.text):
+    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(
+        group.text
+    ):
         return None
-    org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset)) or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE)
+    org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset)) or re.sub(
+        r"^the\s+", "", group.text, flags=re.IGNORECASE
+    )
     return _at_home(org, state, group.start)
 
 
 def _org_phrase(chunk: str, run: re.Match) -> str:
     """The organisation phrase around a capitalised run, lower-case head nouns included."""
-    tail = re.match(r"(?:\s+(?:[a-z]+\s+)?(?:ministry|authority|office|agency|council)\b)?", chunk[run.end():], re.IGNORECASE)
+    tail = re.match(
+        r"(?:\s+(?:[a-z]+\s+)?(?:ministry|authority|office|agency|council)\b)?",
+        chunk[run.end() :],
+        re.IGNORECASE,
+    )
     head = re.search(r"(?:\b(?:the|a)\s+)?$", chunk[: run.start()])
-    return chunk[head.start() if head else run.start(): run.end() + (tail.end() if tail else 0)]
+    return chunk[head.start() if head else run.start() : run.end() + (tail.end() if tail else 0)]
 
 
 def _after_verb_subject(frame: str, verb_end: int, state: Passage) -> tuple[str | None, bool]:
@@ -241,24 +308,30 @@ def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
     """Names seen outside quotes become referents for later pronouns."""
     if state.nlp is not None:
         for person in state.nlp.between(offset, offset + len(frame), "PERSON"):
-            if not frame[person.start - offset: person.end - offset].strip():
+            if not frame[person.start - offset : person.end - offset].strip():
                 continue  # inside a quote (blanked in the frame)
             name = person_name(person.text) or person.text
             if len(name.split()) < 2 and not state.book.known_surname(name):
                 continue
             canonical = _person(name, state)
-            note_role(canonical, frame[max(0, person.start - offset - 30): person.start - offset] + " " + person.text, state)
+            note_role(
+                canonical,
+                frame[max(0, person.start - offset - 30) : person.start - offset] + " " + person.text,
+                state,
+            )
             state.last_person = canonical
         return
     for run in _CAP_RUN.finditer(frame):
-        if re.match(r"\s+" + MEDIA, frame[run.end():]):
+        if re.match(r"\s+" + MEDIA, frame[run.end() :]):
             continue  # "Ekho Moskvy radio" is a venue, not a person
-        if re.search(r"\b(?:on|in|at|to|from|across|over|near|of|for|with)\s+(?:the\s+)?$", frame[: run.start()]):
+        if re.search(
+            r"\b(?:on|in|at|to|from|across|over|near|of|for|with)\s+(?:the\s+)?$", frame[: run.start()]
+        ):
             continue  # "crossings on the Sorrel Strait": a place or a thing, not a referent
         name = person_name(run.group())
         if name and len(name.split()) >= 2:
             canonical = state.book.resolve_person(name)
-            note_role(canonical, frame[max(0, run.start() - 30): run.start()] + " " + run.group(), state)
+            note_role(canonical, frame[max(0, run.start() - 30) : run.start()] + " " + run.group(), state)
             state.last_person = canonical
 
 
@@ -280,16 +353,31 @@ def _statement(unit: Sentence, frame: str, verb: re.Match, window_start: int) ->
     "Ferry traffic has doubled, Transport Minister Elena Markovic said on Tuesday." -> "Ferry traffic has doubled"
     """
     text = unit.text
-    after = frame[verb.end():]
+    after = frame[verb.end() :]
     tail_words = len(after.split())
-    window = frame[window_start: verb.start()]
+    window = frame[window_start : verb.start()]
     comma = window.rfind(",")
-    if comma != -1 and window[comma + 1:].strip() and tail_words <= 8 and "that" not in after.split() and verb.start() > len(text) / 2:
+    if (
+        comma != -1
+        and window[comma + 1 :].strip()
+        and tail_words <= 8
+        and "that" not in after.split()
+        and verb.start() > len(text) / 2
+    ):
         end = window_start + comma
         return (0, end) if len(text[:end].split()) >= 4 else None
     # Only "told" takes an object before its clause: "told a meeting in Kaliningrad that ...".
     object_words = r"(?:[^.,;\"“]{0,60}?\s)?" if verb.group().lower() in {"told", "tells", "tell"} else ""
-    lead = re.match(_WHEN + _ADVERBIAL + r"(?:\s+(?:in|at|on|during|to)\s+[^.,;“\"]{0,50}?)?" + _ADVERBIAL + r"\s+" + object_words + r"that\s+", after)
+    lead = re.match(
+        _WHEN
+        + _ADVERBIAL
+        + r"(?:\s+(?:in|at|on|during|to)\s+[^.,;“\"]{0,50}?)?"
+        + _ADVERBIAL
+        + r"\s+"
+        + object_words
+        + r"that\s+",
+        after,
+    )
     if lead is None and verb.group().lower() in _CLAUSE_VERBS:
         lead = re.match(_WHEN + r"\s+(?!(?:in|on|to|at|with|during|by|from|for|of)\b)", after)
     if lead is None or verb.start() > len(text) / 2:
@@ -313,8 +401,10 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     statement = None
     reported_by = None  # the reporting verb the speaker was found for
     for verb in verbs:
-        window_start = max([0] + [q1 - unit.start + 1 for q0, q1 in unit.quotes if q1 - unit.start < verb.start()])
-        speaker, is_org, how = _subject(frame[window_start: verb.start()], state, unit.start + window_start)
+        window_start = max(
+            [0] + [q1 - unit.start + 1 for q0, q1 in unit.quotes if q1 - unit.start < verb.start()]
+        )
+        speaker, is_org, how = _subject(frame[window_start : verb.start()], state, unit.start + window_start)
         if not speaker and how == "none":
             speaker, is_org = _after_verb_subject(frame, verb.end(), state)
             how = "inverted" if speaker else how
@@ -331,9 +421,17 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         m = re.search(r"\baccording to\s+((?:the\s+)?[\w’'. -]{2,60}?)\s*(?:[.,;]|$)", frame, re.IGNORECASE)
         if m:
             before = unit.text[: m.start()].rstrip(" ,")
-            statement = (0, len(before)) if m.start() > len(unit.text) / 2 and len(before.split()) >= 4 else None
+            statement = (
+                (0, len(before)) if m.start() > len(unit.text) / 2 and len(before.split()) >= 4 else None
+            )
             speaker, is_org, how = _source(m.group(1), unit.start + m.start(1), state)
-    if not speaker and not verbs and state.last_speaker and state.since_speaker <= 1 and _continues(unit, state):
+    if (
+        not speaker
+        and not verbs
+        and state.last_speaker
+        and state.since_speaker <= 1
+        and _continues(unit, state)
+    ):
         # "Moreover, had given Moscow guarantees ...": no subject, so the last speaker goes on.
         previous = state.last_speaker
         speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
@@ -343,9 +441,13 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     if speaker:
         if venue:
             state.venues[speaker], state.occasions[speaker] = venue, dated
-        elif how in {"pronoun", "role", "subjectless", "surname"} and not (
-            reported_by and earlier_occasion(state, unit.start + reported_by.start())
-        ) and not (dated and state.occasions.get(speaker) and dated.lower() != state.occasions[speaker].lower()):
+        elif (
+            how in {"pronoun", "role", "subjectless", "surname"}
+            and not (reported_by and earlier_occasion(state, unit.start + reported_by.start()))
+            and not (
+                dated and state.occasions.get(speaker) and dated.lower() != state.occasions[speaker].lower()
+            )
+        ):
             # A follow-up report keeps the speaker's last venue unless it is dated to another occasion.
             venue = state.venues.get(speaker)
     if speaker and not is_org:
@@ -353,7 +455,9 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     if speaker and is_org and speaker not in state.organisations:
         state.organisations.append(speaker)
     kind = REPORTED if speaker or verbs else OWN
-    attribution = Attribution(speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement)
+    attribution = Attribution(
+        speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement
+    )
     # The date the parse attaches to the reporting verb is the report's; else the frame's first date.
     attribution.when = (_dated(dated) or _when(unit, frame, statement, state)) if kind == REPORTED else None
     state.since_speaker += 1
@@ -372,7 +476,9 @@ def _source(phrase: str, offset: int, state: Passage) -> tuple[str | None, bool,
     found = state.nlp.between(offset, offset + len(phrase), "PERSON", "ORG") if state.nlp else []
     if found and found[0].label == "ORG":
         group = found[0].text
-        org = organisation_name(group, known=state.organisations) or re.sub(r"^the\s+", "", group, flags=re.IGNORECASE)
+        org = organisation_name(group, known=state.organisations) or re.sub(
+            r"^the\s+", "", group, flags=re.IGNORECASE
+        )
         return org, True, "organisation"
     name = person_name(phrase)
     if name and len(name.split()) >= 2:
@@ -387,7 +493,11 @@ def _continues(unit: Sentence, state: Passage) -> bool:
     if not lead or state.nlp is None:
         return False
     token = state.nlp.token_at(unit.start + lead.end())
-    return token is not None and token.pos_ in {"VERB", "AUX"} and token.tag_ in {"VBD", "VBZ", "VBP", "VBN", "MD"}
+    return (
+        token is not None
+        and token.pos_ in {"VERB", "AUX"}
+        and token.tag_ in {"VBD", "VBZ", "VBP", "VBN", "MD"}
+    )
 
 
 def _when(unit: Sentence, frame: str, statement: tuple[int, int] | None, state: Passage) -> str | None:
@@ -399,10 +509,15 @@ def _when(unit: Sentence, frame: str, statement: tuple[int, int] | None, state: 
         at = entity.start - unit.start
         if statement and statement[0] <= at < statement[1]:
             continue
-        if not frame[at: entity.end - unit.start].strip():
+        if not frame[at : entity.end - unit.start].strip():
             continue
         if found and entity.start - found[-1].end <= 1:
-            found[-1] = type(entity)(found[-1].start, entity.end, unit.text[found[-1].start - unit.start: entity.end - unit.start], "DATE")
+            found[-1] = type(entity)(
+                found[-1].start,
+                entity.end,
+                unit.text[found[-1].start - unit.start : entity.end - unit.start],
+                "DATE",
+            )
         else:
             found.append(entity)
     if not found:
@@ -412,7 +527,11 @@ def _when(unit: Sentence, frame: str, statement: tuple[int, int] | None, state: 
 
 
 def _dated(phrase: str | None) -> str | None:
-    return re.sub(r"^(?:on|in|at|later|earlier)\s+", "", phrase, flags=re.IGNORECASE) if phrase and re.search(r"[A-Za-z]", phrase) else None
+    return (
+        re.sub(r"^(?:on|in|at|later|earlier)\s+", "", phrase, flags=re.IGNORECASE)
+        if phrase and re.search(r"[A-Za-z]", phrase)
+        else None
+    )
 
 
 def _home(analysis: Analysis | None) -> str | None:
@@ -436,7 +555,9 @@ def headline(text: str) -> tuple[int, int] | None:
     return start, start + len(first)
 
 
-def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CHECKWORTHY_THRESHOLD, nlp: bool = True) -> list[Mention]:
+def extract(
+    text: str, *, book: SpeakerBook | None = None, threshold: float = CHECKWORTHY_THRESHOLD, nlp: bool = True
+) -> list[Mention]:
     """Check-worthy mentions in a clean article text, in reading order.
 
     Args:
@@ -452,7 +573,13 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
     for unit in segment(text):
         dateline = _DATELINE.match(unit.text)
         if dateline:
-            unit = Sentence(unit.start + dateline.end(), unit.end, unit.text[dateline.end():], unit.paragraph, unit.quotes)
+            unit = Sentence(
+                unit.start + dateline.end(),
+                unit.end,
+                unit.text[dateline.end() :],
+                unit.paragraph,
+                unit.quotes,
+            )
         if not is_heading(unit.text) and len(unit.text.split()) >= MIN_WORDS:
             units.append(unit)
     for unit in split_units(units):
@@ -462,10 +589,16 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
         quotes = statement_quotes(unit)
         spans: list[tuple[int, int, Attribution]] = []
         if quotes and attribution.speaker:
-            direct = Attribution(attribution.speaker, attribution.venue, DIRECT, attribution.speaker_is_organisation, when=attribution.when)
+            direct = Attribution(
+                attribution.speaker,
+                attribution.venue,
+                DIRECT,
+                attribution.speaker_is_organisation,
+                when=attribution.when,
+            )
             for q0, q1 in quotes:
                 spans.append((*trim(text, q0, q1), direct))
-            lead = text[unit.start: quotes[0][0] - 1]
+            lead = text[unit.start : quotes[0][0] - 1]
             if re.search(REPORTING.pattern + r"(?:\s+[^.“\"]{0,60}?)?\s+that\s+\S+(?:\s+\S+){5,}", lead):
                 spans.insert(0, (*trim(text, unit.start, quotes[0][0] - 1), attribution))
         elif attribution.statement and attribution.kind == REPORTED:
@@ -479,5 +612,14 @@ def extract(text: str, *, book: SpeakerBook | None = None, threshold: float = CH
                 # A short reported clause ("that crossings had doubled") is judged with its frame, which says who claims it.
                 score = max(score, checkworthiness(unit.text, quoted=True))
             if score >= threshold:
-                mentions.append(Mention(start=start, end=end, text=claim, attribution=who, checkworthiness=score, sentence=unit.text))
+                mentions.append(
+                    Mention(
+                        start=start,
+                        end=end,
+                        text=claim,
+                        attribution=who,
+                        checkworthiness=score,
+                        sentence=unit.text,
+                    )
+                )
     return mentions

@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Optional
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 
@@ -39,9 +38,31 @@ DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
 # Hedges and limiters whose loss or gain changes how strong a claim is.
 # Negations ("not", "never") are handled apart, as NEGATION_FLIPPED.
 QUALIFIERS = (
-    "almost", "about", "nearly", "only", "some", "most", "reportedly", "allegedly", "may", "might", "could",
-    "approximately", "around", "roughly", "just", "possibly", "probably", "likely", "apparently", "partly",
-    "at least", "more than", "less than", "fewer than", "up to",
+    "almost",
+    "about",
+    "nearly",
+    "only",
+    "some",
+    "most",
+    "reportedly",
+    "allegedly",
+    "may",
+    "might",
+    "could",
+    "approximately",
+    "around",
+    "roughly",
+    "just",
+    "possibly",
+    "probably",
+    "likely",
+    "apparently",
+    "partly",
+    "at least",
+    "more than",
+    "less than",
+    "fewer than",
+    "up to",
 )
 # Qualifiers that hedge only a number: "talks about Afghanistan" is no hedge.
 _BEFORE_NUMBERS_ONLY = {"about", "around"}
@@ -51,24 +72,104 @@ _TOKEN = re.compile(r"\w+(?:[’'.,-]\w+)*|[^\w\s]")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 10**12,
+}
 # Words that state a multiple: "doubled" against "tripled" is a changed number.
 _MULTIPLES = {
-    "double": 2, "doubled": 2, "doubles": 2, "twice": 2, "triple": 3, "tripled": 3, "triples": 3, "thrice": 3,
-    "quadrupled": 4, "half": 0.5, "halved": 0.5,
+    "double": 2,
+    "doubled": 2,
+    "doubles": 2,
+    "twice": 2,
+    "triple": 3,
+    "tripled": 3,
+    "triples": 3,
+    "thrice": 3,
+    "quadrupled": 4,
+    "half": 0.5,
+    "halved": 0.5,
 }
 _POSSESSIVE = re.compile(r"['’]s$")
 _DIGITS = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?$")
 # Function words that start a sentence capitalised without being a name.
 _NOT_NAMES = {
-    "the", "a", "an", "that", "this", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "there",
-    "and", "but", "or", "in", "on", "at", "of", "for", "to", "by", "with", "as", "if", "when", "while", "after",
-    "before", "his", "her", "their", "our", "my", "your", "is", "was", "be",
+    "the",
+    "a",
+    "an",
+    "that",
+    "this",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "there",
+    "and",
+    "but",
+    "or",
+    "in",
+    "on",
+    "at",
+    "of",
+    "for",
+    "to",
+    "by",
+    "with",
+    "as",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "is",
+    "was",
+    "be",
 }
 
 
@@ -124,7 +225,7 @@ def tokens(text: str) -> list[Token]:
     """Words (with inner apostrophes, hyphens, decimal points) and punctuation marks, each with the space before it."""
     out, last = [], 0
     for match in _TOKEN.finditer(text):
-        out.append(Token(match.group(), text[last:match.start()]))
+        out.append(Token(match.group(), text[last : match.start()]))
         last = match.end()
     return out
 
@@ -154,7 +255,12 @@ def word_diff(base: str, other: str) -> list[DiffOp]:
         runs.append((EQUAL, a[i1:i2], b[j1:j2]) if tag == "equal" else ("change", a[i1:i2], b[j1:j2]))
     for k in range(1, len(runs) - 1):
         tag, old, new = runs[k]
-        if tag == EQUAL and runs[k - 1][0] == runs[k + 1][0] == "change" and len(new) == 1 and new[0].folded in _NOT_NAMES:
+        if (
+            tag == EQUAL
+            and runs[k - 1][0] == runs[k + 1][0] == "change"
+            and len(new) == 1
+            and new[0].folded in _NOT_NAMES
+        ):
             runs[k] = ("change", old, new)
     merged: list[tuple[str, list[Token], list[Token]]] = []
     for tag, old, new in runs:
@@ -201,7 +307,11 @@ def numbers(text: str) -> list[float]:
 
     for token in tokens(text):
         word = token.folded
-        parts = word.split("-") if "-" in word and all(p in _UNITS or p in _TENS for p in word.split("-")) else [word]
+        parts = (
+            word.split("-")
+            if "-" in word and all(p in _UNITS or p in _TENS for p in word.split("-"))
+            else [word]
+        )
         for part in parts:
             if _DIGITS.match(part):
                 if in_number and current:
@@ -275,10 +385,10 @@ def drift_flags(
     base: str,
     other: str,
     *,
-    base_kind: Optional[str] = None,
-    other_kind: Optional[str] = None,
-    base_speaker: Optional[str] = None,
-    other_speaker: Optional[str] = None,
+    base_kind: str | None = None,
+    other_kind: str | None = None,
+    base_speaker: str | None = None,
+    other_speaker: str | None = None,
 ) -> list[Flag]:
     """The changes from ``base`` to ``other`` that may change what the claim says.
 
@@ -313,7 +423,11 @@ def drift_flags(
 
     neg_a, neg_b = negations(a_words), negations(b_words)
     if bool(neg_a) != bool(neg_b):
-        flags.append(Flag(NEGATION_FLIPPED, f"“{', '.join(neg_a)}” dropped" if neg_a else f"“{', '.join(neg_b)}” added"))
+        flags.append(
+            Flag(
+                NEGATION_FLIPPED, f"“{', '.join(neg_a)}” dropped" if neg_a else f"“{', '.join(neg_b)}” added"
+            )
+        )
 
     if base_kind and other_kind and base_kind != other_kind:
         if base_kind == DIRECT:
@@ -335,7 +449,9 @@ def drift_flags(
         flags.append(Flag(NAMES_DROPPED, ", ".join(gone_names)))
 
     if base_speaker != other_speaker and (base_speaker or other_speaker):
-        flags.append(Flag(SPEAKER_CHANGED, f"{base_speaker or 'no speaker'} → {other_speaker or 'no speaker'}"))
+        flags.append(
+            Flag(SPEAKER_CHANGED, f"{base_speaker or 'no speaker'} → {other_speaker or 'no speaker'}")
+        )
     return flags
 
 
@@ -343,14 +459,21 @@ def compare(
     base: str,
     other: str,
     *,
-    base_kind: Optional[str] = None,
-    other_kind: Optional[str] = None,
-    base_speaker: Optional[str] = None,
-    other_speaker: Optional[str] = None,
+    base_kind: str | None = None,
+    other_kind: str | None = None,
+    base_speaker: str | None = None,
+    other_speaker: str | None = None,
 ) -> Drift:
     """:func:`word_diff`, :func:`drift_flags` and :func:`similarity` of one later wording against the base."""
     return Drift(
         word_diff(base, other),
-        drift_flags(base, other, base_kind=base_kind, other_kind=other_kind, base_speaker=base_speaker, other_speaker=other_speaker),
+        drift_flags(
+            base,
+            other,
+            base_kind=base_kind,
+            other_kind=other_kind,
+            base_speaker=base_speaker,
+            other_speaker=other_speaker,
+        ),
         similarity(base, other),
     )

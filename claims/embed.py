@@ -6,11 +6,10 @@ as safetensors); nothing is fetched from a hub, so ``HF_HUB_OFFLINE`` is forced 
 
 from __future__ import annotations
 
-import hashlib
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -74,57 +73,9 @@ class Embedder:
             torch.set_num_threads(threads)
 
 
-class CachedEmbedder:
-    """An :class:`Embedder` that keeps the vectors of every list of texts it embedded in an SQLite file.
-
-    For benchmarks and repeated imports of the same corpus. The key is the whole list, so a
-    list seen before is read back bit for bit as the model embedded it (the model's batches,
-    and so its last float digits, depend on the list): figures measured through the cache are
-    those of an uncached run. ``default_embedder`` uses it when ``$CLAIMS_EMBED_CACHE`` names a file.
-    """
-
-    dimension = DIMENSION
-    name = MODEL_NAME
-
-    def __init__(self, embedder: Embedder, path: Path):
-        import sqlite3
-
-        self.embedder = embedder
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), check_same_thread=False)
-        self.db.execute("CREATE TABLE IF NOT EXISTS batch (key TEXT PRIMARY KEY, rows INTEGER NOT NULL, value BLOB NOT NULL)")
-
-    def _key(self, texts: Sequence[str], batch_size: int) -> str:
-        digest = hashlib.sha256(f"{self.name}\0{batch_size}".encode("utf-8"))
-        for text in texts:
-            digest.update(b"\0" + text.encode("utf-8"))
-        return digest.hexdigest()
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        key = self._key(texts, batch_size)
-        row = self.db.execute("SELECT rows, value FROM batch WHERE key = ?", (key,)).fetchone()
-        if row:
-            return from_bytes(row[1]).reshape(row[0], self.dimension).copy()
-        vectors = self.embedder.encode(list(texts), batch_size=batch_size, progress=progress)
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO batch VALUES (?, ?, ?)", (key, len(vectors), to_bytes(vectors)))
-        return vectors
-
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
-
-
 @lru_cache(maxsize=1)
 def default_embedder() -> Embedder:
-    """One shared model per process (loading costs about a second).
-
-    With ``$CLAIMS_EMBED_CACHE`` set to a file path, vectors are cached there (see :class:`CachedEmbedder`).
-    """
-    cache = os.environ.get("CLAIMS_EMBED_CACHE")
-    if cache:
-        return CachedEmbedder(Embedder(), Path(cache))
+    """One shared model per process (loading costs about a second)."""
     return Embedder()
 
 

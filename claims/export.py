@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,9 +15,28 @@ from db import crud
 from db.models import ClaimStatus
 
 CSV_COLUMNS = [
-    "claim_id", "cluster_id", "claim_text", "speaker", "venue", "attribution", "checkworthiness",
-    "role", "said_when", "said_on", "document", "source", "title", "published", "status", "sourcing", "reviewer", "updated_at",
-    "cluster_size", "notes", "first_seen", "drift",
+    "claim_id",
+    "cluster_id",
+    "claim_text",
+    "speaker",
+    "venue",
+    "attribution",
+    "checkworthiness",
+    "role",
+    "said_when",
+    "said_on",
+    "document",
+    "source",
+    "title",
+    "published",
+    "status",
+    "sourcing",
+    "reviewer",
+    "updated_at",
+    "cluster_size",
+    "notes",
+    "first_seen",
+    "drift",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +50,7 @@ def neutralise(value: object) -> str:
     return text
 
 
-def rows(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = None) -> list[dict]:
+def rows(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None) -> list[dict]:
     """One dict per mention, keys :data:`CSV_COLUMNS`, values as stored (not neutralised)."""
     wanted = [ClaimStatus(s) for s in statuses] if statuses else None
     with Session(engine) as session:
@@ -47,7 +66,9 @@ def rows(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = No
         shown = wordings(claim_rows)
         for w in shown:
             first[w.row.mention.id] = shown[0].row.article.document
-            drift[w.row.mention.id] = "; ".join(f"{f.kind}: {f.detail}" for f in w.drift.flags) if w.drift else ""
+            drift[w.row.mention.id] = (
+                "; ".join(f"{f.kind}: {f.detail}" for f in w.drift.flags) if w.drift else ""
+            )
     out = []
     for m in mentions:
         out.append(
@@ -79,7 +100,7 @@ def rows(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = No
     return out
 
 
-def to_csv(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = None) -> bytes:
+def to_csv(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None) -> bytes:
     """The CSV as UTF-8 with a byte-order mark, so Excel reads the accents right."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
@@ -91,12 +112,17 @@ def to_csv(engine: Engine, *, statuses: Optional[Sequence[ClaimStatus | str]] = 
 
 # ClaimReview's reviewRating: our verdicts on its 1 (false) .. 5 (true) scale.
 _RATING = {
-    ClaimStatus.true: 5, ClaimStatus.mostly_true: 4, ClaimStatus.misleading: 2, ClaimStatus.false: 1,
+    ClaimStatus.true: 5,
+    ClaimStatus.mostly_true: 4,
+    ClaimStatus.misleading: 2,
+    ClaimStatus.false: 1,
 }
 _REVIEWED = set(_RATING) | {ClaimStatus.unverifiable}
 
 
-def to_claimreview(engine: Engine, *, publisher: str = "Claim workbench", statuses: Optional[Sequence[ClaimStatus | str]] = None) -> str:
+def to_claimreview(
+    engine: Engine, *, publisher: str = "Claim workbench", statuses: Sequence[ClaimStatus | str] | None = None
+) -> str:
     """ClaimReview JSON-LD (schema.org) for every tracked claim with a verdict."""
     wanted = {ClaimStatus(s) for s in statuses} if statuses else _REVIEWED
     verdicts = sorted(wanted & _REVIEWED, key=lambda s: s.value)
@@ -112,9 +138,15 @@ def to_claimreview(engine: Engine, *, publisher: str = "Claim workbench", status
         rating = {"@type": "Rating", "alternateName": claim.status.value}
         if claim.status in _RATING:
             rating.update(ratingValue=_RATING[claim.status], bestRating=5, worstRating=1)
-        item = {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "url": m.article.document} for m in mentions]}
+        item = {
+            "@type": "Claim",
+            "appearance": [{"@type": "CreativeWork", "url": m.article.document} for m in mentions],
+        }
         if first.speaker:
-            item["author"] = {"@type": "Person" if first.mention.speaker_id else "Organization", "name": first.speaker}
+            item["author"] = {
+                "@type": "Person" if first.mention.speaker_id else "Organization",
+                "name": first.speaker,
+            }
         if first.article.published:
             item["datePublished"] = first.article.published.isoformat()
         reviews.append(

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -103,7 +103,9 @@ class BM25:
             found = {self.vocabulary[w] for w in tokens(query) if w in self.vocabulary}
             rows.extend([row] * len(found))
             cols.extend(found)
-        matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(queries), self.weights.shape[0]))
+        matrix = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(queries), self.weights.shape[0])
+        )
         return np.asarray((matrix @ self.weights).todense(), dtype=np.float32)
 
 
@@ -151,7 +153,9 @@ def _overlap(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def candidates_and_features(corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, depth: int = CANDIDATES):
+def candidates_and_features(
+    corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, depth: int = CANDIDATES
+):
     """For each query: the candidate rows of ``corpus`` and their feature matrix (columns :data:`FEATURES`)."""
     from rapidfuzz import fuzz
 
@@ -162,7 +166,9 @@ def candidates_and_features(corpus: Corpus, queries: Sequence[str], query_vector
     bm_all = corpus.bm25_all.scores(cleaned)
     bm_text = corpus.bm25_text.scores(cleaned)
     bm_title = corpus.bm25_title.scores(cleaned)
-    ranks = {name: _ranks(matrix) for name, matrix in (("text", cos_text), ("title", cos_title), ("bm25", bm_all))}
+    ranks = {
+        name: _ranks(matrix) for name, matrix in (("text", cos_text), ("title", cos_title), ("bm25", bm_all))
+    }
     out = []
     for q, query in enumerate(cleaned):
         rows: list[int] = []
@@ -225,9 +231,13 @@ class Ranker:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Ranker":
+    def from_json(cls, data: dict) -> Ranker:
         _check_features(data["features"])
-        return cls(*(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")), float(data["intercept"]), data.get("note", ""))
+        return cls(
+            *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")),
+            float(data["intercept"]),
+            data.get("note", ""),
+        )
 
 
 @dataclass
@@ -267,12 +277,25 @@ class TreeRanker:
         return 1 / (1 + np.exp(-total))
 
     @classmethod
-    def from_sklearn(cls, model, note: str = "") -> "TreeRanker":
+    def from_sklearn(cls, model, note: str = "") -> TreeRanker:
+        # scikit-learn has no public access to a HistGradientBoosting model's trees, so this
+        # reads ``_predictors`` and ``_baseline_prediction``. Training only (bench/train_factmatch.py);
+        # scoring is numpy. scikit-learn is pinned in the lock, and
+        # tests/test_factchecks.py::test_trees_score_as_scikit_learn_does fails on any other version.
         parts, roots, offset = [], [], 0
         for (tree,) in model._predictors:
             nodes = tree.nodes
             roots.append(offset)
-            parts.append((nodes["feature_idx"], nodes["num_threshold"], nodes["left"] + offset, nodes["right"] + offset, nodes["value"], nodes["is_leaf"].astype(bool)))
+            parts.append(
+                (
+                    nodes["feature_idx"],
+                    nodes["num_threshold"],
+                    nodes["left"] + offset,
+                    nodes["right"] + offset,
+                    nodes["value"],
+                    nodes["is_leaf"].astype(bool),
+                )
+            )
             offset += len(nodes)
         arrays = [np.concatenate(column) for column in zip(*parts)]
         return cls(*arrays, np.asarray(roots), float(np.ravel(model._baseline_prediction)[0]), note)
@@ -285,7 +308,7 @@ class TreeRanker:
         )  # fmt: skip
 
     @classmethod
-    def load(cls, path: Path) -> "TreeRanker":
+    def load(cls, path: Path) -> TreeRanker:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             _check_features(meta["features"])
@@ -299,7 +322,7 @@ def _check_features(names) -> None:
 
 
 @lru_cache(maxsize=4)
-def load_ranker(path: Optional[Path] = None):
+def load_ranker(path: Path | None = None):
     """The shipped ranker (``.npz`` trees or ``.json`` linear), or None when there is none (then dense cosine decides)."""
     path = Path(path or MODEL_FILE)
     if not path.exists():
@@ -309,13 +332,20 @@ def load_ranker(path: Optional[Path] = None):
     return Ranker.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-def rank(corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, k: int = 5, ranker=None) -> list[list[tuple[int, float]]]:
+def rank(
+    corpus: Corpus, queries: Sequence[str], query_vectors: np.ndarray, *, k: int = 5, ranker=None
+) -> list[list[tuple[int, float]]]:
     """Best ``k`` (corpus row, score) per query, best first."""
     if not len(corpus):
         return [[] for _ in queries]
     results = []
     for start in range(0, len(queries), BATCH):  # bounds the (queries x corpus) score matrices
-        batch = candidates_and_features(corpus, queries[start : start + BATCH], query_vectors[start : start + BATCH], depth=max(CANDIDATES, k))
+        batch = candidates_and_features(
+            corpus,
+            queries[start : start + BATCH],
+            query_vectors[start : start + BATCH],
+            depth=max(CANDIDATES, k),
+        )
         for rows, matrix in batch:
             scores = ranker.score(matrix) if ranker else matrix[:, FEATURES.index("cos_max")]
             order = np.argsort(-scores, kind="stable")[:k]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -33,10 +33,10 @@ class FactCheckMatch:
     id: str  # the fact-check's id as imported
     score: float
     text: str
-    title: Optional[str] = None
-    url: Optional[str] = None
-    rating: Optional[str] = None
-    fact_check_id: Optional[int] = None  # the database row, for attaching it as evidence
+    title: str | None = None
+    url: str | None = None
+    rating: str | None = None
+    fact_check_id: int | None = None  # the database row, for attaching it as evidence
 
 
 def read_table(path: Path) -> list[dict]:
@@ -44,11 +44,18 @@ def read_table(path: Path) -> list[dict]:
     raw = read_text_file(path)
     delimiter = "\t" if path.suffix.lower() in {".tsv", ".tab"} or raw.split("\n", 1)[0].count("\t") else ","
     # Quotes inside tweets are text, not CSV quoting, in the TSVs fact-checkers exchange.
-    reader = csv.DictReader(raw.splitlines(), delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+    reader = csv.DictReader(
+        raw.splitlines(),
+        delimiter=delimiter,
+        quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
+    )
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     missing = [c for c in ("id", "text") if c not in columns]
     if missing:
-        raise IngestError(str(path), f"missing column(s) {', '.join(missing)} (the header has: {', '.join(columns) or 'nothing'})")
+        raise IngestError(
+            str(path),
+            f"missing column(s) {', '.join(missing)} (the header has: {', '.join(columns) or 'nothing'})",
+        )
     rows = []
     for number, row in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
@@ -96,7 +103,9 @@ def read_file(path: Path) -> list[dict]:
     return read_table(path)
 
 
-def import_file(engine: Engine, path: Path, *, embedder: Optional[Embedder] = None, progress: bool = False) -> tuple[int, int]:
+def import_file(
+    engine: Engine, path: Path, *, embedder: Embedder | None = None, progress: bool = False
+) -> tuple[int, int]:
     """Import fact-checks from ``path``; returns (added, already known). All or nothing.
 
     The text and the title of each new fact-check are embedded once, here, and stored.
@@ -111,17 +120,27 @@ def import_file(engine: Engine, path: Path, *, embedder: Optional[Embedder] = No
     titled = [i for i, r in enumerate(new) if r.get("title")]
     title_vectors = dict(zip(titled, embedder.encode([new[i]["title"] for i in titled], progress=progress)))
     with session_scope(engine) as session:
-        for i, (row, vector) in enumerate(tqdm(list(zip(new, vectors)), desc="saving", unit=" checks", disable=not progress)):
+        for i, (row, vector) in enumerate(
+            tqdm(list(zip(new, vectors)), desc="saving", unit=" checks", disable=not progress)
+        ):
             extra = {c: row.get(c) or None for c in OPTIONAL_COLUMNS}
             title_vector = to_bytes(title_vectors[i]) if i in title_vectors else None
-            session.add(FactCheck(external_id=row["id"], text=row["text"], embedding=to_bytes(vector), title_embedding=title_vector, **extra))
+            session.add(
+                FactCheck(
+                    external_id=row["id"],
+                    text=row["text"],
+                    embedding=to_bytes(vector),
+                    title_embedding=title_vector,
+                    **extra,
+                )
+            )
     return len(new), len(rows) - len(new)
 
 
 _corpus_cache: dict[str, tuple[tuple, Corpus, list[FactCheck]]] = {}
 
 
-def load_corpus(engine: Engine, *, embedder: Optional[Embedder] = None) -> tuple[Corpus, list[FactCheck]]:
+def load_corpus(engine: Engine, *, embedder: Embedder | None = None) -> tuple[Corpus, list[FactCheck]]:
     """The imported fact-checks as a rankable :class:`Corpus` (kept in memory until the table changes).
 
     Fact-checks imported before titles were embedded get their title vectors now, once.
@@ -148,14 +167,26 @@ def load_corpus(engine: Engine, *, embedder: Optional[Embedder] = None) -> tuple
         [c.external_id for c in checks],
         [c.text for c in checks],
         [c.title or "" for c in checks],
-        np.vstack([from_bytes(c.embedding) for c in checks]) if checks else np.zeros((0, dimension), np.float32),
-        np.vstack([from_bytes(c.title_embedding) if c.title_embedding else empty for c in checks]) if checks else np.zeros((0, dimension), np.float32),
+        np.vstack([from_bytes(c.embedding) for c in checks])
+        if checks
+        else np.zeros((0, dimension), np.float32),
+        np.vstack([from_bytes(c.title_embedding) if c.title_embedding else empty for c in checks])
+        if checks
+        else np.zeros((0, dimension), np.float32),
     )
     _corpus_cache[key] = (signature, corpus, checks)
     return corpus, checks
 
 
-def match(engine: Engine, texts: Sequence[str], *, k: int = 5, embedder: Optional[Embedder] = None, ranker: Optional[Ranker] = None, plain: bool = False) -> list[list[FactCheckMatch]]:
+def match(
+    engine: Engine,
+    texts: Sequence[str],
+    *,
+    k: int = 5,
+    embedder: Embedder | None = None,
+    ranker: Ranker | None = None,
+    plain: bool = False,
+) -> list[list[FactCheckMatch]]:
     """For each text, the ``k`` imported fact-checks most likely to check the same claim, best first.
 
     Candidates come from BM25 and dense search; the shipped re-ranker (claims/models/factmatch.json)
@@ -171,12 +202,25 @@ def match(engine: Engine, texts: Sequence[str], *, k: int = 5, embedder: Optiona
     vectors = embedder.encode([clean_query(t) or t for t in texts])
     found = rank(corpus, list(texts), vectors, k=k, ranker=None if plain else (ranker or load_ranker()))
     return [
-        [FactCheckMatch(checks[i].external_id, round(score, 4), checks[i].text, checks[i].title, checks[i].url, checks[i].rating, checks[i].id) for i, score in row]
+        [
+            FactCheckMatch(
+                checks[i].external_id,
+                round(score, 4),
+                checks[i].text,
+                checks[i].title,
+                checks[i].url,
+                checks[i].rating,
+                checks[i].id,
+            )
+            for i, score in row
+        ]
         for row in found
     ]
 
 
-def matches_for_claim(engine: Engine, claim_id: int, *, k: int = 5, embedder: Optional[Embedder] = None) -> list[FactCheckMatch]:
+def matches_for_claim(
+    engine: Engine, claim_id: int, *, k: int = 5, embedder: Embedder | None = None
+) -> list[FactCheckMatch]:
     """The best fact-check matches for a tracked claim's canonical text."""
     with Session(engine) as session:
         claim = crud.get_claim(session, claim_id=claim_id)
@@ -186,7 +230,9 @@ def matches_for_claim(engine: Engine, claim_id: int, *, k: int = 5, embedder: Op
     return match(engine, [text], k=k, embedder=embedder)[0]
 
 
-def attach_evidence(session: Session, *, claim_id: int, fact_check_id: int, reviewer: str, score: Optional[float] = None) -> FactCheckEvidence:
+def attach_evidence(
+    session: Session, *, claim_id: int, fact_check_id: int, reviewer: str, score: float | None = None
+) -> FactCheckEvidence:
     """Record a published fact-check as evidence for a tracked claim (with a history row). Idempotent."""
     reviewer = (reviewer or "").strip()
     if not reviewer:
@@ -194,13 +240,21 @@ def attach_evidence(session: Session, *, claim_id: int, fact_check_id: int, revi
     claim = crud.get_claim(session, claim_id=claim_id)
     check = crud.get_fact_check(session, fact_check_id=fact_check_id)
     if claim is None or check is None:
-        raise ReviewError(f"no tracked claim {claim_id}" if claim is None else f"no fact-check {fact_check_id}")
+        raise ReviewError(
+            f"no tracked claim {claim_id}" if claim is None else f"no fact-check {fact_check_id}"
+        )
     existing = crud.get_evidence(session, claim_id=claim_id, fact_check_id=fact_check_id)
     if existing:
         return existing
-    evidence = FactCheckEvidence(claim_id=claim_id, fact_check_id=fact_check_id, score=score, reviewer=reviewer)
+    evidence = FactCheckEvidence(
+        claim_id=claim_id, fact_check_id=fact_check_id, score=score, reviewer=reviewer
+    )
     session.add(evidence)
-    session.add(History(claim_id=claim_id, field="fact-check evidence", old=None, new=_label(check), reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=claim_id, field="fact-check evidence", old=None, new=_label(check), reviewer=reviewer
+        )
+    )
     session.flush()
     return evidence
 
@@ -215,10 +269,16 @@ def detach_evidence(session: Session, *, claim_id: int, fact_check_id: int, revi
         return False
     check = crud.get_fact_check(session, fact_check_id=fact_check_id)
     session.delete(existing)
-    session.add(History(claim_id=claim_id, field="fact-check evidence", old=_label(check), new=None, reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=claim_id, field="fact-check evidence", old=_label(check), new=None, reviewer=reviewer
+        )
+    )
     session.flush()
     return True
 
 
 def _label(check: FactCheck) -> str:
-    return f"{check.external_id}: {check.title or check.text}" + (f" ({check.rating})" if check.rating else "")
+    return f"{check.external_id}: {check.title or check.text}" + (
+        f" ({check.rating})" if check.rating else ""
+    )

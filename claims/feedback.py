@@ -31,7 +31,9 @@ NOT_A_CLAIM, A_CLAIM = 0, 1
 TSV_COLUMNS = ["text", "label"]
 
 
-def explain(text: str, *, vector: np.ndarray | None = None, quoted: bool = False, top: int = 8) -> list[tuple[str, float]]:
+def explain(
+    text: str, *, vector: np.ndarray | None = None, quoted: bool = False, top: int = 8
+) -> list[tuple[str, float]]:
     """Why a sentence was taken and how it ranks (the one place the UI asks).
 
     First the extraction rules' score (a sentence is taken at 0.5 or more), then
@@ -39,7 +41,10 @@ def explain(text: str, *, vector: np.ndarray | None = None, quoted: bool = False
     (positive pushes towards check-worthy). ``vector`` is the stored embedding;
     without it the sentence is embedded again.
     """
-    taken = ("extraction rules' score (taken at 0.50 or more)", round(checkworthy.rule_score(text, quoted=quoted), 4))
+    taken = (
+        "extraction rules' score (taken at 0.50 or more)",
+        round(checkworthy.rule_score(text, quoted=quoted), 4),
+    )
     return [taken, *checkworthy.default_scorer().explain(text, vector, domain="news", top=top)]
 
 
@@ -78,7 +83,9 @@ def unextracted_sentences(session: Session, *, article_id: int) -> list[tuple[in
     ]
 
 
-def drop_mention(session: Session, *, mention_id: int, reviewer: str, expected_version: int | None = None) -> ExtractionFeedback:
+def drop_mention(
+    session: Session, *, mention_id: int, reviewer: str, expected_version: int | None = None
+) -> ExtractionFeedback:
     """Record that a mention is not a claim and take it out of its tracked claim.
 
     The mention and its link suggestions are deleted. A tracked claim left
@@ -95,7 +102,14 @@ def drop_mention(session: Session, *, mention_id: int, reviewer: str, expected_v
         raise ReviewError(f"no mention {mention_id}")
     _check_version("This mention", mention.version, expected_version, None)
     claim = _claim(session, mention.claim_id)
-    feedback = ExtractionFeedback(article_id=mention.article_id, start=mention.start, end=mention.end, text=mention.text, label=NOT_A_CLAIM, reviewer=reviewer)
+    feedback = ExtractionFeedback(
+        article_id=mention.article_id,
+        start=mention.start,
+        end=mention.end,
+        text=mention.text,
+        label=NOT_A_CLAIM,
+        reviewer=reviewer,
+    )
     session.add(feedback)
     for row in crud.history_of_mention(session, mention_id=mention.id):
         row.mention_id = None  # the change stays in the claim's history; the mention is gone
@@ -106,16 +120,36 @@ def drop_mention(session: Session, *, mention_id: int, reviewer: str, expected_v
     session.delete(mention)
     session.flush()
     left = crud.mention_rows(session, claim_id=claim.id)
-    if not left and not crud.notes_for(session, claim_id=claim.id) and not crud.history_for(session, claim_id=claim.id):
+    if (
+        not left
+        and not crud.notes_for(session, claim_id=claim.id)
+        and not crud.history_for(session, claim_id=claim.id)
+    ):
         for suggestion in crud.suggestions_touching(session, claim_id=claim.id):
             session.delete(suggestion)
         session.flush()
         session.delete(claim)
         session.flush()
         return feedback
-    session.add(History(claim_id=claim.id, field="mention", old=mention.text, new="dropped: not a claim", reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=claim.id,
+            field="mention",
+            old=mention.text,
+            new="dropped: not a claim",
+            reviewer=reviewer,
+        )
+    )
     if left and claim.canonical_text == mention.text:
-        session.add(History(claim_id=claim.id, field="canonical text", old=claim.canonical_text, new=left[0].mention.text, reviewer=reviewer))
+        session.add(
+            History(
+                claim_id=claim.id,
+                field="canonical text",
+                old=claim.canonical_text,
+                new=left[0].mention.text,
+                reviewer=reviewer,
+            )
+        )
         claim.canonical_text = left[0].mention.text
     _touch(claim, reviewer)
     session.add(claim)
@@ -168,22 +202,54 @@ def add_mention(
         raise ReviewError("the selected text is empty")
     existing = crud.mention_at(session, article_id=article_id, start=start, end=end)
     if existing is not None:
-        raise ReviewError(f"this overlaps a claim already extracted (tracked claim #{existing.claim_id}): “{existing.text[:80]}”")
+        raise ReviewError(
+            f"this overlaps a claim already extracted (tracked claim #{existing.claim_id}): “{existing.text[:80]}”"
+        )
     speaker = " ".join((speaker or "").split()) or None
-    kind = AttributionKind(attribution) if attribution else (AttributionKind.reported_speech if speaker else AttributionKind.outlet_assertion)
+    kind = (
+        AttributionKind(attribution)
+        if attribution
+        else (AttributionKind.reported_speech if speaker else AttributionKind.outlet_assertion)
+    )
     organisation = SpeakerKind(speaker_kind) == SpeakerKind.organisation
     speaker_id = None
     if speaker:
         known = crud.speaker_named(session, name=speaker, folded=fold(speaker))
-        speaker_id = known.id if known else store_speaker(session, load_book(session), speaker, organisation=organisation)
+        speaker_id = (
+            known.id
+            if known
+            else store_speaker(session, load_book(session), speaker, organisation=organisation)
+        )
     vector = embedder.encode_one(text)
     score = round(float(checkworthy.default_scorer().score([text], vector[None, :], domain="news")[0]), 4)
-    found = Found(start=start, end=end, text=text, attribution=Attribution(speaker, (venue or "").strip() or None, kind.value, organisation), checkworthiness=score, sentence=text)
+    found = Found(
+        start=start,
+        end=end,
+        text=text,
+        attribution=Attribution(speaker, (venue or "").strip() or None, kind.value, organisation),
+        checkworthiness=score,
+        sentence=text,
+    )
     linker = load_linker(session, embedder.dimension, config or settings())
-    stored = store_mention(session, article_id=article.id, mention=found, vector=vector, speaker_id=speaker_id, linker=linker)
-    session.add(ExtractionFeedback(article_id=article.id, start=start, end=end, text=text, label=A_CLAIM, reviewer=reviewer))
+    stored = store_mention(
+        session, article_id=article.id, mention=found, vector=vector, speaker_id=speaker_id, linker=linker
+    )
+    session.add(
+        ExtractionFeedback(
+            article_id=article.id, start=start, end=end, text=text, label=A_CLAIM, reviewer=reviewer
+        )
+    )
     claim = _claim(session, stored.claim_id)
-    session.add(History(claim_id=claim.id, mention_id=stored.id, field="mention", old=None, new=f"added by reviewer: {text}", reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=claim.id,
+            mention_id=stored.id,
+            field="mention",
+            old=None,
+            new=f"added by reviewer: {text}",
+            reviewer=reviewer,
+        )
+    )
     _touch(claim, reviewer)
     session.add(claim)
     session.flush()

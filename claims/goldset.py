@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
 
 from claims.records import Mention
 
@@ -25,7 +25,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().lower()
 
 
-def _choices(value) -> list[Optional[str]]:
+def _choices(value) -> list[str | None]:
     return list(value) if isinstance(value, list) else [value]
 
 
@@ -33,15 +33,15 @@ def _choices(value) -> list[Optional[str]]:
 class GoldClaim:
     id: str
     anchor: str
-    speaker: list[Optional[str]]
-    venue: list[Optional[str]]
+    speaker: list[str | None]
+    venue: list[str | None]
     kind: list[str]
     role: str = "body"
-    when: Optional[str] = None
+    when: str | None = None
     optional: bool = False
 
     @classmethod
-    def from_json(cls, item: dict) -> "GoldClaim":
+    def from_json(cls, item: dict) -> GoldClaim:
         return cls(
             id=item["id"],
             anchor=item["anchor"],
@@ -104,7 +104,9 @@ class GoldSet:
 def load_gold(path: Path) -> GoldSet:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     articles = {
-        name: GoldArticle(name, [GoldClaim.from_json(c) for c in item["claims"]], list(item.get("not_claims", [])))
+        name: GoldArticle(
+            name, [GoldClaim.from_json(c) for c in item["claims"]], list(item.get("not_claims", []))
+        )
         for name, item in data["articles"].items()
     }
     groups = lambda key: [list(group) for group in data.get(key, [])]
@@ -196,7 +198,7 @@ class Figures:
     def precision(self) -> float:
         return self.correct_mentions / self.mentions if self.mentions else 1.0
 
-    def rate(self, right: int, total: Optional[int] = None) -> float:
+    def rate(self, right: int, total: int | None = None) -> float:
         total = self.found if total is None else total
         return right / total if total else 1.0
 

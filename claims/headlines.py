@@ -35,13 +35,15 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower())} | {f"#{n:g}" for n in numbers(text)}
 
 
-def attach_headline(text: str, mentions: list[Mention], vectors: np.ndarray, embedder: Embedder) -> tuple[list[Mention], np.ndarray]:
+def attach_headline(
+    text: str, mentions: list[Mention], vectors: np.ndarray, embedder: Embedder
+) -> tuple[list[Mention], np.ndarray]:
     """``mentions`` and ``vectors``, plus the headline when it repeats one of the mentions."""
     span = headline(text)
     body = [i for i, m in enumerate(mentions) if m.role == "body"]
     if span is None or not body:
         return mentions, vectors
-    title = text[span[0]: span[1]]
+    title = text[span[0] : span[1]]
     vector = embedder.encode([title])[0]
     scores = vectors[body] @ vector
     counts: dict[str, int] = {}
@@ -66,5 +68,7 @@ def attach_headline(text: str, mentions: list[Mention], vectors: np.ndarray, emb
     source = mentions[chosen]
     kind = "reported speech" if source.attribution.speaker else "outlet's own"
     who = replace(source.attribution, kind=kind, venue=None, when=None, statement=None)
-    repeat = Mention(span[0], span[1], title, who, source.checkworthiness, title, role="headline", repeats=chosen)
+    repeat = Mention(
+        span[0], span[1], title, who, source.checkworthiness, title, role="headline", repeats=chosen
+    )
     return mentions + [repeat], np.vstack([vectors, vector[None, :]])

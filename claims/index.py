@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 import faiss
 import numpy as np
@@ -38,7 +38,9 @@ class VectorIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
         self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
 
-    def search(self, vector: np.ndarray, k: int, *, among: Optional[Sequence[int]] = None) -> list[tuple[int, float]]:
+    def search(
+        self, vector: np.ndarray, k: int, *, among: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
         """The ``k`` nearest ids to ``vector``, best first, as (id, cosine).
 
         Args:
@@ -55,7 +57,9 @@ class VectorIndex:
                 scores, ids = self.index.search(query, min(k, len(self)))
             else:
                 selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
-                scores, ids = self.index.search(query, min(k, len(self), len(among)), params=faiss.SearchParameters(sel=selector))
+                scores, ids = self.index.search(
+                    query, min(k, len(self), len(among)), params=faiss.SearchParameters(sel=selector)
+                )
         finally:
             faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
@@ -72,14 +76,14 @@ class VectorIndex:
                 os.unlink(tmp)
 
     @classmethod
-    def load(cls, path: Path) -> "VectorIndex":
+    def load(cls, path: Path) -> VectorIndex:
         index = cls.__new__(cls)
         index.index = faiss.read_index(str(path))
         index.dimension = index.index.d
         return index
 
 
-def index_path(engine: Engine) -> Optional[Path]:
+def index_path(engine: Engine) -> Path | None:
     file = db_file(engine)
     return file.with_name(file.name + ".faiss") if file else None
 
@@ -100,7 +104,11 @@ def build(engine: Engine) -> VectorIndex:
 
 def _db_mtime(file: Path) -> float:
     # Opening a database in WAL mode creates an empty -wal file: that is not a change of its data.
-    times = [p.stat().st_mtime for p in (file, file.with_name(file.name + "-wal")) if p.exists() and (p == file or p.stat().st_size > 0)]
+    times = [
+        p.stat().st_mtime
+        for p in (file, file.with_name(file.name + "-wal"))
+        if p.exists() and (p == file or p.stat().st_size > 0)
+    ]
     return max(times, default=0.0)
 
 
@@ -136,7 +144,11 @@ def load_or_rebuild(engine: Engine) -> VectorIndex:
         with Session(engine) as session:
             count, max_id = crud.mention_signature(session)
             stale = crud.search_vectors_stale(session, model=search_embedder().name)
-        if not stale and len(index) == count and (count == 0 or index.index.id_map.at(len(index) - 1) == max_id):
+        if (
+            not stale
+            and len(index) == count
+            and (count == 0 or index.index.id_map.at(len(index) - 1) == max_id)
+        ):
             return index
     return rebuild(engine)
 

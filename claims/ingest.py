@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator, Optional
 
 from claims.records import Article
 from claims.text import is_heading, normalize, remove_boilerplate
@@ -60,7 +60,11 @@ def expand(sources: list[str]) -> Iterator[str | IngestError]:
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             for file in files:
                 if file.suffix.lower() in SUPPORTED:
                     yield str(file)
@@ -88,7 +92,7 @@ def read_text_file(path: Path) -> str:
         raise IngestError(document, f"not UTF-8 text (undecodable byte at offset {error.start})") from error
 
 
-def load(source: str, *, outlet: Optional[str] = None) -> Article:
+def load(source: str, *, outlet: str | None = None) -> Article:
     """Load one document (a file path or an http(s) URL) as a clean Article.
 
     Args:
@@ -102,9 +106,13 @@ def load(source: str, *, outlet: Optional[str] = None) -> Article:
         path = Path(source)
         suffix = path.suffix.lower()
         if suffix not in SUPPORTED:
-            raise IngestError(source, f"unsupported file type '{suffix or '(none)'}' (use .txt, .md or .html)")
+            raise IngestError(
+                source, f"unsupported file type '{suffix or '(none)'}' (use .txt, .md or .html)"
+            )
         raw = read_text_file(path)
-        article = from_html(raw, document=source) if suffix in HTML_SUFFIXES else from_text(raw, document=source)
+        article = (
+            from_html(raw, document=source) if suffix in HTML_SUFFIXES else from_text(raw, document=source)
+        )
     if outlet:
         article.outlet = outlet
     if not article.text.strip():
@@ -141,7 +149,9 @@ def from_html(html: str, *, document: str) -> Article:
     """An HTML page: trafilatura takes the main text and the metadata."""
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
     if extracted is None:
         raise IngestError(document, "no article text found in the HTML")
     data = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
@@ -163,7 +173,7 @@ def from_html(html: str, *, document: str) -> Article:
     )
 
 
-def guess_title(text: str) -> Optional[str]:
+def guess_title(text: str) -> str | None:
     """The first line when it reads as a headline."""
     first = text.split("\n", 1)[0].strip().lstrip("#").strip()
     if first and is_heading(first) and len(first) <= 200:
@@ -171,7 +181,7 @@ def guess_title(text: str) -> Optional[str]:
     return None
 
 
-def guess_outlet(raw: str) -> Optional[str]:
+def guess_outlet(raw: str) -> str | None:
     """The outlet named in the page furniture ("Support The Moscow Times!", "MOSCOW (Kubha News) –")."""
     for pattern in _OUTLET_PATTERNS:
         match = pattern.search(raw)
@@ -180,7 +190,7 @@ def guess_outlet(raw: str) -> Optional[str]:
     return None
 
 
-def guess_date(text: str) -> Optional[date]:
+def guess_date(text: str) -> date | None:
     """A publication date written in the first lines, if any."""
     head = "\n".join(text.split("\n")[:6])
     for pattern, fmt in _DATE_PATTERNS:

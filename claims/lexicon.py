@@ -16,8 +16,9 @@ REPORTING = re.compile(r"\b" + REPORTING_RE + r"\b", re.IGNORECASE)
 # Verbs that attribute a figure or a stance to their subject though they are not speech verbs ("the
 # Statistics Office counted 1.2 million passengers", "Eriksen puts the rise at 60 percent", "Brandt called
 # it spin"); kept out of REPORTING, which the check-worthiness model reads as a feature.
-SOURCING = re.compile(r"\b(?:puts?|estimat(?:es|ed)|count(?:s|ed)|record(?:s|ed)|calculat(?:es|ed)|call(?:s|ed)|ask(?:s|ed)|repeat(?:s|ed))\b")
-ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
+SOURCING = re.compile(
+    r"\b(?:puts?|estimat(?:es|ed)|count(?:s|ed)|record(?:s|ed)|calculat(?:es|ed)|call(?:s|ed)|ask(?:s|ed)|repeat(?:s|ed))\b"
+)
 
 # Words that make up a title or role before a name ("Russia's Foreign Minister Sergei Lavrov").
 TITLE_WORDS = {
@@ -57,18 +58,13 @@ NON_NAME_WORDS = {
 
 # Words of a reporting frame that say nothing of a person's role ("..., the envoy told reporters that
 # Ambassador Kabulov"); kept out of the titles stored with a speaker.
-FRAME_WORDS = set(REPORTING_VERBS) | set(
-    "a an the of for to and or but in on at by with from as into about after before than then that this these those "
-    "he she it they we you i his her its their our who whom whose which what when where while was were is are be been "
-    "has have had do does did not no also just only there here so if reporters reporter journalists interview radio "
-    "station channel television newspaper same time day week month year morning afternoon evening night"
-    .split()
-) | NON_NAME_WORDS
-
-# Collective speakers: phrase pattern -> canonical organisation name.
-ORGANISATIONS = [
-    (r"(?:the\s+)?(?:Russian|Russia['’]s)\s+(?:foreign\s+ministry|Foreign\s+Ministry|Ministry\s+of\s+Foreign\s+Affairs|ministry)", "Russian Foreign Ministry"),
-    (r"(?:the\s+)?Foreign\s+Ministry", "Russian Foreign Ministry"),
-    (r"(?:the\s+)?Kremlin", "Kremlin"),
-    (r"Russia|Moscow", "Russia"),
-]
+FRAME_WORDS = (
+    set(REPORTING_VERBS)
+    | set(
+        "a an the of for to and or but in on at by with from as into about after before than then that this these those "
+        "he she it they we you i his her its their our who whom whose which what when where while was were is are be been "
+        "has have had do does did not no also just only there here so if reporters reporter journalists interview radio "
+        "station channel television newspaper same time day week month year morning afternoon evening night".split()
+    )
+    | NON_NAME_WORDS
+)

@@ -8,7 +8,6 @@ as it goes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -20,11 +19,13 @@ JOIN, SUGGEST, NEW = "join", "suggest", "new"
 @dataclass(frozen=True)
 class Decision:
     action: str  # JOIN, SUGGEST or NEW
-    claim_id: Optional[int]  # the claim joined or suggested
+    claim_id: int | None  # the claim joined or suggested
     score: float
 
 
-def best_claim(vector: np.ndarray, matrix: np.ndarray, claim_ids: np.ndarray) -> tuple[Optional[int], float, int]:
+def best_claim(
+    vector: np.ndarray, matrix: np.ndarray, claim_ids: np.ndarray
+) -> tuple[int | None, float, int]:
     """The tracked claim holding the mention most similar to ``vector``.
 
     Args:
@@ -64,16 +65,16 @@ class Linker:
         self.config = config or settings()
         self.matrix = np.zeros((0, dimension), dtype=np.float32)
         self.claim_ids = np.zeros(0, dtype=np.int64)
-        self.speakers: list[Optional[int]] = []
+        self.speakers: list[int | None] = []
 
-    def add(self, vectors: np.ndarray, claim_ids: list[int], speakers: list[Optional[int]]) -> None:
+    def add(self, vectors: np.ndarray, claim_ids: list[int], speakers: list[int | None]) -> None:
         if len(vectors) == 0:
             return
         self.matrix = np.vstack([self.matrix, np.asarray(vectors, dtype=np.float32)])
         self.claim_ids = np.concatenate([self.claim_ids, np.asarray(claim_ids, dtype=np.int64)])
         self.speakers.extend(speakers)
 
-    def link(self, vector: np.ndarray, *, words: int, speaker_id: Optional[int]) -> Decision:
+    def link(self, vector: np.ndarray, *, words: int, speaker_id: int | None) -> Decision:
         claim_id, score, row = best_claim(vector, self.matrix, self.claim_ids)
         if claim_id is None:
             return Decision(NEW, None, 0.0)

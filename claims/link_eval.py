@@ -91,7 +91,9 @@ def gold_ids(session: Session, gold: GoldSet) -> dict[int, str]:
 def score_links(session: Session, gold: GoldSet) -> LinkFigures:
     """Pairwise link figures of what is stored, against ``gold``."""
     ids = gold_ids(session, gold)
-    claim_of = {row.mention.id: row.mention.claim_id for row in crud.mention_rows(session, mention_ids=list(ids))}
+    claim_of = {
+        row.mention.id: row.mention.claim_id for row in crud.mention_rows(session, mention_ids=list(ids))
+    }
     figures = LinkFigures(matched_mentions=len(ids))
     for a, b in combinations(sorted(ids), 2):
         label = gold.pair(ids[a], ids[b])
@@ -131,5 +133,7 @@ def partition(session: Session) -> set[frozenset[tuple[str, int, int]]]:
     """The tracked claims as sets of (document name, start, end): comparable across databases."""
     groups: dict[int, set[tuple[str, int, int]]] = {}
     for row in crud.mention_rows(session):
-        groups.setdefault(row.mention.claim_id, set()).add((Path(row.article.document).name, row.mention.start, row.mention.end))
+        groups.setdefault(row.mention.claim_id, set()).add(
+            (Path(row.article.document).name, row.mention.start, row.mention.end)
+        )
     return {frozenset(group) for group in groups.values()}

@@ -15,10 +15,14 @@ def merge(bert, params: Mapping[str, np.ndarray], prefix: str, scale: float) -> 
     """
     import torch
 
-    names = sorted({key[len(prefix) + 1 : -2] for key in params if key.startswith(prefix + ".") and key.endswith(".A")})
+    names = sorted(
+        {key[len(prefix) + 1 : -2] for key in params if key.startswith(prefix + ".") and key.endswith(".A")}
+    )
     matrix = lambda key: torch.from_numpy(np.asarray(params[f"{prefix}.{key}"], dtype=np.float32))
     with torch.no_grad():
         for name in names:
             layer, module = name.split(".", 1)
-            bert.encoder.layer[int(layer)].get_submodule(module).weight += scale * matrix(f"{name}.B") @ matrix(f"{name}.A")
+            bert.encoder.layer[int(layer)].get_submodule(module).weight += (
+                scale * matrix(f"{name}.B") @ matrix(f"{name}.A")
+            )
     return len(names)

@@ -41,7 +41,11 @@ class Analysis:
         self._starts = [t.idx for t in self.doc]
 
     def between(self, start: int, end: int, *labels: str) -> list[Entity]:
-        return [e for e in self.entities if e.start >= start and e.end <= end and (not labels or e.label in labels)]
+        return [
+            e
+            for e in self.entities
+            if e.start >= start and e.end <= end and (not labels or e.label in labels)
+        ]
 
     def token_at(self, offset: int):
         i = bisect_right(self._starts, offset) - 1

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -43,16 +43,30 @@ _STOP = set(
     "could may might must not no said says say told according also than then there here which who whom whose what when "
     "where how all any some more most such into over under after before about against between through during".split()
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE
+)
 # Phrases that narrow what a claim covers: with one on one side only, the two claim different things.
 _RESTRICTION = re.compile(
     r"\b(?:for\s+(?:\w+\s+){0,2}reasons?|except(?:\s+for)?|apart\s+from|other\s+than|excluding|unless|with\s+the\s+exception\s+of)\b",
     re.IGNORECASE,
 )
 _OPPOSITES = [
-    ("better", "worse"), ("more", "less"), ("more", "fewer"), ("increase", "decrease"), ("increased", "decreased"),
-    ("rise", "fall"), ("rose", "fell"), ("up", "down"), ("open", "closed"), ("safe", "unsafe"), ("win", "lose"),
-    ("won", "lost"), ("higher", "lower"), ("support", "oppose"), ("legal", "illegal"),
+    ("better", "worse"),
+    ("more", "less"),
+    ("more", "fewer"),
+    ("increase", "decrease"),
+    ("increased", "decreased"),
+    ("rise", "fall"),
+    ("rose", "fell"),
+    ("up", "down"),
+    ("open", "closed"),
+    ("safe", "unsafe"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("higher", "lower"),
+    ("support", "oppose"),
+    ("legal", "illegal"),
 ]
 
 
@@ -63,7 +77,7 @@ class LinkItem:
     key: str  # stable across databases: article content hash, start, end
     text: str
     vector: np.ndarray
-    speaker_id: Optional[int] = None
+    speaker_id: int | None = None
     kind: str = ""
     article: str = ""
     role: str = "body"
@@ -82,7 +96,24 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2)
 
 
-_CLAUSE_END = {",", ";", ":", ".", "!", "?", "—", "–", "but", "and", "while", "although", "though", "because", "since", "as"}
+_CLAUSE_END = {
+    ",",
+    ";",
+    ":",
+    ".",
+    "!",
+    "?",
+    "—",
+    "–",
+    "but",
+    "and",
+    "while",
+    "although",
+    "though",
+    "because",
+    "since",
+    "as",
+}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -93,7 +124,7 @@ def negated_stems(text: str) -> frozenset[str]:
     tokens = re.findall(r"[a-z0-9']+|[,;:.!?—–]", text.lower())
     for i, token in enumerate(tokens):
         if _NEGATION.fullmatch(token) or token.endswith("n't"):
-            for word in tokens[i + 1: i + 9]:
+            for word in tokens[i + 1 : i + 9]:
                 if word in _CLAUSE_END:
                     break
                 if word not in _STOP and len(word) > 2:
@@ -121,7 +152,11 @@ def number_conflict(na: set[float], nb: set[float]) -> bool:
 
 def _opposite(a: str, b: str) -> bool:
     wa, wb = set(re.findall(r"[a-z]+", a.lower())), set(re.findall(r"[a-z]+", b.lower()))
-    return any((x in wa and y in wb and y not in wa and x not in wb) or (y in wa and x in wb and x not in wa and y not in wb) for x, y in _OPPOSITES)
+    return any(
+        (x in wa and y in wb and y not in wa and x not in wb)
+        or (y in wa and x in wb and x not in wa and y not in wb)
+        for x, y in _OPPOSITES
+    )
 
 
 def word_rarity(texts: Iterable[str]) -> dict[str, float]:
@@ -133,7 +168,9 @@ def word_rarity(texts: Iterable[str]) -> dict[str, float]:
     return {stem: math.log((len(texts) + 1) / (n + 1)) for stem, n in counts.items()}
 
 
-def pair_features(a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: Optional[dict[str, float]] = None) -> np.ndarray:
+def pair_features(
+    a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: dict[str, float] | None = None
+) -> np.ndarray:
     """The :data:`FEATURES` of one pair, float64. ``rarity`` (from :func:`word_rarity`) weighs the shared words;
     without it every word counts the same."""
     sa, sb = _stems(a.text), _stems(b.text)

@@ -6,8 +6,9 @@ bad document never stops the rest of the batch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ from claims.headlines import attach_headline
 from claims.ingest import IngestError, content_hash, expand, load
 from claims.link import JOIN, SUGGEST, Linker
 from claims.records import Article, Mention
-from claims.relink import RelinkReport, relink
+from claims.relink import relink
 from claims.search_vectors import refresh as refresh_search_vectors
 from claims.speakers import SpeakerBook, fold
 from db import crud
@@ -47,7 +48,7 @@ class DocumentResult:
     status: str  # "ingested", "skipped", "reextracted" or "failed"
     reason: str = ""
     mentions: int = 0
-    article_id: Optional[int] = None
+    article_id: int | None = None
 
 
 @dataclass
@@ -56,8 +57,7 @@ class IngestReport:
     seconds: float = 0.0
     embedded: int = 0
     embed_seconds: float = 0.0
-    relinked: Optional[RelinkReport] = None
-    reextraction: Optional["ReextractReport"] = None
+    reextraction: ReextractReport | None = None
 
     def _with(self, status: str) -> list[DocumentResult]:
         return [r for r in self.results if r.status == status]
@@ -110,7 +110,7 @@ def extract_mentions(
     *,
     book: SpeakerBook,
     embedder: Embedder,
-    config: Optional[Settings] = None,
+    config: Settings | None = None,
     progress: bool = False,
 ) -> list[tuple[list[Mention], np.ndarray]]:
     """Each article's check-worthy mentions and their embeddings, as ingestion stores them.
@@ -124,7 +124,9 @@ def extract_mentions(
     for article, mentions in zip(articles, extracted):
         for mention in mentions:
             mention.said_on = resolve(mention.attribution.when, article.published)
-        out.append(attach_headline(article.text, mentions, vectors[offset: offset + len(mentions)], embedder))
+        out.append(
+            attach_headline(article.text, mentions, vectors[offset : offset + len(mentions)], embedder)
+        )
         offset += len(mentions)
     # The rules decided what is a claim; the trained model ranks how check-worthy each one is.
     scorer = default_scorer()
@@ -166,10 +168,10 @@ def store_mention(
     article_id: int,
     mention: Mention,
     vector: np.ndarray,
-    speaker_id: Optional[int],
+    speaker_id: int | None,
     linker: Linker,
-    pending: Optional[Linker] = None,
-    claim_id: Optional[int] = None,
+    pending: Linker | None = None,
+    claim_id: int | None = None,
 ) -> MentionRow:
     """Link ``mention`` to a tracked claim (joining one, or a new one with perhaps a suggestion) and store it.
 
@@ -213,7 +215,9 @@ def store_mention(
     session.add(stored)
     session.flush()
     if decision.action == SUGGEST:
-        session.add(LinkSuggestion(mention_id=stored.id, claim_id=decision.claim_id, score=round(decision.score, 4)))
+        session.add(
+            LinkSuggestion(mention_id=stored.id, claim_id=decision.claim_id, score=round(decision.score, 4))
+        )
         session.flush()
     return stored
 
@@ -226,7 +230,7 @@ def _store_article(
     vectors: np.ndarray,
     book: SpeakerBook,
     linker: Linker,
-) -> tuple[ArticleRow, list[tuple[np.ndarray, int, Optional[int]]]]:
+) -> tuple[ArticleRow, list[tuple[np.ndarray, int, int | None]]]:
     outlet = crud.get_or_create_outlet(session, name=article.outlet) if article.outlet else None
     row = ArticleRow(
         document=article.document,
@@ -239,7 +243,7 @@ def _store_article(
     session.add(row)
     session.flush()
     speaker_ids: dict[str, int] = {}
-    added: list[tuple[np.ndarray, int, Optional[int]]] = []
+    added: list[tuple[np.ndarray, int, int | None]] = []
     stored_ids: list[int] = []
     pending = Linker(linker.matrix.shape[1], linker.config)
     for mention, vector in zip(mentions, vectors):
@@ -247,15 +251,26 @@ def _store_article(
         speaker_id = None
         if who.speaker:
             if who.speaker not in speaker_ids:
-                speaker_ids[who.speaker] = store_speaker(session, book, who.speaker, organisation=who.speaker_is_organisation)
+                speaker_ids[who.speaker] = store_speaker(
+                    session, book, who.speaker, organisation=who.speaker_is_organisation
+                )
             speaker_id = speaker_ids[who.speaker]
         claim_id = added[mention.repeats][1] if mention.repeats is not None else None
         stored = store_mention(
-            session, article_id=row.id, mention=mention, vector=vector, speaker_id=speaker_id, linker=linker, pending=pending, claim_id=claim_id
+            session,
+            article_id=row.id,
+            mention=mention,
+            vector=vector,
+            speaker_id=speaker_id,
+            linker=linker,
+            pending=pending,
+            claim_id=claim_id,
         )
         if mention.repeats is not None:
             # Kept as a standing link, so every relinking keeps the headline with the body claim it repeats.
-            crud.record_link_decisions(session, pairs=[(stored.id, stored_ids[mention.repeats])], same=True, reviewer=EXTRACTION)
+            crud.record_link_decisions(
+                session, pairs=[(stored.id, stored_ids[mention.repeats])], same=True, reviewer=EXTRACTION
+            )
         pending.add(vector[None, :], [stored.claim_id], [speaker_id])
         added.append((vector, stored.claim_id, speaker_id))
         stored_ids.append(stored.id)
@@ -266,12 +281,12 @@ def ingest(
     engine: Engine,
     sources: list[str],
     *,
-    outlet: Optional[str] = None,
-    embedder: Optional[Embedder] = None,
-    progress: Optional[Progress] = None,
+    outlet: str | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
     embed_progress: bool = False,
-    documents: Optional[dict[str, str]] = None,
-    config: Optional[Settings] = None,
+    documents: dict[str, str] | None = None,
+    config: Settings | None = None,
     reextract: bool = False,
 ) -> IngestReport:
     """Ingest files, folders and URLs into the database behind ``engine``.
@@ -304,12 +319,16 @@ def ingest(
         seen = crud.known_hashes(session)
     for item in expand(sources):
         if isinstance(item, IngestError):
-            report.results.append(DocumentResult(names.get(item.document, item.document), "failed", item.reason))
+            report.results.append(
+                DocumentResult(names.get(item.document, item.document), "failed", item.reason)
+            )
             continue
         try:
             article = load(item, outlet=outlet)
         except IngestError as error:
-            report.results.append(DocumentResult(names.get(error.document, error.document), "failed", error.reason))
+            report.results.append(
+                DocumentResult(names.get(error.document, error.document), "failed", error.reason)
+            )
             continue
         article.document = names.get(item, item)
         digest = content_hash(article.text)
@@ -317,7 +336,9 @@ def ingest(
             if reextract and digest not in again:
                 again[digest] = article.document
             elif digest not in again:
-                report.results.append(DocumentResult(article.document, "skipped", "already ingested (same content)"))
+                report.results.append(
+                    DocumentResult(article.document, "skipped", "already ingested (same content)")
+                )
             continue
         seen.add(digest)
         loaded.append((article, digest))
@@ -329,7 +350,13 @@ def ingest(
     if progress and loaded:
         progress(0, len(loaded), f"finding claims in {len(loaded)} articles")
     t0 = time.perf_counter()
-    extracted = extract_mentions([article for article, _ in loaded], book=book, embedder=embedder, config=config, progress=embed_progress)
+    extracted = extract_mentions(
+        [article for article, _ in loaded],
+        book=book,
+        embedder=embedder,
+        config=config,
+        progress=embed_progress,
+    )
     report.embed_seconds = time.perf_counter() - t0
     report.embedded = sum(len(mentions) for mentions, _ in extracted)
 
@@ -339,11 +366,15 @@ def ingest(
             with session_scope(engine) as session:
                 row, added = _store_article(session, article, digest, mentions, article_vectors, book, linker)
         except Exception as error:  # the article's transaction is rolled back; the batch goes on
-            report.results.append(DocumentResult(article.document, "failed", f"could not be stored ({error})"))
+            report.results.append(
+                DocumentResult(article.document, "failed", f"could not be stored ({error})")
+            )
         else:
             for vector, claim_id, speaker_id in added:
                 linker.add(vector[None, :], [claim_id], [speaker_id])
-            report.results.append(DocumentResult(article.document, "ingested", mentions=len(mentions), article_id=row.id))
+            report.results.append(
+                DocumentResult(article.document, "ingested", mentions=len(mentions), article_id=row.id)
+            )
         if progress:
             progress(done, total, article.document)
     if again:
@@ -352,11 +383,14 @@ def ingest(
         with Session(engine) as session:
             stored = {digest: crud.article_with_hash(session, content_hash=digest).id for digest in again}
         report.reextraction = extract_again(engine, list(stored.values()), embedder=embedder, config=config)
-        report.results += [DocumentResult(document, "reextracted", article_id=stored[digest]) for digest, document in again.items()]
+        report.results += [
+            DocumentResult(document, "reextracted", article_id=stored[digest])
+            for digest, document in again.items()
+        ]
     if report.ingested and not again:  # re-extraction relinked everything already
         # The clusters are recomputed over every mention, so the order articles came in does not matter.
         with session_scope(engine) as session:
-            report.relinked = relink(session)
+            relink(session)
         if progress:
             progress(total, total, "embedding the new claims for search")
         t0 = time.perf_counter()

@@ -13,9 +13,9 @@ mention of the same claim is linked to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Optional, Sequence
 
 from claims.drift import NAMES_DROPPED, Drift, compare
 from claims.text import paragraph_at
@@ -26,8 +26,25 @@ VENUE = "venue"  # the phrase of a citation found as the mention's stored venue,
 
 # News agencies and broadcasters often credited by name.
 AGENCIES = (
-    "TASS", "RIA Novosti", "Interfax", "Reuters", "AFP", "Agence France-Presse", "AP", "Associated Press", "Xinhua",
-    "Bloomberg", "BBC", "CNN", "Al Jazeera", "Sputnik", "RT", "Anadolu", "Ekho Moskvy", "Kommersant", "Izvestia",
+    "TASS",
+    "RIA Novosti",
+    "Interfax",
+    "Reuters",
+    "AFP",
+    "Agence France-Presse",
+    "AP",
+    "Associated Press",
+    "Xinhua",
+    "Bloomberg",
+    "BBC",
+    "CNN",
+    "Al Jazeera",
+    "Sputnik",
+    "RT",
+    "Anadolu",
+    "Ekho Moskvy",
+    "Kommersant",
+    "Izvestia",
 )
 # A name with one of these words in it, or right after it, is a media outlet.
 _MEDIA_WORDS = (
@@ -45,7 +62,9 @@ _CITES = [
     re.compile(rf"\b(?i:citing)\s+{_SOURCE}"),
     re.compile(rf"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with|quoted\s+by)\s+{_SOURCE}"),
     re.compile(rf"\b(?:on|by)\s+(?P<source>{_STATE})"),
-    re.compile(rf"(?:^|[.,;]\s+|\band\s+)(?:the\s+)?(?P<source>{_NAME})\s+(?:reported|reports|said\s+in\s+a\s+report|quoted)\b"),
+    re.compile(
+        rf"(?:^|[.,;]\s+|\band\s+)(?:the\s+)?(?P<source>{_NAME})\s+(?:reported|reports|said\s+in\s+a\s+report|quoted)\b"
+    ),
 ]
 
 
@@ -56,13 +75,13 @@ class Citation:
     mention_id: int
     source: str
     phrase: str
-    cites: Optional[int] = None  # mention id in the same tracked claim
+    cites: int | None = None  # mention id in the same tracked claim
 
 
 @dataclass(frozen=True)
 class TimelineRow:
     outlet: str
-    published: Optional[date]
+    published: date | None
     ingested_at: datetime
     document: str
     mention_id: int
@@ -75,14 +94,22 @@ class Wording:
     """One mention's wording against the claim's first appearance (``drift`` is None for the base itself)."""
 
     row: MentionRow
-    drift: Optional[Drift]
+    drift: Drift | None
 
 
 def _key(row: MentionRow) -> tuple:
     article, mention = row.article, row.mention
     ingested = article.ingested_at.replace(tzinfo=None) if article.ingested_at else datetime.max
     # Within one article: the body before its headline, then reading order.
-    return (article.published is None, article.published or date.max, ingested, article.id, mention.role != "body", mention.start, mention.id)
+    return (
+        article.published is None,
+        article.published or date.max,
+        ingested,
+        article.id,
+        mention.role != "body",
+        mention.start,
+        mention.id,
+    )
 
 
 def in_order(rows: Iterable[MentionRow]) -> list[MentionRow]:
@@ -90,7 +117,7 @@ def in_order(rows: Iterable[MentionRow]) -> list[MentionRow]:
     return sorted(rows, key=_key)
 
 
-def first_appearance(rows: Iterable[MentionRow]) -> Optional[MentionRow]:
+def first_appearance(rows: Iterable[MentionRow]) -> MentionRow | None:
     """The earliest published mention of a tracked claim (see :func:`in_order`), or None without mentions."""
     ordered = in_order(rows)
     return ordered[0] if ordered else None
@@ -103,7 +130,15 @@ def timeline(rows: Iterable[MentionRow]) -> list[TimelineRow]:
     for position, row in enumerate(ordered):
         first_of.setdefault(row.outlet or UNKNOWN_OUTLET, position)
     out = [
-        TimelineRow(row.outlet or UNKNOWN_OUTLET, row.article.published, row.article.ingested_at, row.article.document, row.mention.id, row.mention.role, position == 0)
+        TimelineRow(
+            row.outlet or UNKNOWN_OUTLET,
+            row.article.published,
+            row.article.ingested_at,
+            row.article.document,
+            row.mention.id,
+            row.mention.role,
+            position == 0,
+        )
         for position, row in enumerate(ordered)
     ]
     return sorted(out, key=lambda r: first_of[r.outlet])  # stable: keeps the date order within an outlet
@@ -118,9 +153,12 @@ def wordings(rows: Iterable[MentionRow]) -> list[Wording]:
     out = [Wording(base, None)]
     for row in ordered[1:]:
         drift = compare(
-            base.mention.text, row.mention.text,
-            base_kind=base.mention.attribution.value, other_kind=row.mention.attribution.value,
-            base_speaker=base.speaker, other_speaker=row.speaker,
+            base.mention.text,
+            row.mention.text,
+            base_kind=base.mention.attribution.value,
+            other_kind=row.mention.attribution.value,
+            base_speaker=base.speaker,
+            other_speaker=row.speaker,
         )
         if row.mention.role != "body":  # a headline or caption shortens by design: dropped names are no drift
             drift.flags = [f for f in drift.flags if f.kind != NAMES_DROPPED]
@@ -135,7 +173,11 @@ def _fold(name: str) -> str:
 
 def _same_source(a: str, b: str) -> bool:
     a, b = _fold(a), _fold(b)
-    return bool(a and b) and (a == b or re.search(rf"\b{re.escape(a)}\b", b) is not None or re.search(rf"\b{re.escape(b)}\b", a) is not None)
+    return bool(a and b) and (
+        a == b
+        or re.search(rf"\b{re.escape(a)}\b", b) is not None
+        or re.search(rf"\b{re.escape(b)}\b", a) is not None
+    )
 
 
 def is_media(name: str, *, outlets: Sequence[str] = (), text: str = "") -> bool:
@@ -147,11 +189,21 @@ def is_media(name: str, *, outlets: Sequence[str] = (), text: str = "") -> bool:
         return False
     if _MEDIA.search(name):
         return True
-    return bool(text) and re.search(rf"\b{re.escape(name)}\s+(?:{_MEDIA_WORDS})\b", text, re.IGNORECASE) is not None
+    return (
+        bool(text)
+        and re.search(rf"\b{re.escape(name)}\s+(?:{_MEDIA_WORDS})\b", text, re.IGNORECASE) is not None
+    )
 
 
-
-def cited_sources(text: str, start: int, end: int, *, venue: Optional[str] = None, outlets: Sequence[str] = (), own_outlet: Optional[str] = None) -> list[tuple[str, str]]:
+def cited_sources(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    venue: str | None = None,
+    outlets: Sequence[str] = (),
+    own_outlet: str | None = None,
+) -> list[tuple[str, str]]:
     """(source, phrase) of each media source credited around ``text[start:end]``: in its paragraph,
     and its stored ``venue`` when that is a media outlet. The article's own outlet is not a citation."""
     found: list[tuple[str, str]] = []
@@ -188,7 +240,16 @@ def citations(rows: Iterable[MentionRow], *, outlets: Sequence[str] = ()) -> lis
     out: list[Citation] = []
     for row in ordered:
         m = row.mention
-        for source, phrase in cited_sources(row.article.text, m.start, m.end, venue=m.venue, outlets=known, own_outlet=row.outlet):
-            target = next((r.mention.id for r in ordered if r.outlet and r.article.id != row.article.id and _same_source(source, r.outlet)), None)
+        for source, phrase in cited_sources(
+            row.article.text, m.start, m.end, venue=m.venue, outlets=known, own_outlet=row.outlet
+        ):
+            target = next(
+                (
+                    r.mention.id
+                    for r in ordered
+                    if r.outlet and r.article.id != row.article.id and _same_source(source, r.outlet)
+                ),
+                None,
+            )
             out.append(Citation(m.id, source, phrase, target))
     return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
 
 @dataclass
@@ -13,9 +12,9 @@ class Article:
 
     document: str  # path or URL it came from
     text: str  # clean text; every span below indexes into it
-    title: Optional[str] = None
-    outlet: Optional[str] = None
-    published: Optional[date] = None
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
     removed: list[str] = field(default_factory=list)  # boilerplate paragraphs dropped
 
 
@@ -32,13 +31,13 @@ class Sentence:
 
 @dataclass
 class Attribution:
-    speaker: Optional[str]  # canonical-ish name as written, titles stripped
-    venue: Optional[str]
+    speaker: str | None  # canonical-ish name as written, titles stripped
+    venue: str | None
     kind: str  # one of db.models.AttributionKind values
     speaker_is_organisation: bool = False
     # Where the reported statement itself sits in the unit, without its frame ("X said that ...").
-    statement: Optional[tuple[int, int]] = None
-    when: Optional[str] = None  # the date phrase of the frame, as written ("Monday evening")
+    statement: tuple[int, int] | None = None
+    when: str | None = None  # the date phrase of the frame, as written ("Monday evening")
 
 
 @dataclass
@@ -52,5 +51,5 @@ class Mention:
     checkworthiness: float
     sentence: str  # the whole unit it came from, for context
     role: str = "body"  # or "headline" / "caption" when it repeats a body claim
-    said_on: Optional[date] = None  # attribution.when resolved against the article's date
-    repeats: Optional[int] = None  # for a headline: index of the body mention it repeats
+    said_on: date | None = None  # attribution.when resolved against the article's date
+    repeats: int | None = None  # for a headline: index of the body mention it repeats

@@ -19,7 +19,6 @@ as decisions between stable mention keys, hold as they do after any ingest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 from sqlmodel import Session
@@ -56,10 +55,12 @@ def as_article(row) -> Article:
 def _reviewed(session: Session, mention: MentionRow, added_by_reviewer: set[tuple[int, int]]) -> bool:
     if (mention.start, mention.end) in added_by_reviewer or mention.sourcing is not None:
         return True
-    return any(row.reviewer not in MACHINES for row in crud.history_of_mention(session, mention_id=mention.id))
+    return any(
+        row.reviewer not in MACHINES for row in crud.history_of_mention(session, mention_id=mention.id)
+    )
 
 
-def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id: Optional[int]) -> bool:
+def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id: int | None) -> bool:
     """Lay the new extraction over a stored mention of the same span; whether anything changed."""
     who = found.attribution
     fresh = {
@@ -83,18 +84,25 @@ def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id:
     return changed
 
 
-def reextract_article(session: Session, article_id: int, found: list[Mention], vectors: np.ndarray, book: SpeakerBook, linker) -> ReextractReport:
+def reextract_article(
+    session: Session, article_id: int, found: list[Mention], vectors: np.ndarray, book: SpeakerBook, linker
+) -> ReextractReport:
     """Lay ``found`` (a fresh extraction of the stored article) over its stored mentions. The caller
     owns the transaction and relinks afterwards."""
     from claims.pipeline import EXTRACTION, store_mention, store_speaker
 
     report = ReextractReport()
     feedback = crud.feedback_rows(session, article_id=article_id)
-    refused = {(f.start, f.end) for f in feedback if f.label == NOT_A_CLAIM} | {f.text for f in feedback if f.label == NOT_A_CLAIM}
+    refused = {(f.start, f.end) for f in feedback if f.label == NOT_A_CLAIM} | {
+        f.text for f in feedback if f.label == NOT_A_CLAIM
+    }
     added_by_reviewer = {(f.start, f.end) for f in feedback if f.label == A_CLAIM}
-    stored = {(m.start, m.end): m for m in (row.mention for row in crud.mention_rows(session, article_id=article_id))}
+    stored = {
+        (m.start, m.end): m
+        for m in (row.mention for row in crud.mention_rows(session, article_id=article_id))
+    }
     speakers: dict[str, int] = {}
-    ids: list[Optional[int]] = []
+    ids: list[int | None] = []
     for mention, vector in zip(found, vectors):
         if (mention.start, mention.end) in refused or mention.text in refused:
             report.refused += 1
@@ -104,7 +112,9 @@ def reextract_article(session: Session, article_id: int, found: list[Mention], v
         speaker_id = None
         if who.speaker:
             if who.speaker not in speakers:
-                speakers[who.speaker] = store_speaker(session, book, who.speaker, organisation=who.speaker_is_organisation)
+                speakers[who.speaker] = store_speaker(
+                    session, book, who.speaker, organisation=who.speaker_is_organisation
+                )
             speaker_id = speakers[who.speaker]
         old = stored.pop((mention.start, mention.end), None)
         if old is not None:
@@ -113,12 +123,21 @@ def reextract_article(session: Session, article_id: int, found: list[Mention], v
             report.kept += 1
             ids.append(old.id)
         else:
-            row = store_mention(session, article_id=article_id, mention=mention, vector=vector, speaker_id=speaker_id, linker=linker)
+            row = store_mention(
+                session,
+                article_id=article_id,
+                mention=mention,
+                vector=vector,
+                speaker_id=speaker_id,
+                linker=linker,
+            )
             report.added += 1
             ids.append(row.id)
         if mention.repeats is not None and ids[mention.repeats] is not None:
             # A headline repeating a body claim stays joined to it, as at first ingest.
-            crud.record_link_decisions(session, pairs=[(ids[-1], ids[mention.repeats])], same=True, reviewer=EXTRACTION)
+            crud.record_link_decisions(
+                session, pairs=[(ids[-1], ids[mention.repeats])], same=True, reviewer=EXTRACTION
+            )
     session.flush()
     for mention in stored.values():
         if _reviewed(session, mention, added_by_reviewer):
@@ -136,7 +155,9 @@ def reextract_article(session: Session, article_id: int, found: list[Mention], v
     return report
 
 
-def reextract(engine, article_ids: list[int], *, embedder: Embedder, config=None, progress=None) -> ReextractReport:
+def reextract(
+    engine, article_ids: list[int], *, embedder: Embedder, config=None, progress=None
+) -> ReextractReport:
     """Extract the stored articles ``article_ids`` again and relink everything; one transaction per article."""
     from claims import index as vector_index
     from claims.config import settings
@@ -164,4 +185,3 @@ def reextract(engine, article_ids: list[int], *, embedder: Embedder, config=None
         relink(session)
     vector_index.rebuild(engine)
     return total
-

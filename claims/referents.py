@@ -38,7 +38,11 @@ def earlier_occasion(state: Passage, offset: int) -> bool:
     """Whether the verb at ``offset`` is in a perfect tense ("has also said", "had said"): a report of
     some earlier occasion, so not the venue the speaker was last quoted at."""
     verb = state.nlp.token_at(offset) if state.nlp is not None else None
-    return verb is not None and verb.idx == offset and any(c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in verb.children)
+    return (
+        verb is not None
+        and verb.idx == offset
+        and any(c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in verb.children)
+    )
 
 
 def person_subject(verb) -> bool:
@@ -54,7 +58,9 @@ def sourcing(verb) -> bool:
     if verb.pos_ != "VERB":
         return False
     subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
-    if subject is None or not (is_pronoun(subject) or subject.ent_type_ in {"PERSON", "ORG"} or subject.pos_ == "PROPN"):
+    if subject is None or not (
+        is_pronoun(subject) or subject.ent_type_ in {"PERSON", "ORG"} or subject.pos_ == "PROPN"
+    ):
         return False
     word, preps = verb.lower_, {c.lower_ for c in verb.children if c.dep_ == "prep"}
     clause = any(c.dep_ in {"ccomp", "xcomp", "oprd"} for c in verb.children)
@@ -79,7 +85,7 @@ def occasion(state: Passage, offset: int, venue: str | None = None) -> str | Non
         dated = [t for t in tokens if t.ent_type_ in {"DATE", "TIME"}]
         if dated:
             words = list(dated[0].subtree)
-            phrase = verb.doc[words[0].i: words[-1].i + 1].text
+            phrase = verb.doc[words[0].i : words[-1].i + 1].text
             if not (venue and phrase in venue):
                 return phrase
     return None
@@ -101,7 +107,9 @@ def role_words(subject) -> list[str] | None:
     if any(t.ent_type_ == "PERSON" for t in subject.subtree):
         return None
     lefts = list(subject.lefts)
-    if not any(t.dep_ == "poss" or (t.dep_ == "det" and t.lower_ in _DEFINITE) for t in lefts):  # "Russia's top diplomat" too
+    if not any(
+        t.dep_ == "poss" or (t.dep_ == "det" and t.lower_ in _DEFINITE) for t in lefts
+    ):  # "Russia's top diplomat" too
         return None
     return [t.lower_ for t in lefts if t.dep_ in {"compound", "amod"}] + [subject.lower_]
 
@@ -114,6 +122,7 @@ def person_with_role(words: list[str], state: Passage) -> str | None:
     "transport minister": a bare "minister" is too common to look up corpus-wide);
     else the last person in the passage holding the role noun.
     """
+
     def holds(title: str, needed: list[str]) -> bool:
         return all(w in title.split() for w in needed)
 

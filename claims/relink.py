@@ -16,10 +16,10 @@ The parameters live in ``claims/models/linking.json``, fitted by
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
 
 import numpy as np
 from sqlmodel import Session
@@ -33,7 +33,9 @@ from db.models import History, LinkSuggestion, SuggestionState, TrackedClaim
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "linking.json"
 RELINKER = "relinking"
 VETO = ("number_conflict", "negation_flip", "opposite_words", "restriction_one_side")
-_FEATURE = {name: i for i, name in enumerate(FEATURES)}  # the reviewer name History rows of automatic moves carry
+_FEATURE = {
+    name: i for i, name in enumerate(FEATURES)
+}  # the reviewer name History rows of automatic moves carry
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,13 @@ def load_link_model(path: Path | str = MODEL_PATH) -> LinkModel:
     if list(data["features"]) != list(FEATURES):
         raise ValueError(f"{path}: fitted on other pair features; run bench/train_linking.py")
     return LinkModel(
-        np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["join"]), float(data["suggest"]),
-        int(data.get("candidates", 20)), float(data.get("min_cosine", 0.45)), int(data.get("short_words", 8)),
+        np.asarray(data["weights"], dtype=np.float64),
+        float(data["bias"]),
+        float(data["join"]),
+        float(data["suggest"]),
+        int(data.get("candidates", 20)),
+        float(data.get("min_cosine", 0.45)),
+        int(data.get("short_words", 8)),
     )
 
 
@@ -91,7 +98,9 @@ class _Pairs:
         if i > j:
             i, j = j, i
         if (i, j) not in self.cache:
-            row = pair_features(self.items[i], self.items[j], short_words=self.model.short_words, rarity=self.rarity)
+            row = pair_features(
+                self.items[i], self.items[j], short_words=self.model.short_words, rarity=self.rarity
+            )
             self.cache[(i, j)] = (row, float(self.model.probability(row)[0]))
         return self.cache[(i, j)]
 
@@ -125,7 +134,7 @@ def _candidates(items: list[LinkItem], model: LinkModel) -> list[tuple[int, int]
     pairs: set[tuple[int, int]] = set()
     k = min(model.candidates, len(items) - 1)
     for start in range(0, len(items), 1024):
-        block = matrix[start: start + 1024] @ matrix.T
+        block = matrix[start : start + 1024] @ matrix.T
         for row, scores in enumerate(block):
             i = start + row
             scores[i] = -1.0
@@ -138,7 +147,7 @@ def _candidates(items: list[LinkItem], model: LinkModel) -> list[tuple[int, int]
 
 def cluster(
     items: list[LinkItem],
-    model: Optional[LinkModel] = None,
+    model: LinkModel | None = None,
     *,
     must: Iterable[tuple[str, str]] = (),
     cannot: Iterable[tuple[str, str]] = (),
@@ -208,7 +217,9 @@ def cluster(
         slot = (later, find(other))
         if slot not in best or p > best[slot][0]:
             best[slot] = (p, later, other)
-    suggestions = sorted((items[later].key, items[other].key, round(p, 4)) for p, later, other in best.values())
+    suggestions = sorted(
+        (items[later].key, items[other].key, round(p, 4)) for p, later, other in best.values()
+    )
     return groups, suggestions
 
 
@@ -220,7 +231,7 @@ class RelinkReport:
     removed: int = 0  # emptied claims nobody had reviewed
 
 
-def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
+def relink(session: Session, model: LinkModel | None = None) -> RelinkReport:
     """Cluster every stored mention again and move mentions whose tracked claim changes.
 
     Each new group keeps the stored claim that holds most of its mentions
@@ -230,7 +241,18 @@ def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
     """
     model = model or default_link_model()
     rows = crud.link_rows(session)
-    items = [LinkItem(mention_key(r.content_hash, r.start, r.end), r.text, from_bytes(r.embedding), r.speaker_id, r.attribution, r.content_hash, r.role) for r in rows]
+    items = [
+        LinkItem(
+            mention_key(r.content_hash, r.start, r.end),
+            r.text,
+            from_bytes(r.embedding),
+            r.speaker_id,
+            r.attribution,
+            r.content_hash,
+            r.role,
+        )
+        for r in rows
+    ]
     by_key = {item.key: row for item, row in zip(items, rows)}
     must, cannot = crud.link_constraints(session)
     groups, suggestions = cluster(items, model, must=must, cannot=cannot)
@@ -249,7 +271,14 @@ def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
     for group in sorted(groups, key=lambda g: (-len(g), g[0])):
         choice = next((c for c in preference(group) if c not in taken), None)
         if choice is None:
-            first = min(group, key=lambda key: (by_key[key].published or by_key[key].ingested_at.date(), by_key[key].ingested_at, key))
+            first = min(
+                group,
+                key=lambda key: (
+                    by_key[key].published or by_key[key].ingested_at.date(),
+                    by_key[key].ingested_at,
+                    key,
+                ),
+            )
             claim = TrackedClaim(canonical_text=by_key[first].text)
             session.add(claim)
             session.flush()
@@ -265,7 +294,16 @@ def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
             mention = crud.get_mention(session, mention_id=row.mention_id)
             # Only claims a reviewer has touched get a History row: the rest is regrouping nobody has read yet.
             if claims[mention.claim_id].reviewer or claims[target].reviewer:
-                session.add(History(claim_id=target, mention_id=mention.id, field="link", old=f"claim {mention.claim_id}", new=f"claim {target}", reviewer=RELINKER))
+                session.add(
+                    History(
+                        claim_id=target,
+                        mention_id=mention.id,
+                        field="link",
+                        old=f"claim {mention.claim_id}",
+                        new=f"claim {target}",
+                        reviewer=RELINKER,
+                    )
+                )
             mention.claim_id = target
             mention.version += 1
             session.add(mention)
@@ -276,12 +314,22 @@ def relink(session: Session, model: Optional[LinkModel] = None) -> RelinkReport:
     # A claim left without mentions that no reviewer touched is dropped; a reviewed one keeps its record.
     for claim_id in set(claims) - set(claim_of_key.values()):
         claim = claims[claim_id]
-        if not claim.reviewer and not crud.history_for(session, claim_id=claim_id) and not crud.suggestions_touching(session, claim_id=claim_id):
+        if (
+            not claim.reviewer
+            and not crud.history_for(session, claim_id=claim_id)
+            and not crud.suggestions_touching(session, claim_id=claim_id)
+        ):
             session.delete(claim)
             report.removed += 1
     for key, other, p in suggestions:
-        session.add(LinkSuggestion(mention_id=by_key[key].mention_id, claim_id=claim_of_key[other], score=p, state=SuggestionState.pending))
+        session.add(
+            LinkSuggestion(
+                mention_id=by_key[key].mention_id,
+                claim_id=claim_of_key[other],
+                score=p,
+                state=SuggestionState.pending,
+            )
+        )
         report.suggestions += 1
     session.flush()
     return report
-

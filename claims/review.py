@@ -7,8 +7,6 @@ instead of silently overwriting their work. The caller owns the transaction.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlmodel import Session
 
 from db import crud
@@ -33,7 +31,7 @@ class ReviewError(Exception):
     """A review action that cannot apply (unknown id, empty note, no reviewer name)."""
 
 
-def _reviewer(name: Optional[str]) -> str:
+def _reviewer(name: str | None) -> str:
     name = (name or "").strip()
     if not name:
         raise ReviewError("a reviewer name is needed to record the change")
@@ -47,10 +45,12 @@ def _claim(session: Session, claim_id: int) -> TrackedClaim:
     return claim
 
 
-def _check_version(kind: str, current: int, expected: Optional[int], who: Optional[str]) -> None:
+def _check_version(kind: str, current: int, expected: int | None, who: str | None) -> None:
     if expected is not None and current != expected:
         by = f" by {who}" if who else ""
-        raise ConflictError(f"{kind} was changed{by} after you opened it (version {expected} -> {current}); reload to see the change")
+        raise ConflictError(
+            f"{kind} was changed{by} after you opened it (version {expected} -> {current}); reload to see the change"
+        )
 
 
 def _touch(claim: TrackedClaim, reviewer: str) -> None:
@@ -59,7 +59,14 @@ def _touch(claim: TrackedClaim, reviewer: str) -> None:
     claim.version += 1
 
 
-def set_status(session: Session, *, claim_id: int, status: ClaimStatus | str, reviewer: str, expected_version: Optional[int] = None) -> TrackedClaim:
+def set_status(
+    session: Session,
+    *,
+    claim_id: int,
+    status: ClaimStatus | str,
+    reviewer: str,
+    expected_version: int | None = None,
+) -> TrackedClaim:
     """Set a tracked claim's verdict status."""
     reviewer = _reviewer(reviewer)
     status = ClaimStatus(status)
@@ -67,7 +74,11 @@ def set_status(session: Session, *, claim_id: int, status: ClaimStatus | str, re
     _check_version("This claim", claim.version, expected_version, claim.reviewer)
     if claim.status == status:
         return claim
-    session.add(History(claim_id=claim.id, field="status", old=claim.status.value, new=status.value, reviewer=reviewer))
+    session.add(
+        History(
+            claim_id=claim.id, field="status", old=claim.status.value, new=status.value, reviewer=reviewer
+        )
+    )
     claim.status = status
     _touch(claim, reviewer)
     session.add(claim)
@@ -75,7 +86,14 @@ def set_status(session: Session, *, claim_id: int, status: ClaimStatus | str, re
     return claim
 
 
-def set_sourcing(session: Session, *, mention_id: int, sourcing: Sourcing | str | None, reviewer: str, expected_version: Optional[int] = None) -> Mention:
+def set_sourcing(
+    session: Session,
+    *,
+    mention_id: int,
+    sourcing: Sourcing | str | None,
+    reviewer: str,
+    expected_version: int | None = None,
+) -> Mention:
     """Mark how one mention is sourced: Primary, Secondary or Unsourced."""
     reviewer = _reviewer(reviewer)
     sourcing = Sourcing(sourcing) if sourcing else None
@@ -126,23 +144,52 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
     if suggestion is None:
         raise ReviewError(f"no link suggestion {suggestion_id}")
     if suggestion.state != SuggestionState.pending:
-        raise ConflictError(f"this suggestion was already {suggestion.state.value} by {suggestion.decided_by}")
+        raise ConflictError(
+            f"this suggestion was already {suggestion.state.value} by {suggestion.decided_by}"
+        )
     suggestion.state = SuggestionState.accepted if accept else SuggestionState.rejected
     suggestion.decided_by = reviewer
     suggestion.decided_at = utcnow()
     target = _claim(session, suggestion.claim_id)
     # Remembered as link decisions, so relinking after the next ingest keeps the reviewer's word.
-    members = [row.mention.id for row in crud.mention_rows(session, claim_id=target.id) if row.mention.id != suggestion.mention_id]
-    crud.record_link_decisions(session, pairs=[(suggestion.mention_id, m) for m in (members[:1] if accept else members)], same=accept, reviewer=reviewer)
+    members = [
+        row.mention.id
+        for row in crud.mention_rows(session, claim_id=target.id)
+        if row.mention.id != suggestion.mention_id
+    ]
+    crud.record_link_decisions(
+        session,
+        pairs=[(suggestion.mention_id, m) for m in (members[:1] if accept else members)],
+        same=accept,
+        reviewer=reviewer,
+    )
     if accept:
         mention = crud.get_mention(session, mention_id=suggestion.mention_id)
         old_claim = mention.claim_id
-        session.add(History(claim_id=target.id, mention_id=mention.id, field="link", old=f"claim {old_claim}", new=f"claim {target.id}", reviewer=reviewer))
+        session.add(
+            History(
+                claim_id=target.id,
+                mention_id=mention.id,
+                field="link",
+                old=f"claim {old_claim}",
+                new=f"claim {target.id}",
+                reviewer=reviewer,
+            )
+        )
         # The emptied claim is kept (with its history); claims without mentions are not listed.
         mention.claim_id = target.id
         session.add(mention)
     else:
-        session.add(History(claim_id=target.id, mention_id=suggestion.mention_id, field="link", old="suggested", new="rejected", reviewer=reviewer))
+        session.add(
+            History(
+                claim_id=target.id,
+                mention_id=suggestion.mention_id,
+                field="link",
+                old="suggested",
+                new="rejected",
+                reviewer=reviewer,
+            )
+        )
     _touch(target, reviewer)
     session.add_all([suggestion, target])
     session.flush()

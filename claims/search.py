@@ -22,9 +22,9 @@ against every known name and spelling (:func:`resolve_speakers`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Optional, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -44,10 +44,14 @@ FUSIONS = ("score", "rrf")
 ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
-CONTEXT_WEIGHT = 0.6  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
+CONTEXT_WEIGHT = (
+    0.6  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
+)
 SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
 FRAMING = True  # read the query's "X says" frame: match the statement, favour X's claims
-SPEAKER_BOOST = 0.1  # added to the score of a mention by a speaker the query names (chosen on the even query rows)
+SPEAKER_BOOST = (
+    0.1  # added to the score of a mention by a speaker the query names (chosen on the even query rows)
+)
 _OPEN, _CLOSE = "\x02", "\x03"  # highlight markers: control characters never stored in a mention
 
 
@@ -61,16 +65,21 @@ class Filters:
     statuses; ``min_checkworthiness`` is the mention's score, 0 to 1.
     """
 
-    speaker: Optional[str] = None
-    outlet: Optional[str] = None
-    since: Optional[date] = None
-    until: Optional[date] = None
+    speaker: str | None = None
+    outlet: str | None = None
+    since: date | None = None
+    until: date | None = None
     statuses: Sequence[ClaimStatus | str] = ()
     min_checkworthiness: float = 0.0
 
     def active(self) -> bool:
         return bool(
-            (self.speaker or "").strip() or (self.outlet or "").strip() or self.since or self.until or self.statuses or self.min_checkworthiness > 0
+            (self.speaker or "").strip()
+            or (self.outlet or "").strip()
+            or self.since
+            or self.until
+            or self.statuses
+            or self.min_checkworthiness > 0
         )
 
 
@@ -81,20 +90,22 @@ class SearchResult:
     claim_id: int  # the best-matching mention
     cluster_id: int  # its tracked claim
     text: str
-    speaker: Optional[str]
-    venue: Optional[str]
+    speaker: str | None
+    venue: str | None
     attribution: str
     checkworthiness: float
     document: str
-    outlet: Optional[str]
-    title: Optional[str]
-    published: Optional[str]
+    outlet: str | None
+    title: str | None
+    published: str | None
     status: str
     mentions: int
     score: float  # fused (see the module docstring); the cosine alone in dense mode
-    dense: Optional[float] = None  # cosine of the query and the mention, when in the dense list
-    keyword: Optional[float] = None  # BM25 (higher is better), when the mention's words matched
-    highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) of matched words in ``text``
+    dense: float | None = None  # cosine of the query and the mention, when in the dense list
+    keyword: float | None = None  # BM25 (higher is better), when the mention's words matched
+    highlights: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # [start, end) of matched words in ``text``
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,7 +129,9 @@ def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUT
     for speaker_id, spelling in spellings:
         folded = fold(spelling)
         # The whole spelling, and each longer word of it, so a misspelt surname alone finds its speaker.
-        score = max(fuzz.ratio(wanted, word) for word in {folded, *(w for w in folded.split() if len(w) >= 4)})
+        score = max(
+            fuzz.ratio(wanted, word) for word in {folded, *(w for w in folded.split() if len(w) >= 4)}
+        )
         if len(wanted) >= 4:  # part of a longer name ("foreign ministry"), a little below a whole match
             score = max(score, 0.95 * fuzz.partial_ratio(wanted, folded))
         if score >= cutoff and score > scores.get(speaker_id, 0):
@@ -129,7 +142,10 @@ def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUT
     names: dict[int, str] = {}
     for speaker_id, spelling in spellings:
         names.setdefault(speaker_id, spelling)  # the canonical name comes first for each speaker
-    return sorted(((sid, names[sid]) for sid, score in scores.items() if score >= best - 2), key=lambda pair: (-scores[pair[0]], pair[1]))
+    return sorted(
+        ((sid, names[sid]) for sid, score in scores.items() if score >= best - 2),
+        key=lambda pair: (-scores[pair[0]], pair[1]),
+    )
 
 
 def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
@@ -153,12 +169,16 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
             hits = [name for name in spellings if len(name) >= 4 and f" {name} " in folded]
             if hits:
                 found.add(speaker.id)
-                naming |= {original for word, original, _ in words if any(word in name.split() for name in hits)}
+                naming |= {
+                    original for word, original, _ in words if any(word in name.split() for name in hits)
+                }
             continue
         surnames = {name.split()[-1] for name in spellings if len(name.split()[-1]) >= 4}
         for word, original, capital in words:
             if word in surnames or (
-                capital and len(word) >= 5 and any(Levenshtein.distance(word, name) <= (2 if len(name) >= 8 else 1) for name in surnames)
+                capital
+                and len(word) >= 5
+                and any(Levenshtein.distance(word, name) <= (2 if len(name) >= 8 else 1) for name in surnames)
             ):
                 found.add(speaker.id)
                 naming.add(original)
@@ -182,7 +202,7 @@ def _frame(query: str) -> tuple[str, str, bool]:
         if found:
             return query[: found.start("rest")], found.group("rest"), True
     found = _LEADING_CAPITALS.match(query)
-    return (found.group(), query[found.end():], False) if found else ("", query, False)
+    return (found.group(), query[found.end() :], False) if found else ("", query, False)
 
 
 def speaker_part(query: str) -> str:
@@ -200,7 +220,9 @@ def statement_of(query: str, names: set[str]) -> str:
     head, rest, framed = _frame(query)
     if not framed:
         if names:
-            head = re.sub(r"\b(?:" + "|".join(re.escape(name) for name in sorted(names)) + r")(?:['’]s)?\b", " ", head)
+            head = re.sub(
+                r"\b(?:" + "|".join(re.escape(name) for name in sorted(names)) + r")(?:['’]s)?\b", " ", head
+            )
         rest = head + rest
     rest = re.sub(r"\s+", " ", rest).strip(" ,;:-")
     return rest if len(rest.split()) >= 2 else query
@@ -214,7 +236,7 @@ def rebuild_keywords(engine: Engine) -> int:
         return fts.indexed_count(connection)
 
 
-def allowed_mentions(session: Session, filters: Filters) -> Optional[list[int]]:
+def allowed_mentions(session: Session, filters: Filters) -> list[int] | None:
     """The mention ids that pass ``filters``, or None when no filter is set."""
     if not filters.active():
         return None
@@ -250,7 +272,13 @@ def fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], *, k: int 
     return {item: score / top for item, score in scores.items()}
 
 
-def with_context(session: Session, dense: Sequence[tuple[int, float]], query_vector: np.ndarray, *, weight: float = CONTEXT_WEIGHT) -> list[tuple[int, float]]:
+def with_context(
+    session: Session,
+    dense: Sequence[tuple[int, float]],
+    query_vector: np.ndarray,
+    *,
+    weight: float = CONTEXT_WEIGHT,
+) -> list[tuple[int, float]]:
     """Dense hits rescored as ``(1 - weight) * cosine(claim) + weight * cosine(its paragraph)``, best first.
 
     A paraphrase often names what the claim's own words leave to its paragraph
@@ -258,11 +286,21 @@ def with_context(session: Session, dense: Sequence[tuple[int, float]], query_vec
     their own cosine.
     """
     stored = crud.search_context_vectors(session, mention_ids=[i for i, _ in dense])
-    rescored = [(i, (1 - weight) * cosine + weight * float(from_bytes(stored[i]) @ query_vector) if i in stored else cosine) for i, cosine in dense]
+    rescored = [
+        (
+            i,
+            (1 - weight) * cosine + weight * float(from_bytes(stored[i]) @ query_vector)
+            if i in stored
+            else cosine,
+        )
+        for i, cosine in dense
+    ]
     return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
 
-def combine(dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]], *, alpha: float = ALPHA) -> dict[int, float]:
+def combine(
+    dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]], *, alpha: float = ALPHA
+) -> dict[int, float]:
     """Score fusion: ``alpha * cosine + (1 - alpha) * bm25 / best bm25`` (bm25 as SQLite gives it, negative)."""
     scores = {item: alpha * cosine for item, cosine in dense}
     if keyword:
@@ -294,15 +332,15 @@ def search(
     query: str,
     *,
     k: int = 10,
-    filters: Optional[Filters] = None,
+    filters: Filters | None = None,
     mode: str = "hybrid",
     fusion: str = "score",
     alpha: float = ALPHA,
     context: float = CONTEXT_WEIGHT,
     speaker_boost: float = SPEAKER_BOOST,
     framing: bool = FRAMING,
-    embedder: Optional[Embedder] = None,
-    index: Optional[VectorIndex] = None,
+    embedder: Embedder | None = None,
+    index: VectorIndex | None = None,
 ) -> list[SearchResult]:
     """The ``k`` tracked claims that best match ``query``, best first.
 
@@ -342,7 +380,9 @@ def search(
             index = index if index is not None else load_or_rebuild(engine)
             vector = embedder.encode_query(looked_for)
             dense = with_context(session, index.search(vector, depth, among=among), vector, weight=context)
-        keyword = crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
+        keyword = (
+            crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
+        )
         if mode == "hybrid" and fusion == "rrf":
             fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))
         else:
@@ -362,7 +402,9 @@ def search(
         order = {mention_id: n for n, mention_id in enumerate(top)}
         chosen = sorted(crud.mention_rows(session, mention_ids=top), key=lambda row: order[row.mention.id])
         sizes = crud.claim_sizes(session, claim_ids=[row.claim.id for row in chosen])
-        marked = crud.keyword_marked(session, match=match, mention_ids=[row.mention.id for row in chosen], start=_OPEN, end=_CLOSE)
+        marked = crud.keyword_marked(
+            session, match=match, mention_ids=[row.mention.id for row in chosen], start=_OPEN, end=_CLOSE
+        )
     cosines, bm25 = dict(dense), dict(keyword)
     results = []
     for row in chosen:

@@ -8,8 +8,6 @@ again when the search adapters change (each vector records the model's name).
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy.engine import Engine
 
 from claims.embed import Embedder, to_bytes
@@ -19,7 +17,7 @@ from db import crud
 from db.session import session_scope
 
 
-def refresh(engine: Engine, *, embedder: Optional[Embedder] = None, progress: bool = False) -> int:
+def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool = False) -> int:
     """Embed the text and paragraph of every mention whose search vectors are missing or stale; how many."""
     embedder = embedder or search_embedder()
     with session_scope(engine) as session:

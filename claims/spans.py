@@ -24,13 +24,15 @@ def statement_quotes(unit: Sentence) -> list[tuple[int, int]]:
     """Quotes in ``unit`` that are whole statements, not words quoted inside the outlet's sentence."""
     found = []
     for q0, q1 in unit.quotes:
-        inner = unit.text[q0 - unit.start: q1 - unit.start]
+        inner = unit.text[q0 - unit.start : q1 - unit.start]
         if len(inner.split()) < MIN_QUOTE_WORDS:
             continue
         before = unit.text[: max(q0 - unit.start - 1, 0)]
-        after = unit.text[q1 - unit.start + 1:]
+        after = unit.text[q1 - unit.start + 1 :]
         opens_unit = not before.strip()
-        if (opens_unit and _FRAME_AFTER.match(after)) or (_FRAME_BEFORE.search(before) and _FRAME_AFTER.match(after)):
+        if (opens_unit and _FRAME_AFTER.match(after)) or (
+            _FRAME_BEFORE.search(before) and _FRAME_AFTER.match(after)
+        ):
             found.append((q0, q1))
     return found
 
@@ -51,8 +53,12 @@ def split_units(units: list[Sentence]) -> list[Sentence]:
         cuts = [m for m in _SPLIT.finditer(unit.text) if not inside(unit, unit.start + m.start())]
         begin = 0
         for cut in cuts:
-            head, tail = unit.text[begin: cut.start()], unit.text[cut.end():]
-            if len(head.split()) < MIN_WORDS or len(tail.split()) < MIN_WORDS or not REPORTING.search(tail.split(",")[0] + " " + tail[:80]):
+            head, tail = unit.text[begin : cut.start()], unit.text[cut.end() :]
+            if (
+                len(head.split()) < MIN_WORDS
+                or len(tail.split()) < MIN_WORDS
+                or not REPORTING.search(tail.split(",")[0] + " " + tail[:80])
+            ):
                 continue
             out.append(_part(unit, begin, cut.start()))
             # The tail keeps its "but": "but rejected that ..." reads as the same speaker going on.
@@ -72,15 +78,23 @@ def _part(unit: Sentence, begin: int, end: int) -> Sentence:
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     start += lead
-    return Sentence(start, start + len(text), text, unit.paragraph, [(a, b) for a, b in unit.quotes if a >= start and b <= start + len(text) + 1])
+    return Sentence(
+        start,
+        start + len(text),
+        text,
+        unit.paragraph,
+        [(a, b) for a, b in unit.quotes if a >= start and b <= start + len(text) + 1],
+    )
 
 
-def statement_spans(text: str, unit: Sentence, s0: int, s1: int, who: Attribution) -> list[tuple[int, int, Attribution]]:
+def statement_spans(
+    text: str, unit: Sentence, s0: int, s1: int, who: Attribution
+) -> list[tuple[int, int, Attribution]]:
     """A reported statement, cut in two at "and that" when it holds two claims."""
     start, end = unit.start + s0, unit.start + s1
     for joint in _AND_THAT.finditer(text, start, end):
         if inside(unit, joint.start()):
             continue
-        if len(text[start: joint.start()].split()) >= 4 and len(text[joint.end(): end].split()) >= 4:
+        if len(text[start : joint.start()].split()) >= 4 and len(text[joint.end() : end].split()) >= 4:
             return [(*trim(text, start, joint.start()), who), (*trim(text, joint.end(), end), who)]
     return [(*trim(text, start, end), who)]

@@ -41,10 +41,21 @@ def find_speaker(session: Session, ref: SpeakerRef) -> Speaker:
     return speaker
 
 
-def _move_mentions(session: Session, mentions: Iterable[Mention], source: Speaker, target: Speaker, reviewer: str) -> int:
+def _move_mentions(
+    session: Session, mentions: Iterable[Mention], source: Speaker, target: Speaker, reviewer: str
+) -> int:
     moved = 0
     for mention in mentions:
-        session.add(History(claim_id=mention.claim_id, mention_id=mention.id, field="speaker", old=source.name, new=target.name, reviewer=reviewer))
+        session.add(
+            History(
+                claim_id=mention.claim_id,
+                mention_id=mention.id,
+                field="speaker",
+                old=source.name,
+                new=target.name,
+                reviewer=reviewer,
+            )
+        )
         mention.speaker_id = target.id
         session.add(mention)
         moved += 1
@@ -62,7 +73,9 @@ def _add_alias(session: Session, speaker: Speaker, alias: str) -> None:
 
 def _keep_apart(session: Session, a: Speaker, b: Speaker, reviewer: str) -> None:
     low, high = sorted((a.id, b.id))
-    if not any({row.speaker_a, row.speaker_b} == {low, high} for row in crud.apart_rows(session, speaker_id=low)):
+    if not any(
+        {row.speaker_a, row.speaker_b} == {low, high} for row in crud.apart_rows(session, speaker_id=low)
+    ):
         session.add(SpeakerApart(speaker_a=low, speaker_b=high, reviewer=reviewer))
 
 
@@ -91,7 +104,9 @@ def merge_speakers(session: Session, *, keep_id: int, merge_ids: Sequence[int], 
             raise ReviewError(f"no speaker {merge_id}")
         merged.append(speaker)
     for speaker in merged:
-        _move_mentions(session, crud.mentions_of_speaker(session, speaker_id=speaker.id), speaker, keep, reviewer)
+        _move_mentions(
+            session, crud.mentions_of_speaker(session, speaker_id=speaker.id), speaker, keep, reviewer
+        )
         for alias in crud.aliases_of(session, speaker_id=speaker.id):
             alias.speaker_id = keep.id
             session.add(alias)
@@ -104,7 +119,11 @@ def merge_speakers(session: Session, *, keep_id: int, merge_ids: Sequence[int], 
             session.flush()
             if other != keep.id:
                 _keep_apart(session, keep, crud.get_speaker(session, speaker_id=other), row.reviewer)
-        session.add(SpeakerChange(action="merge", speaker_id=keep.id, old=speaker.name, new=keep.name, reviewer=reviewer))
+        session.add(
+            SpeakerChange(
+                action="merge", speaker_id=keep.id, old=speaker.name, new=keep.name, reviewer=reviewer
+            )
+        )
         session.flush()
         session.delete(speaker)
         session.flush()
@@ -179,7 +198,11 @@ def split_speaker(
     _add_alias(session, target, fold(target.name))
     _move_mentions(session, mentions, source, target, reviewer)
     _keep_apart(session, source, target, reviewer)
-    session.add(SpeakerChange(action="split", speaker_id=target.id, old=source.name, new=target.name, reviewer=reviewer))
+    session.add(
+        SpeakerChange(
+            action="split", speaker_id=target.id, old=source.name, new=target.name, reviewer=reviewer
+        )
+    )
     session.flush()
     return target
 
@@ -201,7 +224,9 @@ def rename_speaker(session: Session, *, speaker_id: int, new_name: str, reviewer
         return speaker
     other = crud.speaker_named(session, name=new_name, folded=fold(new_name))
     if other is not None and other.id != speaker.id:
-        raise ReviewError(f"{new_name!r} is already the speaker {other.name} (#{other.id}): merge the two instead")
+        raise ReviewError(
+            f"{new_name!r} is already the speaker {other.name} (#{other.id}): merge the two instead"
+        )
     old = speaker.name
     _add_alias(session, speaker, fold(old))
     speaker.name = new_name
@@ -209,18 +234,31 @@ def rename_speaker(session: Session, *, speaker_id: int, new_name: str, reviewer
     session.flush()
     _add_alias(session, speaker, fold(new_name))
     for mention in crud.mentions_of_speaker(session, speaker_id=speaker.id):
-        session.add(History(claim_id=mention.claim_id, mention_id=mention.id, field="speaker", old=old, new=new_name, reviewer=reviewer))
-    session.add(SpeakerChange(action="rename", speaker_id=speaker.id, old=old, new=new_name, reviewer=reviewer))
+        session.add(
+            History(
+                claim_id=mention.claim_id,
+                mention_id=mention.id,
+                field="speaker",
+                old=old,
+                new=new_name,
+                reviewer=reviewer,
+            )
+        )
+    session.add(
+        SpeakerChange(action="rename", speaker_id=speaker.id, old=old, new=new_name, reviewer=reviewer)
+    )
     session.flush()
     return speaker
 
 
-def merge_speakers_by_name(session: Session, *, keep: SpeakerRef, merge: Sequence[SpeakerRef], reviewer: str) -> Speaker:
+def merge_speakers_by_name(
+    session: Session, *, keep: SpeakerRef, merge: Sequence[SpeakerRef], reviewer: str
+) -> Speaker:
     """:func:`merge_speakers` with speakers given by id or by name (as the CLI takes them)."""
     kept = find_speaker(session, keep)
-    return merge_speakers(session, keep_id=kept.id, merge_ids=[find_speaker(session, ref).id for ref in merge], reviewer=reviewer)
-
-
-def speaker_history(session: Session, *, limit: int | None = None) -> list[SpeakerChange]:
-    """Merges, splits and renames, newest first."""
-    return crud.speaker_changes(session, limit=limit)
+    return merge_speakers(
+        session,
+        keep_id=kept.id,
+        merge_ids=[find_speaker(session, ref).id for ref in merge],
+        reviewer=reviewer,
+    )

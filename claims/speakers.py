@@ -16,19 +16,90 @@ from rapidfuzz import fuzz
 from claims.lexicon import FRAME_WORDS, MINISTRY_KINDS, NON_NAME_WORDS, TITLE_WORDS
 
 ORG_WORDS = {
-    "ministry", "ministries", "kremlin", "government", "council", "center", "centre", "institute", "university",
-    "agency", "committee", "party", "foundation", "bank", "office", "department", "commission", "embassy",
-    "service", "times", "news", "post", "press", "army", "forces", "police", "court", "parliament", "duma",
-    "assembly", "union", "organization", "organisation", "group", "movement", "taliban", "nato", "un",
+    "ministry",
+    "ministries",
+    "kremlin",
+    "government",
+    "council",
+    "center",
+    "centre",
+    "institute",
+    "university",
+    "agency",
+    "committee",
+    "party",
+    "foundation",
+    "bank",
+    "office",
+    "department",
+    "commission",
+    "embassy",
+    "service",
+    "times",
+    "news",
+    "post",
+    "press",
+    "army",
+    "forces",
+    "police",
+    "court",
+    "parliament",
+    "duma",
+    "assembly",
+    "union",
+    "organization",
+    "organisation",
+    "group",
+    "movement",
+    "taliban",
+    "nato",
+    "un",
 }
 # A capital city speaking for its state ("Moscow claimed ...").
-CAPITALS = {"moscow": "Russia", "washington": "United States", "kyiv": "Ukraine", "kiev": "Ukraine",
-            "beijing": "China", "london": "United Kingdom", "paris": "France", "berlin": "Germany",
-            "tehran": "Iran", "islamabad": "Pakistan", "kabul": "Afghanistan", "ankara": "Turkey"}
-COUNTRIES = {"russia", "ukraine", "china", "iran", "pakistan", "afghanistan", "india", "turkey", "france",
-             "germany", "britain", "israel", "qatar", "uzbekistan", "tajikistan", "kazakhstan", "belarus"}
-NATIONALITY = {"russia": "Russian", "ukraine": "Ukrainian", "china": "Chinese", "iran": "Iranian",
-               "pakistan": "Pakistani", "afghanistan": "Afghan", "india": "Indian", "us": "US", "u.s.": "US"}
+CAPITALS = {
+    "moscow": "Russia",
+    "washington": "United States",
+    "kyiv": "Ukraine",
+    "kiev": "Ukraine",
+    "beijing": "China",
+    "london": "United Kingdom",
+    "paris": "France",
+    "berlin": "Germany",
+    "tehran": "Iran",
+    "islamabad": "Pakistan",
+    "kabul": "Afghanistan",
+    "ankara": "Turkey",
+}
+COUNTRIES = {
+    "russia",
+    "ukraine",
+    "china",
+    "iran",
+    "pakistan",
+    "afghanistan",
+    "india",
+    "turkey",
+    "france",
+    "germany",
+    "britain",
+    "israel",
+    "qatar",
+    "uzbekistan",
+    "tajikistan",
+    "kazakhstan",
+    "belarus",
+}
+NATIONALITY = {
+    "russia": "Russian",
+    "ukraine": "Ukrainian",
+    "china": "Chinese",
+    "iran": "Iranian",
+    "pakistan": "Pakistani",
+    "afghanistan": "Afghan",
+    "india": "Indian",
+    "us": "US",
+    "u.s.": "US",
+}
 _MINISTRY = re.compile(
     r"(?:(?P<nat>[A-Z][\w.]*?)(?:['’]s)?\s+)?(?:(?P<kind>" + MINISTRY_KINDS + r")\s+)?"
     r"(?:ministry|ministry\s+of\s+(?P<kind2>foreign\s+affairs|defen[cs]e|justice|finance))\b",
@@ -57,7 +128,9 @@ def role_words(title: str) -> set[str]:
     if tokens and tokens[-1] == ",":
         tokens.pop()  # "the transport minister, Elena Markovic"
     words = []
-    while tokens and re.match(r"\w", tokens[-1]) and fold(tokens[-1]) not in FRAME_WORDS - {"of"}:  # "Minister of Transport"
+    while (
+        tokens and re.match(r"\w", tokens[-1]) and fold(tokens[-1]) not in FRAME_WORDS - {"of"}
+    ):  # "Minister of Transport"
         words.append(fold(tokens.pop()))
     return {w for part in words for w in part.split() if w != "of"}
 
@@ -72,7 +145,13 @@ def person_name(phrase: str) -> str | None:
     name: list[str] = []
     for token in reversed(tokens):
         lower = token.lower()
-        if not token or not token[0].isupper() or _POSSESSIVE.search(token) or lower in TITLE_WORDS or lower in NON_NAME_WORDS:
+        if (
+            not token
+            or not token[0].isupper()
+            or _POSSESSIVE.search(token)
+            or lower in TITLE_WORDS
+            or lower in NON_NAME_WORDS
+        ):
             if name:
                 break
             continue
@@ -120,7 +199,10 @@ def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -
     if len(words) == 1 and last == "kremlin":
         return "Kremlin"
     # Lower-case bodies: "the port authority said", "the contractor said".
-    common = re.fullmatch(r"(?:[a-z]+\s+)?(?:port|statistics|transport|harbour|city)\s+(?:authority|office|agency|council)", text)
+    common = re.fullmatch(
+        r"(?:[a-z]+\s+)?(?:port|statistics|transport|harbour|city)\s+(?:authority|office|agency|council)",
+        text,
+    )
     if common:
         return text.title()
     return None

@@ -34,12 +34,18 @@ _BOILERPLATE_RES = {reason: re.compile(p, re.IGNORECASE) for reason, p in _BOILE
 _BOILERPLATE_RES["byline"] = re.compile(r"^[Bb][Yy] [A-Z][\w.\-]+( [A-Z][\w.\-]+){0,3}(,| for | and |$)")
 
 # A caption that ends with a bare agency credit: "... to discuss Afghanistan. TASS"
-_AGENCY_CREDIT = re.compile(r"[.!?]\s+(TASS|AP|AFP|Reuters|EPA|RIA Novosti|Sputnik|Xinhua|Getty Images|Shutterstock)\s*$")
+_AGENCY_CREDIT = re.compile(
+    r"[.!?]\s+(TASS|AP|AFP|Reuters|EPA|RIA Novosti|Sputnik|Xinhua|Getty Images|Shutterstock)\s*$"
+)
 _APPEAL_OPENER = re.compile(r"^(a message from\b|dear (readers|reader|friends)\b)", re.IGNORECASE)
 _READER_ADDRESSED = re.compile(r"\b(we|our|us|you|your)\b", re.IGNORECASE)
 # A bare reporting frame that a segmenter split off its quote: '“...” Zhirnov said.' One that opens a
 # quote of its own ('Dahl said storms were "outside anyone's control".') is a sentence of its own.
-_LONE_FRAME = re.compile(r"^(?:[A-Z][\w’'.-]*|he|she|they)(?:\s+[A-Z][\w’'.-]*){0,3}\s+(?:also\s+)?" + REPORTING_RE + r"\b[^.!?\"“]{0,40}[.!?]?$")
+_LONE_FRAME = re.compile(
+    r"^(?:[A-Z][\w’'.-]*|he|she|they)(?:\s+[A-Z][\w’'.-]*){0,3}\s+(?:also\s+)?"
+    + REPORTING_RE
+    + r"\b[^.!?\"“]{0,40}[.!?]?$"
+)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$|[\"”]$")
 
 
@@ -157,7 +163,7 @@ def paragraph_at(text: str, start: int, end: int) -> str:
     """The paragraph (line) of a clean text holding ``text[start:end]``."""
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
-    return text[left: len(text) if right == -1 else right]
+    return text[left : len(text) if right == -1 else right]
 
 
 def segment(text: str) -> list[Sentence]:
@@ -177,10 +183,10 @@ def segment(text: str) -> list[Sentence]:
             if end <= start:
                 continue
             inside_open_quote = any(q0 < start < q1 for q0, q1 in quotes)
-            lone_frame = _LONE_FRAME.match(paragraph[piece.start:piece.start + len(piece.sent.rstrip())])
+            lone_frame = _LONE_FRAME.match(paragraph[piece.start : piece.start + len(piece.sent.rstrip())])
             # A lone frame belongs to the quote just before it; after a plain sentence, "She said 40 beds
             # would be added." is a sentence of its own.
-            after_quote = bool(spans) and re.search(r"[\"”’][.,!?]?\s*$", text[spans[-1][0]:spans[-1][1]])
+            after_quote = bool(spans) and re.search(r"[\"”’][.,!?]?\s*$", text[spans[-1][0] : spans[-1][1]])
             if spans and (inside_open_quote or (lone_frame and after_quote)):
                 spans[-1][1] = end
             else:

@@ -4,9 +4,9 @@ the caller owns the transaction (see db.session.session_scope)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import func, text
 from sqlmodel import Session, select
@@ -44,31 +44,36 @@ def get_or_create_outlet(session: Session, *, name: str) -> Outlet:
     return outlet
 
 
-
-
 def known_hashes(session: Session) -> set[str]:
     return set(session.exec(select(Article.content_hash)).all())
 
 
-def article_with_hash(session: Session, *, content_hash: str) -> Optional[Article]:
+def article_with_hash(session: Session, *, content_hash: str) -> Article | None:
     return session.exec(select(Article).where(Article.content_hash == content_hash)).first()
 
 
 # --- speakers ----------------------------------------------------------------
 
 
-def speakers_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, Optional[int]]:
+def speakers_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int | None]:
     """{mention id: its speaker id or None} for ``mention_ids``."""
     if not mention_ids:
         return {}
-    rows = session.connection().execute(
-        text("SELECT id, speaker_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": json.dumps([int(i) for i in mention_ids])}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            text("SELECT id, speaker_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps([int(i) for i in mention_ids])},
+        )
+        .all()
+    )
     return {int(i): (int(s) if s is not None else None) for i, s in rows}
 
 
 def speakers_with_aliases(session: Session) -> list[tuple[Speaker, list[str]]]:
-    rows = session.exec(select(Speaker, SpeakerAlias).join(SpeakerAlias, isouter=True).order_by(Speaker.id)).all()
+    rows = session.exec(
+        select(Speaker, SpeakerAlias).join(SpeakerAlias, isouter=True).order_by(Speaker.id)
+    ).all()
     grouped: dict[int, tuple[Speaker, list[str]]] = {}
     for speaker, alias in rows:
         entry = grouped.setdefault(speaker.id, (speaker, []))
@@ -97,11 +102,11 @@ def upsert_speaker(session: Session, *, name: str, aliases: Iterable[str], kind:
     return speaker
 
 
-def get_speaker(session: Session, *, speaker_id: int) -> Optional[Speaker]:
+def get_speaker(session: Session, *, speaker_id: int) -> Speaker | None:
     return session.get(Speaker, speaker_id)
 
 
-def speaker_named(session: Session, *, name: str, folded: str) -> Optional[Speaker]:
+def speaker_named(session: Session, *, name: str, folded: str) -> Speaker | None:
     """The speaker called ``name``, else the one with the alias ``folded``."""
     speaker = session.exec(select(Speaker).where(Speaker.name == name)).first()
     if speaker is None:
@@ -111,15 +116,21 @@ def speaker_named(session: Session, *, name: str, folded: str) -> Optional[Speak
 
 
 def aliases_of(session: Session, *, speaker_id: int) -> list[SpeakerAlias]:
-    return list(session.exec(select(SpeakerAlias).where(SpeakerAlias.speaker_id == speaker_id).order_by(SpeakerAlias.alias)).all())
+    return list(
+        session.exec(
+            select(SpeakerAlias).where(SpeakerAlias.speaker_id == speaker_id).order_by(SpeakerAlias.alias)
+        ).all()
+    )
 
 
-def alias_row(session: Session, *, alias: str) -> Optional[SpeakerAlias]:
+def alias_row(session: Session, *, alias: str) -> SpeakerAlias | None:
     return session.exec(select(SpeakerAlias).where(SpeakerAlias.alias == alias)).first()
 
 
 def mentions_of_speaker(session: Session, *, speaker_id: int) -> list[Mention]:
-    return list(session.exec(select(Mention).where(Mention.speaker_id == speaker_id).order_by(Mention.id)).all())
+    return list(
+        session.exec(select(Mention).where(Mention.speaker_id == speaker_id).order_by(Mention.id)).all()
+    )
 
 
 @dataclass
@@ -135,15 +146,20 @@ def speaker_summaries(session: Session) -> list[SpeakerSummary]:
     numbers = {
         speaker_id: (mentions, articles)
         for speaker_id, mentions, articles in session.exec(
-            select(Mention.speaker_id, func.count(Mention.id), func.count(func.distinct(Mention.article_id))).group_by(Mention.speaker_id)
+            select(
+                Mention.speaker_id, func.count(Mention.id), func.count(func.distinct(Mention.article_id))
+            ).group_by(Mention.speaker_id)
         ).all()
     }
-    summaries = [SpeakerSummary(speaker, sorted(aliases), *numbers.get(speaker.id, (0, 0))) for speaker, aliases in speakers_with_aliases(session)]
+    summaries = [
+        SpeakerSummary(speaker, sorted(aliases), *numbers.get(speaker.id, (0, 0)))
+        for speaker, aliases in speakers_with_aliases(session)
+    ]
     summaries.sort(key=lambda s: (-s.mentions, s.speaker.name))
     return summaries
 
 
-def apart_rows(session: Session, *, speaker_id: Optional[int] = None) -> list[SpeakerApart]:
+def apart_rows(session: Session, *, speaker_id: int | None = None) -> list[SpeakerApart]:
     query = select(SpeakerApart)
     if speaker_id is not None:
         query = query.where((SpeakerApart.speaker_a == speaker_id) | (SpeakerApart.speaker_b == speaker_id))
@@ -153,11 +169,16 @@ def apart_rows(session: Session, *, speaker_id: Optional[int] = None) -> list[Sp
 def apart_names(session: Session) -> list[tuple[str, str]]:
     """The names of every pair of speakers a reviewer said must stay apart."""
     a, b = Speaker.__table__.alias("a"), Speaker.__table__.alias("b")
-    query = select(a.c.name, b.c.name).select_from(SpeakerApart).join(a, a.c.id == SpeakerApart.speaker_a).join(b, b.c.id == SpeakerApart.speaker_b)
+    query = (
+        select(a.c.name, b.c.name)
+        .select_from(SpeakerApart)
+        .join(a, a.c.id == SpeakerApart.speaker_a)
+        .join(b, b.c.id == SpeakerApart.speaker_b)
+    )
     return [tuple(row) for row in session.exec(query).all()]
 
 
-def speaker_changes(session: Session, *, limit: Optional[int] = None) -> list[SpeakerChange]:
+def speaker_changes(session: Session, *, limit: int | None = None) -> list[SpeakerChange]:
     """Reviewers' merges, splits and renames, newest first."""
     query = select(SpeakerChange).order_by(SpeakerChange.at.desc(), SpeakerChange.id.desc())
     return list(session.exec(query.limit(limit) if limit else query).all())
@@ -174,11 +195,15 @@ def outlet_names(session: Session) -> list[str]:
 # --- mentions and tracked claims --------------------------------------------
 
 
-def all_mention_vectors(session: Session) -> list[tuple[int, int, Optional[int], str, bytes]]:
+def all_mention_vectors(session: Session) -> list[tuple[int, int, int | None, str, bytes]]:
     """(mention id, tracked claim id, speaker id, text, embedding) of every mention."""
-    return list(session.exec(select(Mention.id, Mention.claim_id, Mention.speaker_id, Mention.text, Mention.embedding).order_by(Mention.id)).all())
-
-
+    return list(
+        session.exec(
+            select(
+                Mention.id, Mention.claim_id, Mention.speaker_id, Mention.text, Mention.embedding
+            ).order_by(Mention.id)
+        ).all()
+    )
 
 
 def mention_signature(session: Session) -> tuple[int, int]:
@@ -190,7 +215,9 @@ def mention_signature(session: Session) -> tuple[int, int]:
 def mention_state(session: Session) -> tuple[int, int, str]:
     """:func:`mention_signature` and the newest mention's time: also moves when a dropped
     mention's id is given again to a new one (SQLite reuses the highest id once it is deleted)."""
-    count, max_id, newest = session.exec(select(func.count(Mention.id), func.max(Mention.id), func.max(Mention.created_at))).one()
+    count, max_id, newest = session.exec(
+        select(func.count(Mention.id), func.max(Mention.id), func.max(Mention.created_at))
+    ).one()
     return int(count), int(max_id or 0), str(newest or "")
 
 
@@ -201,8 +228,8 @@ class MentionRow:
     mention: Mention
     article: Article
     claim: TrackedClaim
-    speaker: Optional[str]
-    outlet: Optional[str]
+    speaker: str | None
+    outlet: str | None
 
 
 def _mention_query():
@@ -218,11 +245,11 @@ def _mention_query():
 def mention_rows(
     session: Session,
     *,
-    mention_ids: Optional[Sequence[int]] = None,
-    claim_id: Optional[int] = None,
-    statuses: Optional[Sequence[ClaimStatus]] = None,
-    speaker_id: Optional[int] = None,
-    article_id: Optional[int] = None,
+    mention_ids: Sequence[int] | None = None,
+    claim_id: int | None = None,
+    statuses: Sequence[ClaimStatus] | None = None,
+    speaker_id: int | None = None,
+    article_id: int | None = None,
 ) -> list[MentionRow]:
     query = _mention_query()
     if speaker_id is not None:
@@ -245,19 +272,25 @@ def mention_rows(
 def filtered_mention_ids(
     session: Session,
     *,
-    speaker_ids: Optional[Sequence[int]] = None,
-    outlet: Optional[str] = None,
-    since: Optional[date] = None,
-    until: Optional[date] = None,
-    statuses: Optional[Sequence[ClaimStatus]] = None,
-    min_checkworthiness: Optional[float] = None,
+    speaker_ids: Sequence[int] | None = None,
+    outlet: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    statuses: Sequence[ClaimStatus] | None = None,
+    min_checkworthiness: float | None = None,
 ) -> list[int]:
     """Ids of the mentions that pass every filter given (dates are the article's, inclusive; outlet ignores case)."""
-    query = select(Mention.id).join(Article, Mention.article_id == Article.id).join(TrackedClaim, Mention.claim_id == TrackedClaim.id)
+    query = (
+        select(Mention.id)
+        .join(Article, Mention.article_id == Article.id)
+        .join(TrackedClaim, Mention.claim_id == TrackedClaim.id)
+    )
     if speaker_ids is not None:
         query = query.where(Mention.speaker_id.in_(list(speaker_ids)))
     if outlet:
-        query = query.join(Outlet, Article.outlet_id == Outlet.id).where(func.lower(Outlet.name) == outlet.strip().lower())
+        query = query.join(Outlet, Article.outlet_id == Outlet.id).where(
+            func.lower(Outlet.name) == outlet.strip().lower()
+        )
     if since is not None:
         query = query.where(Article.published >= since)
     if until is not None:
@@ -274,13 +307,21 @@ def search_context_vectors(session: Session, *, mention_ids: Sequence[int]) -> d
     ids = list(mention_ids)
     if not ids:
         return {}
-    query = select(Mention.id, Mention.search_context_embedding).where(Mention.id.in_(ids), Mention.search_context_embedding.is_not(None))
+    query = select(Mention.id, Mention.search_context_embedding).where(
+        Mention.id.in_(ids), Mention.search_context_embedding.is_not(None)
+    )
     return dict(session.exec(query).all())
 
 
 def search_vectors(session: Session) -> list[tuple[int, bytes]]:
     """(mention id, the search model's vector of its text) of every mention that has one."""
-    return list(session.exec(select(Mention.id, Mention.search_embedding).where(Mention.search_embedding.is_not(None)).order_by(Mention.id)).all())
+    return list(
+        session.exec(
+            select(Mention.id, Mention.search_embedding)
+            .where(Mention.search_embedding.is_not(None))
+            .order_by(Mention.id)
+        ).all()
+    )
 
 
 def search_vectors_stale(session: Session, *, model: str) -> bool:
@@ -292,10 +333,19 @@ def search_vectors_stale(session: Session, *, model: str) -> bool:
 def mentions_needing_search_vectors(session: Session, *, model: str) -> list[tuple[Mention, Article]]:
     """Mentions whose search vectors are missing or came from another model than ``model``."""
     stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
-    return list(session.exec(select(Mention, Article).join(Article, Mention.article_id == Article.id).where(stale).order_by(Mention.id)).all())
+    return list(
+        session.exec(
+            select(Mention, Article)
+            .join(Article, Mention.article_id == Article.id)
+            .where(stale)
+            .order_by(Mention.id)
+        ).all()
+    )
 
 
-def keyword_hits(session: Session, *, match: str, limit: int, mention_ids: Optional[Sequence[int]] = None) -> list[tuple[int, float]]:
+def keyword_hits(
+    session: Session, *, match: str, limit: int, mention_ids: Sequence[int] | None = None
+) -> list[tuple[int, float]]:
     """(mention id, BM25) of the mentions whose text matches the FTS5 expression ``match``, best first.
 
     BM25 as SQLite's ``bm25()`` gives it: negative, lower is better. ``mention_ids``
@@ -312,7 +362,9 @@ def keyword_hits(session: Session, *, match: str, limit: int, mention_ids: Optio
     return [(int(i), float(r)) for i, r in rows]
 
 
-def keyword_marked(session: Session, *, match: str, mention_ids: Sequence[int], start: str, end: str) -> dict[int, str]:
+def keyword_marked(
+    session: Session, *, match: str, mention_ids: Sequence[int], start: str, end: str
+) -> dict[int, str]:
     """Each of ``mention_ids`` that matches ``match``: its text with the matched words between ``start`` and ``end``."""
     if not match or not mention_ids:
         return {}
@@ -328,15 +380,24 @@ def claims_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int]
     """{mention id: its tracked claim id} for ``mention_ids`` (a light query: no texts, no vectors)."""
     if not mention_ids:
         return {}
-    rows = session.connection().execute(
-        text("SELECT id, claim_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": json.dumps([int(i) for i in mention_ids])}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            text("SELECT id, claim_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps([int(i) for i in mention_ids])},
+        )
+        .all()
+    )
     return {int(i): int(c) for i, c in rows}
 
 
 def speaker_spellings(session: Session) -> list[tuple[int, str]]:
     """(speaker id, name or alias) for every name and every spelling of every speaker."""
-    return [(speaker.id, name) for speaker, aliases in speakers_with_aliases(session) for name in [speaker.name, *aliases]]
+    return [
+        (speaker.id, name)
+        for speaker, aliases in speakers_with_aliases(session)
+        for name in [speaker.name, *aliases]
+    ]
 
 
 @dataclass
@@ -352,12 +413,12 @@ class ClaimSummary:
 def claim_summaries(
     session: Session,
     *,
-    statuses: Optional[Sequence[ClaimStatus]] = None,
-    speaker: Optional[str] = None,
-    outlet: Optional[str] = None,
-    text: Optional[str] = None,
+    statuses: Sequence[ClaimStatus] | None = None,
+    speaker: str | None = None,
+    outlet: str | None = None,
+    text: str | None = None,
     sort: str = "mentions",
-    limit: Optional[int] = None,
+    limit: int | None = None,
 ) -> list[ClaimSummary]:
     """Tracked claims for the review queue, filtered and sorted (``mentions``, ``first_seen`` or ``checkworthiness``)."""
     rows = mention_rows(session, statuses=statuses)
@@ -380,10 +441,16 @@ def claim_summaries(
             continue
         if outlet and outlet not in outlets:
             continue
-        if text and not any(text.lower() in r.mention.text.lower() for r in claim_rows) and text.lower() not in claim.canonical_text.lower():
+        if (
+            text
+            and not any(text.lower() in r.mention.text.lower() for r in claim_rows)
+            and text.lower() not in claim.canonical_text.lower()
+        ):
             continue
         top = max(r.mention.checkworthiness for r in claim_rows)
-        summaries.append(ClaimSummary(claim, len(claim_rows), outlets, speakers, pending.get(claim.id, 0), top))
+        summaries.append(
+            ClaimSummary(claim, len(claim_rows), outlets, speakers, pending.get(claim.id, 0), top)
+        )
     if sort == "first_seen":
         summaries.sort(key=lambda s: (s.claim.first_seen, s.claim.id))
     elif sort == "checkworthiness":
@@ -395,27 +462,39 @@ def claim_summaries(
 
 def claim_sizes(session: Session, *, claim_ids: Sequence[int]) -> dict[int, int]:
     """Number of mentions of each of ``claim_ids``."""
-    rows = session.exec(select(Mention.claim_id, func.count()).where(Mention.claim_id.in_(list(claim_ids))).group_by(Mention.claim_id)).all()
+    rows = session.exec(
+        select(Mention.claim_id, func.count())
+        .where(Mention.claim_id.in_(list(claim_ids)))
+        .group_by(Mention.claim_id)
+    ).all()
     return dict(rows)
 
 
-def get_claim(session: Session, *, claim_id: int) -> Optional[TrackedClaim]:
+def get_claim(session: Session, *, claim_id: int) -> TrackedClaim | None:
     return session.get(TrackedClaim, claim_id)
 
 
-def get_mention(session: Session, *, mention_id: int) -> Optional[Mention]:
+def get_mention(session: Session, *, mention_id: int) -> Mention | None:
     return session.get(Mention, mention_id)
 
 
 def notes_for(session: Session, *, claim_id: int) -> list[Note]:
-    return list(session.exec(select(Note).where(Note.claim_id == claim_id).order_by(Note.created_at, Note.id)).all())
+    return list(
+        session.exec(select(Note).where(Note.claim_id == claim_id).order_by(Note.created_at, Note.id)).all()
+    )
 
 
 def history_for(session: Session, *, claim_id: int) -> list[History]:
-    return list(session.exec(select(History).where(History.claim_id == claim_id).order_by(History.at, History.id)).all())
+    return list(
+        session.exec(
+            select(History).where(History.claim_id == claim_id).order_by(History.at, History.id)
+        ).all()
+    )
 
 
-def suggestions_for(session: Session, *, claim_id: int, state: SuggestionState = SuggestionState.pending) -> list[tuple[LinkSuggestion, Mention]]:
+def suggestions_for(
+    session: Session, *, claim_id: int, state: SuggestionState = SuggestionState.pending
+) -> list[tuple[LinkSuggestion, Mention]]:
     """Suggestions that a mention (now in another claim) may be this claim."""
     query = (
         select(LinkSuggestion, Mention)
@@ -427,7 +506,9 @@ def suggestions_for(session: Session, *, claim_id: int, state: SuggestionState =
 
 
 def pending_suggestions(session: Session) -> list[LinkSuggestion]:
-    return list(session.exec(select(LinkSuggestion).where(LinkSuggestion.state == SuggestionState.pending)).all())
+    return list(
+        session.exec(select(LinkSuggestion).where(LinkSuggestion.state == SuggestionState.pending)).all()
+    )
 
 
 # --- relinking ------------------------------------------------------------------
@@ -438,7 +519,7 @@ class LinkRow:
     mention_id: int
     claim_id: int
     article_id: int
-    speaker_id: Optional[int]
+    speaker_id: int | None
     start: int
     end: int
     text: str
@@ -446,7 +527,7 @@ class LinkRow:
     role: str
     embedding: bytes
     content_hash: str
-    published: Optional[date]
+    published: date | None
     ingested_at: datetime
 
 
@@ -454,13 +535,26 @@ def link_rows(session: Session) -> list[LinkRow]:
     """Every mention with what relinking weighs, in mention id order."""
     query = (
         select(
-            Mention.id, Mention.claim_id, Mention.article_id, Mention.speaker_id, Mention.start, Mention.end, Mention.text,
-            Mention.attribution, Mention.role, Mention.embedding, Article.content_hash, Article.published, Article.ingested_at,
+            Mention.id,
+            Mention.claim_id,
+            Mention.article_id,
+            Mention.speaker_id,
+            Mention.start,
+            Mention.end,
+            Mention.text,
+            Mention.attribution,
+            Mention.role,
+            Mention.embedding,
+            Article.content_hash,
+            Article.published,
+            Article.ingested_at,
         )
         .join(Article, Mention.article_id == Article.id)
         .order_by(Mention.id)
     )
-    return [LinkRow(*row[:7], getattr(row[7], "value", row[7]), *row[8:]) for row in session.exec(query).all()]
+    return [
+        LinkRow(*row[:7], getattr(row[7], "value", row[7]), *row[8:]) for row in session.exec(query).all()
+    ]
 
 
 def claims_by_id(session: Session, *, claim_ids: Iterable[int]) -> list[TrackedClaim]:
@@ -477,7 +571,11 @@ def _keys_of_mentions(session: Session, mention_ids: Iterable[int]) -> dict[int,
     ids = list(mention_ids)
     if not ids:
         return {}
-    query = select(Mention.id, Article.content_hash, Mention.start, Mention.end).join(Article, Mention.article_id == Article.id).where(Mention.id.in_(ids))
+    query = (
+        select(Mention.id, Article.content_hash, Mention.start, Mention.end)
+        .join(Article, Mention.article_id == Article.id)
+        .where(Mention.id.in_(ids))
+    )
     return {mid: mention_key(h, start, end) for mid, h, start, end in session.exec(query).all()}
 
 
@@ -491,7 +589,9 @@ def link_constraints(session: Session) -> tuple[list[tuple[str, str]], list[tupl
     return must, cannot
 
 
-def record_link_decisions(session: Session, *, pairs: Iterable[tuple[int, int]], same: bool, reviewer: str) -> int:
+def record_link_decisions(
+    session: Session, *, pairs: Iterable[tuple[int, int]], same: bool, reviewer: str
+) -> int:
     """Store a reviewer's decision for mention id pairs; returns how many pairs were written."""
     pairs = [(a, b) for a, b in pairs if a != b]
     keys = _keys_of_mentions(session, {m for pair in pairs for m in pair})
@@ -501,21 +601,21 @@ def record_link_decisions(session: Session, *, pairs: Iterable[tuple[int, int]],
     return len(pairs)
 
 
-
-
 # --- extraction feedback -----------------------------------------------------
 
 
-def get_article(session: Session, *, article_id: int) -> Optional[Article]:
+def get_article(session: Session, *, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 
 
-def article_choices(session: Session) -> list[tuple[int, str, Optional[str]]]:
+def article_choices(session: Session) -> list[tuple[int, str, str | None]]:
     """(id, document, title) of every article, newest first."""
-    return list(session.exec(select(Article.id, Article.document, Article.title).order_by(Article.id.desc())).all())
+    return list(
+        session.exec(select(Article.id, Article.document, Article.title).order_by(Article.id.desc())).all()
+    )
 
 
-def mention_at(session: Session, *, article_id: int, start: int, end: int) -> Optional[Mention]:
+def mention_at(session: Session, *, article_id: int, start: int, end: int) -> Mention | None:
     """A mention of the article overlapping ``start:end``, if any."""
     query = select(Mention).where(Mention.article_id == article_id, Mention.start < end, Mention.end > start)
     return session.exec(query.order_by(Mention.id)).first()
@@ -525,7 +625,9 @@ def history_of_mention(session: Session, *, mention_id: int) -> list[History]:
     return list(session.exec(select(History).where(History.mention_id == mention_id)).all())
 
 
-def suggestions_touching(session: Session, *, mention_id: Optional[int] = None, claim_id: Optional[int] = None) -> list[LinkSuggestion]:
+def suggestions_touching(
+    session: Session, *, mention_id: int | None = None, claim_id: int | None = None
+) -> list[LinkSuggestion]:
     """Link suggestions of a mention, or to a tracked claim, whatever their state."""
     query = select(LinkSuggestion)
     if mention_id is not None:
@@ -535,7 +637,9 @@ def suggestions_touching(session: Session, *, mention_id: Optional[int] = None, 
     return list(session.exec(query).all())
 
 
-def feedback_rows(session: Session, *, label: Optional[int] = None, article_id: Optional[int] = None) -> list[ExtractionFeedback]:
+def feedback_rows(
+    session: Session, *, label: int | None = None, article_id: int | None = None
+) -> list[ExtractionFeedback]:
     query = select(ExtractionFeedback)
     if article_id is not None:
         query = query.where(ExtractionFeedback.article_id == article_id)
@@ -556,7 +660,11 @@ def counts(session: Session) -> dict[str, int]:
         "tracked_claims": session.exec(select(func.count(func.distinct(Mention.claim_id)))).one(),
         "multi_source_claims": session.exec(
             select(func.count()).select_from(
-                select(Mention.claim_id).join(Article).group_by(Mention.claim_id).having(func.count(func.distinct(Article.id)) > 1).subquery()
+                select(Mention.claim_id)
+                .join(Article)
+                .group_by(Mention.claim_id)
+                .having(func.count(func.distinct(Article.id)) > 1)
+                .subquery()
             )
         ).one(),
         "pending_suggestions": count(LinkSuggestion, LinkSuggestion.state == SuggestionState.pending),
@@ -581,18 +689,20 @@ def fact_check_rows(session: Session) -> list[FactCheck]:
     return list(session.exec(select(FactCheck).order_by(FactCheck.id)).all())
 
 
-def fact_check_signature(session: Session) -> tuple[int, Optional[int]]:
+def fact_check_signature(session: Session) -> tuple[int, int | None]:
     """(count, highest id): changes whenever fact-checks are imported or removed."""
     count, top = session.exec(select(func.count(FactCheck.id), func.max(FactCheck.id))).one()
     return int(count), top
 
 
-def get_fact_check(session: Session, *, fact_check_id: int) -> Optional[FactCheck]:
+def get_fact_check(session: Session, *, fact_check_id: int) -> FactCheck | None:
     return session.get(FactCheck, fact_check_id)
 
 
-def get_evidence(session: Session, *, claim_id: int, fact_check_id: int) -> Optional[FactCheckEvidence]:
-    query = select(FactCheckEvidence).where(FactCheckEvidence.claim_id == claim_id, FactCheckEvidence.fact_check_id == fact_check_id)
+def get_evidence(session: Session, *, claim_id: int, fact_check_id: int) -> FactCheckEvidence | None:
+    query = select(FactCheckEvidence).where(
+        FactCheckEvidence.claim_id == claim_id, FactCheckEvidence.fact_check_id == fact_check_id
+    )
     return session.exec(query).first()
 
 

@@ -14,7 +14,7 @@ keyword index from following the mentions.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -55,7 +55,12 @@ def not_ours(obj, name, type_, reflected, compare_to) -> bool:
 
 def ensure(connection: Connection) -> bool:
     """Create the table and triggers if any is missing; refill the index then. True if anything was missing."""
-    names = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"))}
+    names = {
+        row[0]
+        for row in connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        )
+    }
     if "mention" not in names:
         return False
     missing = [name for name in (TABLE, *_TRIGGERS) if name not in names]

@@ -7,16 +7,15 @@ the same statement across sources (``cluster_id``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Optional
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ClaimStatus(str, Enum):
@@ -49,20 +48,20 @@ class SuggestionState(str, Enum):
 
 
 class Outlet(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
 
 
 class ArticleBase(SQLModel):
     document: str = Field(index=True, description="Path or URL the article was ingested from")
-    title: Optional[str] = None
-    published: Optional[date] = None
+    title: str | None = None
+    published: date | None = None
     text: str = Field(description="Clean text; mention spans index into it")
 
 
 class Article(ArticleBase, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
-    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    outlet_id: int | None = Field(default=None, foreign_key="outlet.id", index=True)
     content_hash: str = Field(index=True, unique=True)
     ingested_at: datetime = Field(default_factory=utcnow)
 
@@ -73,16 +72,18 @@ class SpeakerKind(str, Enum):
 
 
 class Speaker(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
     kind: SpeakerKind = SpeakerKind.person
     # What later articles may call the person by: "the transport minister" with no name, "she".
-    titles: Optional[str] = Field(default=None, description="Title words seen with the person, folded, space-separated")
-    pronoun: Optional[str] = Field(default=None, description="he or she, once an article made it plain")
+    titles: str | None = Field(
+        default=None, description="Title words seen with the person, folded, space-separated"
+    )
+    pronoun: str | None = Field(default=None, description="he or she, once an article made it plain")
 
 
 class SpeakerAlias(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     speaker_id: int = Field(foreign_key="speaker.id", index=True)
     alias: str = Field(index=True, unique=True, description="Lower-cased spelling seen in an article")
 
@@ -94,9 +95,9 @@ class TrackedClaimBase(SQLModel):
 
 class TrackedClaim(TrackedClaimBase, table=True):
     __tablename__ = "tracked_claim"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     first_seen: datetime = Field(default_factory=utcnow)
-    reviewer: Optional[str] = None
+    reviewer: str | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     # Bumped on every review change; a save that read an older version is refused.
     version: int = 1
@@ -106,25 +107,33 @@ class MentionBase(SQLModel):
     start: int = Field(description="Character offset of the claim text in the article's clean text")
     end: int
     text: str
-    venue: Optional[str] = None
+    venue: str | None = None
     attribution: AttributionKind = AttributionKind.outlet_assertion
     checkworthiness: float = 0.0
-    sourcing: Optional[Sourcing] = None
+    sourcing: Sourcing | None = None
     role: str = Field(default="body", description="body, or headline when the title repeats a body claim")
-    said_when: Optional[str] = Field(default=None, description="The frame's date phrase as written ('on Tuesday')")
-    said_on: Optional[date] = Field(default=None, description="said_when resolved against the article's date")
+    said_when: str | None = Field(
+        default=None, description="The frame's date phrase as written ('on Tuesday')"
+    )
+    said_on: date | None = Field(default=None, description="said_when resolved against the article's date")
 
 
 class Mention(MentionBase, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
-    speaker_id: Optional[int] = Field(default=None, foreign_key="speaker.id", index=True)
+    speaker_id: int | None = Field(default=None, foreign_key="speaker.id", index=True)
     embedding: bytes = Field(description="float32 little-endian, L2-normalised")
-    context_embedding: Optional[bytes] = Field(default=None, description="Unused since migration 0010 (search_context_embedding replaced it); kept so older databases keep their data")
-    search_embedding: Optional[bytes] = Field(default=None, description="The text embedded by the search model (claims.search_model)")
-    search_context_embedding: Optional[bytes] = Field(default=None, description="The paragraph embedded by the search model")
-    search_model: Optional[str] = Field(default=None, description="Name of the model the two search vectors came from; another name means embed again")
+    search_embedding: bytes | None = Field(
+        default=None, description="The text embedded by the search model (claims.search_model)"
+    )
+    search_context_embedding: bytes | None = Field(
+        default=None, description="The paragraph embedded by the search model"
+    )
+    search_model: str | None = Field(
+        default=None,
+        description="Name of the model the two search vectors came from; another name means embed again",
+    )
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
@@ -133,17 +142,17 @@ class LinkSuggestion(SQLModel, table=True):
     """A mention that looks like an existing tracked claim but not enough to join it."""
 
     __tablename__ = "link_suggestion"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     mention_id: int = Field(foreign_key="mention.id", index=True)
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
     score: float
     state: SuggestionState = SuggestionState.pending
-    decided_by: Optional[str] = None
-    decided_at: Optional[datetime] = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 class Note(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
     reviewer: str
     text: str
@@ -153,12 +162,12 @@ class Note(SQLModel, table=True):
 class History(SQLModel, table=True):
     """Every review change: what changed, old -> new, who and when."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)
-    mention_id: Optional[int] = Field(default=None, foreign_key="mention.id")
+    mention_id: int | None = Field(default=None, foreign_key="mention.id")
     field: str
-    old: Optional[str] = None
-    new: Optional[str] = None
+    old: str | None = None
+    new: str | None = None
     reviewer: str
     at: datetime = Field(default_factory=utcnow)
 
@@ -167,15 +176,17 @@ class FactCheck(SQLModel, table=True):
     """A previously published fact-check, imported to answer "checked before?"."""
 
     __tablename__ = "fact_check"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     external_id: str = Field(index=True, unique=True, description="The id as imported")
     text: str
-    title: Optional[str] = None
-    url: Optional[str] = None
-    rating: Optional[str] = None
-    date: Optional[str] = None
+    title: str | None = None
+    url: str | None = None
+    rating: str | None = None
+    date: str | None = None
     embedding: bytes
-    title_embedding: Optional[bytes] = Field(default=None, description="The title's vector, when there is a title")
+    title_embedding: bytes | None = Field(
+        default=None, description="The title's vector, when there is a title"
+    )
     imported_at: datetime = Field(default_factory=utcnow)
 
 
@@ -184,10 +195,10 @@ class FactCheckEvidence(SQLModel, table=True):
 
     __tablename__ = "fact_check_evidence"
     __table_args__ = (UniqueConstraint("claim_id", "fact_check_id"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True, ondelete="CASCADE")
     fact_check_id: int = Field(foreign_key="fact_check.id", index=True, ondelete="CASCADE")
-    score: Optional[float] = Field(default=None, description="The match score when it was attached")
+    score: float | None = Field(default=None, description="The match score when it was attached")
     reviewer: str
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -196,7 +207,7 @@ class SpeakerApart(SQLModel, table=True):
     """Two speakers a reviewer split: automatic name matching must not fold them together again."""
 
     __tablename__ = "speaker_apart"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     speaker_a: int = Field(foreign_key="speaker.id", index=True, description="The lower id of the pair")
     speaker_b: int = Field(foreign_key="speaker.id", index=True)
     reviewer: str
@@ -207,11 +218,13 @@ class SpeakerChange(SQLModel, table=True):
     """Every reviewer change to the speakers (merge, split, rename): old -> new name, who and when."""
 
     __tablename__ = "speaker_change"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     action: str = Field(description="merge, split or rename")
-    speaker_id: Optional[int] = Field(default=None, index=True, description="The speaker kept, split off or renamed")
-    old: Optional[str] = None
-    new: Optional[str] = None
+    speaker_id: int | None = Field(
+        default=None, index=True, description="The speaker kept, split off or renamed"
+    )
+    old: str | None = None
+    new: str | None = None
     reviewer: str
     at: datetime = Field(default_factory=utcnow)
 
@@ -223,7 +236,7 @@ class ExtractionFeedback(SQLModel, table=True):
     """
 
     __tablename__ = "extraction_feedback"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     start: int
     end: int
@@ -242,7 +255,7 @@ class LinkDecision(SQLModel, table=True):
     """
 
     __tablename__ = "link_decision"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     key_a: str = Field(index=True)
     key_b: str = Field(index=True)
     same: bool

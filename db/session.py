@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Union
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -20,7 +20,7 @@ def default_db_path() -> Path:
     return Path(os.environ.get("CLAIMS_DB") or DEFAULT_DB)
 
 
-def db_url(path: Union[str, Path]) -> str:
+def db_url(path: str | Path) -> str:
     text = str(path)
     if "://" in text:
         return text
@@ -35,7 +35,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def get_engine(path: Union[str, Path, None] = None, *, migrate: bool = True) -> Engine:
+def get_engine(path: str | Path | None = None, *, migrate: bool = True) -> Engine:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Args:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 import numpy as np
@@ -16,7 +15,6 @@ from claims.checkworthy import (
     features,
     guess_domain,
     load_scorer,
-    model_score,
     score,
 )
 from claims.checkworthy_features import FEATURES, Tfidf, chars, words
@@ -55,11 +53,10 @@ def test_score_embeds_when_no_vectors_are_given(embedder):
         default_scorer().score([CLAIM, CLAIM], embedder.encode([CLAIM]))
 
 
-def test_module_functions_return_floats():
-    for function in (score, model_score):
-        value = function(CLAIM, quoted=True)
-        assert type(value) is float and 0.5 < value <= 1
-        assert function("What do you think?") < 0.5
+def test_the_rules_score_is_a_float():
+    value = score(CLAIM, quoted=True)
+    assert type(value) is float and 0.5 < value <= 1
+    assert score("What do you think?") < 0.5
 
 
 def test_explain_names_the_reasons(embedder):
@@ -89,7 +86,12 @@ def test_domain_is_guessed_per_batch():
 def test_run_time_tfidf_matches_scikit_learn():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    texts = ["Taxes rose 5% in 2019.", "We cut taxes, and we cut them again!", "@cdc says wash hands https://t.co/x #covid", "Thank you."]
+    texts = [
+        "Taxes rose 5% in 2019.",
+        "We cut taxes, and we cut them again!",
+        "@cdc says wash hands https://t.co/x #covid",
+        "Thank you.",
+    ]
     for analyser, name in ((words, "words"), (chars, "chars")):
         fitted = TfidfVectorizer(analyzer=analyser, sublinear_tf=True).fit(texts)
         ours = Tfidf(name, fitted.get_feature_names_out(), fitted.idf_)
@@ -101,6 +103,7 @@ def test_run_time_tfidf_matches_scikit_learn():
             np.testing.assert_allclose(got, expected, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_scores_the_bench_used_on_the_clef2020_test_split(embedder):
     from checkworthiness import TESTS, split_scores
     from cw_data import BENCH
@@ -119,7 +122,10 @@ def test_cli_single_text_gives_score_and_reasons():
     assert 0.5 < data["score"] <= 1 and data["reasons"][0]["feature"]
 
 
-@pytest.mark.parametrize("content, message", [("id\tsentence\n1\tHello there\n", "missing column(s) text"), (None, "cannot be read")])
+@pytest.mark.parametrize(
+    "content, message",
+    [("id\tsentence\n1\tHello there\n", "missing column(s) text"), (None, "cannot be read")],
+)
 def test_bad_tsv_is_reported_by_name(tmp_path, content, message):
     path = tmp_path / "sentences.tsv"
     if content is not None:
@@ -127,36 +133,6 @@ def test_bad_tsv_is_reported_by_name(tmp_path, content, message):
     result = CliRunner().invoke(app, ["checkworthy", "--file", str(path)])
     assert result.exit_code == 1
     assert str(path) in result.output and message in result.output
-
-
-def test_a_head_with_a_fine_tuned_top_mixes_it_in(embedder):
-    """The fine-tuned path on untrained copies of the top layers: the pooled output is the bundled embedding."""
-    import torch
-
-    from claims.checkworthy import Scorer
-    from claims.checkworthy_encoder import Bert, FineTuned, to_arrays, top_model
-
-    bert = Bert(embedder.model)
-    model = top_model(bert, 2)
-    direction = np.random.default_rng(0).normal(size=384).astype(np.float32)
-    with torch.no_grad():
-        model.head.weight[:] = torch.from_numpy(direction)[None]
-        model.head.bias.fill_(0.25)
-    texts = [CLAIM, *CHATTER]
-    vectors = embedder.encode(texts)
-    params = {name: value.astype(np.float32) for name, value in to_arrays(model, "news.top").items()}
-    got = FineTuned(params, "news.top", 2, bert).logits(texts)
-    np.testing.assert_allclose(got, vectors @ direction + 0.25, atol=5e-3)  # float16 weights
-
-    with np.load(MODEL_PATH, allow_pickle=False) as shipped:
-        mixed = {name: value for name, value in shipped.items() if not name.startswith("news.lora") and not re.match(r"news\.m(embers|\d)", name)}  # the linear part only
-    mixed.update({name: value for name, value in to_arrays(model, "news.top").items()})
-    mixed.update({"news.mix": np.float64(0.3), "news.cut": np.float64(0.5), "news.top_layers": np.int64(2), "news.top_mean": np.float64(0.0)})
-    head = Scorer(mixed).heads["news"].members[0]
-    head._finetuned = FineTuned(mixed, "news.top", 2, bert)
-    linear = default_scorer().heads["news"].members[0].linear_logits(texts, vectors)
-    np.testing.assert_allclose(head.logits(texts, vectors), 0.3 * head.finetuned_logits(texts) + 0.7 * linear - 0.5, atol=1e-9)
-    assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
 
 
 def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(embedder):
@@ -169,13 +145,18 @@ def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(e
     direction = rng.normal(size=384).astype(np.float32)
     texts = [CLAIM, *CHATTER]
     vectors = embedder.encode(texts)
-    params = {"news.lora.head.weight": direction[None].astype(np.float16), "news.lora.head.bias": np.array([0.25], dtype=np.float16)}
+    params = {
+        "news.lora.head.weight": direction[None].astype(np.float16),
+        "news.lora.head.bias": np.array([0.25], dtype=np.float16),
+    }
     for layer in range(6):
         for module in ("attention.self.query", "attention.self.value"):
             params[f"news.lora.{layer}.{module}.A"] = rng.normal(size=(8, 384)).astype(np.float16)
             params[f"news.lora.{layer}.{module}.B"] = np.zeros((384, 8), dtype=np.float16)
     got = LoRA(params, "news.lora", 2.0).logits(texts)
-    np.testing.assert_allclose(got, vectors @ direction.astype(np.float16).astype(np.float32) + 0.25, atol=5e-3)
+    np.testing.assert_allclose(
+        got, vectors @ direction.astype(np.float16).astype(np.float32) + 0.25, atol=5e-3
+    )
 
     for name in [n for n in params if n.endswith(".B")]:
         params[name] = (0.05 * rng.normal(size=(384, 8))).astype(np.float16)
@@ -186,14 +167,26 @@ def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(e
     with np.load(MODEL_PATH, allow_pickle=False) as shipped:
         mixed = dict(shipped)
     mixed.update(params)
-    mixed.update({"news.lora_scale": np.float64(2.0), "news.mix": np.float64(0.5), "news.cut": np.float64(0.1), "news.top_mean": np.float64(0.0)})
-    head = Scorer(mixed).heads["news"].members[0]
-    head._finetuned = adapted
-    linear = default_scorer().heads["news"].members[0].linear_logits(texts, vectors)
-    np.testing.assert_allclose(head.logits(texts, vectors), 0.5 * adapted.logits(texts) + 0.5 * linear - 0.1, atol=1e-9)
-    assert "sentence reading (fine-tuned encoder)" in dict(Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100))
+    mixed.update(
+        {
+            "news.lora_scale": np.float64(2.0),
+            "news.mix": np.float64(0.5),
+            "news.cut": np.float64(0.1),
+            "news.top_mean": np.float64(0.0),
+        }
+    )
+    head = Scorer(mixed).heads["news"]
+    head._adapted = adapted
+    linear = default_scorer().heads["news"].linear_logits(texts, vectors)
+    np.testing.assert_allclose(
+        head.logits(texts, vectors), 0.5 * adapted.logits(texts) + 0.5 * linear - 0.1, atol=1e-9
+    )
+    assert "sentence reading (adapted encoder)" in dict(
+        Scorer(mixed).explain(CLAIM, vectors[0], domain="news", top=100)
+    )
 
 
+@pytest.mark.slow
 def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
     """`train_checkworthy.py --lora --extra feedback.tsv --extra-weight W`: a reviewer's verdict on a sentence
     moves both parts of the retrained model's score of it, and more so the more it weighs
@@ -205,7 +198,9 @@ def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
 
     monkeypatch.setattr(cw_lora, "RANK", 4)
     monkeypatch.setattr(cw_lora, "EPOCHS", 3)
-    with open(ROOT.parent / "shared" / "bench" / "claimbuster_cbd" / "sentences.tsv", encoding="utf-8", newline="") as handle:
+    with open(
+        ROOT.parent / "shared" / "bench" / "claimbuster_cbd" / "sentences.tsv", encoding="utf-8", newline=""
+    ) as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     pick = [r for r in rows if r["label"] == "1"][:60] + [r for r in rows if r["label"] == "0"][:100]
     reviewed = "The harbour now handles ninety sailings a day, almost twice the figure of last winter."
@@ -221,36 +216,19 @@ def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
             labels = np.array([int(r["label"]) for r in pick] + [verdict])
             weights = np.ones(len(texts))
             weights[-1] = weight
-            params, run = recipe.fit_lora(texts, vectors, labels, weights=weights, extra=np.array([len(texts) - 1]))
+            params, run = recipe.fit_lora(
+                texts, vectors, labels, weights=weights, extra=np.array([len(texts) - 1])
+            )
             assert any(name.endswith(".A") for name in params)
             model = cw_lora.build(bert)
             model.load_state_dict(run["state"], strict=False)
             linear = recipe.scorer_from(recipe.to_params({"news": run["lr"]}, {})).heads["news"]
-            logits[verdict] = (float(cw_lora.predict(model, tokens)[0]), float(linear.logits([reviewed], vectors[-1:])[0]))
+            logits[verdict] = (
+                float(cw_lora.predict(model, tokens)[0]),
+                float(linear.logits([reviewed], vectors[-1:])[0]),
+            )
         return logits[1][0] - logits[0][0], logits[1][1] - logits[0][1]
 
     light, heavy = moved(1.0), moved(40.0)
     assert light[0] > 0 and light[1] > 0
     assert heavy[0] > 1.5 * light[0] and heavy[1] > 2 * light[1], (light, heavy)
-
-
-def test_a_head_of_several_members_scores_their_average(embedder):
-    """`train_checkworthy.py --lora --members N` writes N models under one head; the scorer averages
-    their logits (each already shifted by its own cut) and their explanations."""
-    from claims.checkworthy import Scorer
-
-    with np.load(MODEL_PATH, allow_pickle=False) as shipped:
-        params = dict(shipped)
-    member = {name: value for name, value in params.items() if name.startswith("news.") and not re.match(r"news\.m(embers|\d)", name)}
-    params = {name: value for name, value in params.items() if not re.match(r"news\.m(embers|\d)", name)}
-    params.update({"news.m1." + name[len("news.") :]: value for name, value in member.items()})
-    params["news.m1.bias"] = np.float32(float(params["news.bias"]) + 2.0)  # the second member: same model, linear logit raised
-    params["news.members"] = np.int64(2)
-    texts = [CLAIM, *CHATTER]
-    vectors = embedder.encode(texts)
-    pair = Scorer(params).heads["news"]
-    assert len(pair.members) == 2
-    one = pair.members[0].logits(texts, vectors)
-    raised = 2.0 * (1 - float(params["news.mix"]))  # the linear logit's share of the mixed one
-    np.testing.assert_allclose(pair.logits(texts, vectors), one + raised / 2, atol=1e-5)
-    assert "sentence meaning (embedding)" in dict(Scorer(params).explain(CLAIM, vectors[0], domain="news", top=100))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from claims.cli import app
@@ -12,10 +13,34 @@ from tests.conftest import SEEDS
 
 runner = CliRunner()
 
-COMMANDS = [
-    ["ingest"], ["search"], ["export"], ["factchecks", "import"], ["factchecks", "match"],
-    ["checkworthy"], ["stats"], ["reindex"], ["speakers", "list"], ["speakers", "merge"], ["feedback", "export"],
+CONTRACT = [
+    ["ingest"],
+    ["search"],
+    ["export"],
+    ["factchecks", "import"],
+    ["factchecks", "match"],
+    ["checkworthy"],
+    ["stats"],
+    ["reindex"],
 ]
+
+
+def registered(group, path=()) -> list[list[str]]:
+    """Every leaf command of the typer app, as the words that call it."""
+    found = []
+    for name, command in sorted(group.commands.items()):
+        if getattr(command, "commands", None):  # a sub-app (typer's groups are its own click's)
+            found += registered(command, (*path, name))
+        else:
+            found.append([*path, name])
+    return found
+
+
+COMMANDS = registered(typer.main.get_command(app))
+
+
+def test_the_cli_contract_is_registered():
+    assert all(command in COMMANDS for command in CONTRACT), COMMANDS
 
 
 def run(*args, db=None):
@@ -43,33 +68,41 @@ def test_search_finds_the_zhirnov_claim_first(seeded_path):
 
 
 def test_search_filters_and_highlights(seeded_path):
-    result = run("search", "embassy guarded by the militants", "--speaker", "zhirnof", "--json", db=seeded_path)
+    result = run(
+        "search", "embassy guarded by the militants", "--speaker", "zhirnof", "--json", db=seeded_path
+    )
     results = json.loads(result.stdout)
     assert results and {r["speaker"] for r in results} == {"Dmitry Zhirnov"}
     assert {"checkworthiness", "venue", "attribution", "highlights", "dense", "keyword"} <= set(results[0])
     top = results[0]
     assert "embassy" in [top["text"][a:b].lower() for a, b in top["highlights"]]
-    text = run("search", "embassy guarded by the militants", "--speaker", "zhirnof", "--k", "1", db=seeded_path).stdout
+    text = run(
+        "search", "embassy guarded by the militants", "--speaker", "zhirnof", "--k", "1", db=seeded_path
+    ).stdout
     assert text.splitlines()[0] == "speaker: Dmitry Zhirnov" and "[embassy]" in text
     assert json.loads(run("search", "embassy", "--status", "False", "--json", db=seeded_path).stdout) == []
-    worthy = json.loads(run("search", "embassy", "--min-checkworthiness", "0.5", "--json", db=seeded_path).stdout)
+    worthy = json.loads(
+        run("search", "embassy", "--min-checkworthiness", "0.5", "--json", db=seeded_path).stdout
+    )
     assert all(r["checkworthiness"] >= 0.5 for r in worthy)
-    assert json.loads(run("search", "embassy", "--since", "2030-01-01", "--json", db=seeded_path).stdout) == []
+    assert (
+        json.loads(run("search", "embassy", "--since", "2030-01-01", "--json", db=seeded_path).stdout) == []
+    )
     assert run("search", "embassy", "--status", "Bogus", db=seeded_path).exit_code == 2
     unknown = runner.invoke(app, ["--db", str(seeded_path), "search", "embassy", "--speaker", "Nobody Atall"])
     assert unknown.exit_code == 1 and "no speaker like 'Nobody Atall'" in unknown.output
 
 
-def test_ingest_reports_and_exit_code(tmp_path):
-    db = tmp_path / "c.db"
-    first = run("ingest", SEEDS, db=db)
+def test_ingest_reports_and_exit_code(tmp_path, seeded_path):
+    first = run("ingest", next(SEEDS.glob("*.txt")), db=tmp_path / "c.db")
     assert first.exit_code == 0
-    assert first.output.count("ingested  ") == 5
+    assert first.output.count("ingested  ") == 1
+    assert "1 ingested, 0 skipped, 0 failed" in first.output
     bad = tmp_path / "empty.txt"
     bad.write_text("")
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
-    again = run("ingest", SEEDS, bad, binary, db=db)
+    again = run("ingest", SEEDS, bad, binary, db=seeded_path)  # the seeds are stored already
     assert again.exit_code == 1
     assert again.output.count("skipped   ") == 5
     assert f"{bad}: empty file" in again.output
@@ -77,7 +110,7 @@ def test_ingest_reports_and_exit_code(tmp_path):
     assert "0 ingested, 5 skipped, 2 failed" in again.output
 
 
-def test_export_stats_reindex(seeded_path, tmp_path):
+def test_export_and_stats(seeded_path, tmp_path):
     out = tmp_path / "claims.csv"
     result = run("export", "--format", "csv", "--out", out, db=seeded_path)
     assert result.exit_code == 0
@@ -88,6 +121,11 @@ def test_export_stats_reindex(seeded_path, tmp_path):
     assert json.loads(empty.stdout) == []  # nothing reviewed yet
     stats = json.loads(run("stats", "--json", db=seeded_path).stdout)
     assert stats["articles"] == 5 and stats["multi_source_claims"] >= 3
+
+
+@pytest.mark.slow
+def test_reindex_embeds_and_indexes_every_mention_again(seeded_path):
+    stats = json.loads(run("stats", "--json", db=seeded_path).stdout)
     reindexed = run("reindex", db=seeded_path)
     assert f"indexed {stats['mentions']} mentions" in reindexed.output
     assert f"keyword index: {stats['mentions']} mentions" in reindexed.output
@@ -111,10 +149,20 @@ def test_factchecks_import_and_match(seeded_path, tmp_path):
     )
     result = run("factchecks", "import", checks, db=seeded_path)
     assert result.exit_code == 0 and "3 fact-checks imported" in result.output
-    assert "0 fact-checks imported, 3 already known" in run("factchecks", "import", checks, db=seeded_path).output
+    assert (
+        "0 fact-checks imported, 3 already known"
+        in run("factchecks", "import", checks, db=seeded_path).output
+    )
     queries = tmp_path / "queries.tsv"
-    queries.write_text("id\ttext\nq1\tThe situation in Kabul is better than under Ashraf Ghani\nq2\tSoviet troops left Afghanistan in 1989\n")
-    lines = [json.loads(line) for line in run("factchecks", "match", "--file", queries, "--k", "2", db=seeded_path).stdout.splitlines()]
+    queries.write_text(
+        "id\ttext\nq1\tThe situation in Kabul is better than under Ashraf Ghani\nq2\tSoviet troops left Afghanistan in 1989\n"
+    )
+    lines = [
+        json.loads(line)
+        for line in run(
+            "factchecks", "match", "--file", queries, "--k", "2", db=seeded_path
+        ).stdout.splitlines()
+    ]
     assert [line["query_id"] for line in lines] == ["q1", "q2"]
     assert lines[0]["results"][0]["id"] == "fc-1" and lines[1]["results"][0]["id"] == "fc-3"
     assert lines[0]["results"][0]["score"] >= lines[0]["results"][1]["score"]
@@ -128,7 +176,13 @@ def test_checkworthy_text_and_file(tmp_path):
     # An evaluative comparison ("The situation in Kabul is better than it was under Ashraf Ghani, the ambassador
     # said.") scored 0.77 with the linear model and 0.29 with the LoRA model shipped since branch cwlora, which
     # follows ClaimBuster's annotators there (docs/BENCHMARKS.md, "LoRA adapters"); a factual claim with numbers:
-    high = json.loads(run("checkworthy", "Unemployment fell to 3.5 percent in 2019, the lowest rate in fifty years, the minister said.", "--json").stdout)
+    high = json.loads(
+        run(
+            "checkworthy",
+            "Unemployment fell to 3.5 percent in 2019, the lowest rate in fifty years, the minister said.",
+            "--json",
+        ).stdout
+    )
     low = json.loads(run("checkworthy", "What do you think?", "--json").stdout)
     assert 0 <= low["score"] < 0.5 < high["score"] <= 1
     sentences = tmp_path / "s.tsv"
@@ -143,9 +197,23 @@ def test_speakers_list_and_merge(seeded_path):
     assert {"id", "name", "kind", "aliases", "mentions", "articles"} <= set(listed[0])
     assert "sergey lavrov" in by_name["Sergei Lavrov"]["aliases"]
     kept, gone = by_name["Russian Foreign Ministry"], by_name["Russia"]
-    refused = runner.invoke(app, ["--db", str(seeded_path), "speakers", "merge", "Russian Foreign Ministry", "Nobody Atall", "--reviewer", "Ann"])
+    refused = runner.invoke(
+        app,
+        [
+            "--db",
+            str(seeded_path),
+            "speakers",
+            "merge",
+            "Russian Foreign Ministry",
+            "Nobody Atall",
+            "--reviewer",
+            "Ann",
+        ],
+    )
     assert refused.exit_code == 1 and "no speaker 'Nobody Atall'" in refused.output
-    merged = run("speakers", "merge", "Russian Foreign Ministry", gone["id"], "--reviewer", "Ann", db=seeded_path)
+    merged = run(
+        "speakers", "merge", "Russian Foreign Ministry", gone["id"], "--reviewer", "Ann", db=seeded_path
+    )
     assert merged.exit_code == 0 and "merged 1 speaker(s) into Russian Foreign Ministry" in merged.output
     after = {row["name"]: row for row in json.loads(run("speakers", "list", "--json", db=seeded_path).stdout)}
     assert "Russia" not in after

@@ -37,7 +37,9 @@ def kinds(flags) -> list[str]:
 
 
 def test_word_diff_marks_replaced_inserted_and_deleted_words():
-    ops = word_diff("contacts for the last seven years", "contacts for the past seventeen years, officials said")
+    ops = word_diff(
+        "contacts for the last seven years", "contacts for the past seventeen years, officials said"
+    )
     assert [(op.tag, op.text) for op in ops] == [
         (EQUAL, "contacts for the"),
         (DELETE, "last seven"),
@@ -107,7 +109,9 @@ def test_an_added_hedge_is_flagged():
 
 
 def test_negation_flip_in_either_direction():
-    assert kinds(drift_flags("Russia will recognise the Taliban", "Russia will not recognise the Taliban")) == [NEGATION_FLIPPED]
+    assert kinds(
+        drift_flags("Russia will recognise the Taliban", "Russia will not recognise the Taliban")
+    ) == [NEGATION_FLIPPED]
     assert kinds(drift_flags("The embassy was never closed", "The embassy was closed")) == [NEGATION_FLIPPED]
     assert kinds(drift_flags("It is true", "It isn't true")) == [NEGATION_FLIPPED]
     # Negated both times, in other words: no flip.
@@ -118,15 +122,23 @@ def test_negation_flip_in_either_direction():
 
 
 def test_quote_turned_into_paraphrase_and_back():
-    assert QUOTE_TO_PARAPHRASE in kinds(drift_flags("a", "a", base_kind="direct quote", other_kind="reported speech"))
-    assert PARAPHRASE_TO_QUOTE in kinds(drift_flags("a", "a", base_kind="reported speech", other_kind="direct quote"))
+    assert QUOTE_TO_PARAPHRASE in kinds(
+        drift_flags("a", "a", base_kind="direct quote", other_kind="reported speech")
+    )
+    assert PARAPHRASE_TO_QUOTE in kinds(
+        drift_flags("a", "a", base_kind="reported speech", other_kind="direct quote")
+    )
     assert drift_flags("a", "a", base_kind="direct quote", other_kind="direct quote") == []
 
 
 def test_a_quote_with_other_words_names_and_speaker_are_flagged():
     flags = drift_flags(
-        "The ministry is satisfied", "The ministry in Moscow is satisfied",
-        base_kind="direct quote", other_kind="direct quote", base_speaker="Sergei Lavrov", other_speaker="Zamir Kabulov",
+        "The ministry is satisfied",
+        "The ministry in Moscow is satisfied",
+        base_kind="direct quote",
+        other_kind="direct quote",
+        base_speaker="Sergei Lavrov",
+        other_speaker="Zamir Kabulov",
     )
     assert kinds(flags) == [QUOTE_ALTERED, NAMES_ADDED, SPEAKER_CHANGED]
     assert flags[1].detail == "Moscow"
@@ -155,6 +167,8 @@ def test_zhirnov_ghani_quote_drift_between_001_and_003(seeded):
     assert SPEAKER_CHANGED not in flags  # Zhirnov both times
 
 
-@pytest.mark.parametrize("base, other", [("the last seven years", "the last seven years"), ("nearly doubled", "nearly doubled")])
+@pytest.mark.parametrize(
+    "base, other", [("the last seven years", "the last seven years"), ("nearly doubled", "nearly doubled")]
+)
 def test_unchanged_wordings_stay_unflagged(base, other):
     assert drift_flags(base, other) == []

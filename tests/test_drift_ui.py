@@ -43,7 +43,9 @@ def open_claim(claim_id: int) -> AppTest:
 
 
 def test_diff_and_badges_are_marked_and_escaped():
-    html = diff_html([DiffOp("equal", "under"), DiffOp("delete", "<b>old</b>", " "), DiffOp("insert", "(President)", " ")])
+    html = diff_html(
+        [DiffOp("equal", "under"), DiffOp("delete", "<b>old</b>", " "), DiffOp("insert", "(President)", " ")]
+    )
     assert html.startswith("under <del")
     # A replacement that follows its deletion directly is kept apart by a space.
     assert diff_html([DiffOp("delete", "That is"), DiffOp("insert", "The")]).count("</del> <ins") == 1
@@ -75,7 +77,9 @@ def test_claim_page_shows_zhirnov_wording_change_first_appearance_and_timeline(a
 def test_claim_page_links_a_citing_mention_to_the_cited_outlet(monkeypatch, tmp_path, embedder):
     path = tmp_path / "demo.db"
     engine = get_engine(path)
-    assert ingest(engine, [str(DEMO / "01_valdora_herald.txt"), str(DEMO / "09_strait_digest.txt")], embedder=embedder).ok
+    assert ingest(
+        engine, [str(DEMO / "01_valdora_herald.txt"), str(DEMO / "09_strait_digest.txt")], embedder=embedder
+    ).ok
     claim_id = claim_with(engine, "almost doubled")
     engine.dispose()
     monkeypatch.setenv("CLAIMS_DB", str(path))

@@ -25,7 +25,7 @@ def test_zhirnov_ghani_claim_is_one_tracked_claim_in_001_and_003(seeded):
     assert by_doc["001"].claim.id == by_doc["003"].claim.id
     # the span points at the claim in the clean text the reviewer reads
     m, a = by_doc["001"].mention, by_doc["001"].article
-    assert a.text[m.start:m.end] == m.text
+    assert a.text[m.start : m.end] == m.text
 
 
 def test_every_lavrov_mention_has_one_canonical_speaker(seeded):
@@ -64,7 +64,10 @@ def test_multi_sentence_quote_is_one_claim_and_inline_quote_is_extracted():
     units = segment(text)
     assert units[0].text.count(".") >= 3  # kept whole
     mentions = extract(text)
-    assert mentions[0].text == "This must be done. Without this, it would be premature to talk about recognition. We are waiting for a decision"
+    assert (
+        mentions[0].text
+        == "This must be done. Without this, it would be premature to talk about recognition. We are waiting for a decision"
+    )
     assert mentions[0].attribution.speaker == "Zamir Kabulov"
     assert mentions[1].text == "the meeting is very important for stability of the entire region."
     assert mentions[1].attribution.speaker == "Abdul Salam Hanafi"
@@ -72,7 +75,9 @@ def test_multi_sentence_quote_is_one_claim_and_inline_quote_is_extracted():
 
 def test_questions_headings_and_chatter_are_not_claims():
     text = "Ferry Chaos Hits Valdora\n\nWill the bridge ever reopen?\n\nClick here to share this story with your friends.\n\nThe bridge carried 40,000 vehicles a day before it closed in March."
-    assert [m.text for m in extract(text)] == ["The bridge carried 40,000 vehicles a day before it closed in March."]
+    assert [m.text for m in extract(text)] == [
+        "The bridge carried 40,000 vehicles a day before it closed in March."
+    ]
 
 
 def test_organisation_speakers_and_venue():

@@ -19,6 +19,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction import CORPORA, evaluate  # noqa: E402
 
+pytestmark = pytest.mark.slow  # extraction of whole gold corpora
+
 
 @pytest.fixture(scope="module")
 def seeds_result(embedder):
@@ -42,6 +44,7 @@ def test_seed_extraction_meets_the_floors(seeds_result):
     assert numbers.boilerplate == 0
 
 
+@pytest.mark.slow
 def test_demo_corpus_extraction_holds_up_on_text_nobody_tuned_on(embedder):
     numbers, _ = evaluate(*CORPORA["demo"], embedder=embedder)
     # Below the seed floors on purpose: articles 06-08 were annotated before any rule was tuned on them.

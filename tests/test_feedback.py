@@ -36,7 +36,11 @@ def _rows(engine, text: str) -> list[crud.MentionRow]:
 
 def _article(engine, name: str):
     with Session(engine) as session:
-        return next(crud.get_article(session, article_id=i) for i, doc, _ in crud.article_choices(session) if doc.startswith(name) or doc.endswith(name))
+        return next(
+            crud.get_article(session, article_id=i)
+            for i, doc, _ in crud.article_choices(session)
+            if doc.startswith(name) or doc.endswith(name)
+        )
 
 
 def _feedback(engine) -> list[dict]:
@@ -51,9 +55,13 @@ def test_dropping_a_mention_keeps_the_claim_and_hides_it_from_search(seeded, emb
     hits = search(seeded, first.mention.text, k=3)
     assert hits[0].cluster_id == claim_id
     with session_scope(seeded) as session:
-        review.set_sourcing(session, mention_id=first.mention.id, sourcing="Primary", reviewer="Ann")  # history points at it
+        review.set_sourcing(
+            session, mention_id=first.mention.id, sourcing="Primary", reviewer="Ann"
+        )  # history points at it
     with session_scope(seeded) as session:
-        drop_mention(session, mention_id=first.mention.id, reviewer="Ann", expected_version=first.mention.version + 1)
+        drop_mention(
+            session, mention_id=first.mention.id, reviewer="Ann", expected_version=first.mention.version + 1
+        )
 
     with Session(seeded) as session:
         left = crud.mention_rows(session, claim_id=claim_id)
@@ -70,7 +78,9 @@ def test_dropping_a_mention_keeps_the_claim_and_hides_it_from_search(seeded, emb
 
 def test_dropping_the_only_mention_removes_the_claim(seeded, embedder):
     with Session(seeded) as session:
-        single = next(s for s in crud.claim_summaries(session) if s.mentions == 1 and not s.pending_suggestions)
+        single = next(
+            s for s in crud.claim_summaries(session) if s.mentions == 1 and not s.pending_suggestions
+        )
         mention = crud.mention_rows(session, claim_id=single.claim.id)[0].mention
         before = crud.counts(session)
     with session_scope(seeded) as session:
@@ -78,14 +88,19 @@ def test_dropping_the_only_mention_removes_the_claim(seeded, embedder):
     with Session(seeded) as session:
         assert crud.get_claim(session, claim_id=single.claim.id) is None
         after = crud.counts(session)
-    assert (after["mentions"], after["tracked_claims"]) == (before["mentions"] - 1, before["tracked_claims"] - 1)
+    assert (after["mentions"], after["tracked_claims"]) == (
+        before["mentions"] - 1,
+        before["tracked_claims"] - 1,
+    )
     assert mention.id not in {h.claim_id for h in search(seeded, mention.text, k=5)}
 
 
 def test_dropping_is_refused_when_stale_or_unknown(seeded):
     first, _ = _rows(seeded, ZHIRNOV)
     with pytest.raises(ConflictError), session_scope(seeded) as session:
-        drop_mention(session, mention_id=first.mention.id, reviewer="Ann", expected_version=first.mention.version - 1)
+        drop_mention(
+            session, mention_id=first.mention.id, reviewer="Ann", expected_version=first.mention.version - 1
+        )
     with pytest.raises(ReviewError, match="no mention 99999"), session_scope(seeded) as session:
         drop_mention(session, mention_id=99999, reviewer="Ann")
     with pytest.raises(ReviewError, match="reviewer name"), session_scope(seeded) as session:
@@ -97,33 +112,65 @@ def test_adding_a_missed_claim_stores_links_and_finds_it(seeded, embedder):
     article = _article(seeded, "003_136cd665c0aaefab.txt")
     with Session(seeded) as session:
         assert MISSED in [text for _, _, text in unextracted_sentences(session, article_id=article.id)]
-    start, end = find_span(article.text, "Then Moscow struggled to evacuate\n its embassy  under fire after a disastrous decade-long war.")
+    start, end = find_span(
+        article.text,
+        "Then Moscow struggled to evacuate\n its embassy  under fire after a disastrous decade-long war.",
+    )
     assert article.text[start:end] == MISSED
     with session_scope(seeded) as session:
-        stored = add_mention(session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder, speaker="Dmitry Zhirnov", venue="Ekho Moskvy")
+        stored = add_mention(
+            session,
+            article_id=article.id,
+            start=start,
+            end=end,
+            reviewer="Ann",
+            embedder=embedder,
+            speaker="Dmitry Zhirnov",
+            venue="Ekho Moskvy",
+        )
     with Session(seeded) as session:
         row = crud.mention_rows(session, mention_ids=[stored.id])[0]
         history = crud.history_for(session, claim_id=row.claim.id)
         assert MISSED not in [text for _, _, text in unextracted_sentences(session, article_id=article.id)]
-    assert (row.mention.text, row.speaker, row.mention.venue, row.mention.attribution.value) == (MISSED, "Dmitry Zhirnov", "Ekho Moskvy", "reported speech")
+    assert (row.mention.text, row.speaker, row.mention.venue, row.mention.attribution.value) == (
+        MISSED,
+        "Dmitry Zhirnov",
+        "Ekho Moskvy",
+        "reported speech",
+    )
     assert 0 < row.mention.checkworthiness <= 1
-    assert [(h.field, h.new, h.reviewer) for h in history][-1] == ("mention", f"added by reviewer: {MISSED}", "Ann")
+    assert [(h.field, h.new, h.reviewer) for h in history][-1] == (
+        "mention",
+        f"added by reviewer: {MISSED}",
+        "Ann",
+    )
     hits = search(seeded, "Moscow struggled to evacuate its embassy under fire", k=3)
     assert stored.id in {h.claim_id for h in hits}
     assert _feedback(seeded) == [{"text": MISSED, "label": "1"}]
 
-    with pytest.raises(ReviewError, match="overlaps a claim already extracted"), session_scope(seeded) as session:
+    with (
+        pytest.raises(ReviewError, match="overlaps a claim already extracted"),
+        session_scope(seeded) as session,
+    ):
         add_mention(session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder)
 
 
 def test_adding_refuses_bad_spans(seeded, embedder):
     article = _article(seeded, "003_136cd665c0aaefab.txt")
-    for start, end, message in [(-1, 5, "not a span"), (10, len(article.text) + 1, "not a span"), (20, 20, "not a span")]:
+    for start, end, message in [
+        (-1, 5, "not a span"),
+        (10, len(article.text) + 1, "not a span"),
+        (20, 20, "not a span"),
+    ]:
         with pytest.raises(ReviewError, match=message), session_scope(seeded) as session:
-            add_mention(session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder)
+            add_mention(
+                session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder
+            )
     blank = article.text.index("\n")
     with pytest.raises(ReviewError, match="empty"), session_scope(seeded) as session:
-        add_mention(session, article_id=article.id, start=blank, end=blank + 1, reviewer="Ann", embedder=embedder)
+        add_mention(
+            session, article_id=article.id, start=blank, end=blank + 1, reviewer="Ann", embedder=embedder
+        )
     with pytest.raises(ReviewError, match="no article 999"), session_scope(seeded) as session:
         add_mention(session, article_id=999, start=0, end=5, reviewer="Ann", embedder=embedder)
 
@@ -140,7 +187,9 @@ def test_find_span_names_the_problem():
 
 
 def test_explain_gives_the_rules_score_then_the_models_reasons():
-    (rule, taken), *reasons = explain("Unemployment fell by 3 percent last year, the minister said.", quoted=True)
+    (rule, taken), *reasons = explain(
+        "Unemployment fell by 3 percent last year, the minister said.", quoted=True
+    )
     assert "rules" in rule and taken >= 0.5
     names = [name for name, _ in reasons]
     assert any("number" in name for name in names), names
@@ -160,7 +209,9 @@ def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedd
     start, end = find_span(article.text, MISSED)
     with session_scope(seeded) as session:
         drop_mention(session, mention_id=newest.id, reviewer="Ann")
-        added = add_mention(session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder)
+        added = add_mention(
+            session, article_id=article.id, start=start, end=end, reviewer="Ann", embedder=embedder
+        )
     assert added.id == newest.id  # SQLite gave the dropped id to the new mention
     hits = search(seeded, MISSED, k=1, index=live.get())
     assert hits[0].claim_id == added.id and hits[0].text == MISSED

@@ -50,7 +50,9 @@ def test_live_index_follows_new_mentions(seeded, tmp_path, embedder):
     live = LiveIndex(seeded)
     before = len(live.get())
     story = tmp_path / "s.txt"
-    story.write_text("Harbour Party leader Tomas Brandt said on Monday that ferry fares had risen by forty percent since March.\n")
+    story.write_text(
+        "Harbour Party leader Tomas Brandt said on Monday that ferry fares had risen by forty percent since March.\n"
+    )
     assert ingest(seeded, [str(story)], embedder=embedder).ok
     assert len(live.get()) == before + 1
 
@@ -58,13 +60,17 @@ def test_live_index_follows_new_mentions(seeded, tmp_path, embedder):
 def test_link_decisions():
     config = Settings(auto_link=0.8, suggest_link=0.7, short_claim_words=8)
     assert decide(0.9, words=12, same_speaker=False, config=config) == JOIN
-    assert decide(0.9, words=4, same_speaker=False, config=config) == SUGGEST  # short: similarity alone is not enough
+    assert (
+        decide(0.9, words=4, same_speaker=False, config=config) == SUGGEST
+    )  # short: similarity alone is not enough
     assert decide(0.9, words=4, same_speaker=True, config=config) == JOIN
     assert decide(0.75, words=12, same_speaker=True, config=config) == SUGGEST
     assert decide(0.5, words=12, same_speaker=True, config=config) == NEW
     matrix = np.eye(3, dtype=np.float32)
     assert best_claim(np.array([0, 1, 0], dtype=np.float32), matrix, np.array([10, 20, 30]))[:2] == (20, 1.0)
-    assert best_claim(np.zeros(3, dtype=np.float32), np.zeros((0, 3), dtype=np.float32), np.zeros(0))[0] is None
+    assert (
+        best_claim(np.zeros(3, dtype=np.float32), np.zeros((0, 3), dtype=np.float32), np.zeros(0))[0] is None
+    )
 
 
 def test_search_model_is_the_bundled_one_adapted_and_leaves_it_alone(embedder):
@@ -74,7 +80,10 @@ def test_search_model_is_the_bundled_one_adapted_and_leaves_it_alone(embedder):
 
     from claims.search_model import ADAPTERS, SearchEmbedder, search_embedder
 
-    texts = ["Ferry crossings have doubled since the bridge closed.", "The envoy said the city is calmer than before."]
+    texts = [
+        "Ferry crossings have doubled since the bridge closed.",
+        "The envoy said the city is calmer than before.",
+    ]
     before = embedder.encode(texts)
     model = search_embedder()
     assert isinstance(model, SearchEmbedder) and model.name.startswith("all-MiniLM-L6-v2+search-")
@@ -100,7 +109,11 @@ def test_search_vectors_follow_the_search_model(seeded, monkeypatch):
 
     with seeded.begin() as connection:
         count = connection.execute(text("SELECT count(*) FROM mention")).scalar_one()
-        connection.execute(text("UPDATE mention SET search_embedding = NULL, search_context_embedding = NULL, search_model = NULL WHERE id % 2 = 0"))
+        connection.execute(
+            text(
+                "UPDATE mention SET search_embedding = NULL, search_context_embedding = NULL, search_model = NULL WHERE id % 2 = 0"
+            )
+        )
         connection.execute(text("UPDATE mention SET search_model = 'other adapters' WHERE id % 3 = 0"))
     index = vector_index.load_or_rebuild(seeded)
     assert len(index) == count

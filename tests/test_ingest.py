@@ -78,19 +78,23 @@ def test_reingest_adds_nothing(seeded):
 
 def test_bad_files_are_reported_by_name_and_the_rest_ingests(engine, tmp_path, embedder):
     batch = tmp_path / "batch"
-    shutil.copytree(SEEDS, batch)
+    batch.mkdir()
+    for good in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(good, batch)
     (batch / "empty.txt").write_text("")
     (batch / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    (batch / "latin1.txt").write_bytes("Le ministre a déclaré que la situation était stable.".encode("latin-1"))
+    (batch / "latin1.txt").write_bytes(
+        "Le ministre a déclaré que la situation était stable.".encode("latin-1")
+    )
     report = ingest(engine, [str(batch)], embedder=embedder)
     failed = {r.document.split("/")[-1]: r.reason for r in report.failed}
     assert failed["empty.txt"] == "empty file"
     assert failed["photo.txt"] == "binary file, not text"
     assert "not UTF-8" in failed["latin1.txt"]
-    assert len(report.ingested) == 5
+    assert len(report.ingested) == 2
     assert not report.ok
     with Session(engine) as session:
-        assert crud.counts(session)["articles"] == 5
+        assert crud.counts(session)["articles"] == 2
 
 
 def test_missing_path_and_unsupported_type(engine, tmp_path, embedder):
@@ -144,7 +148,9 @@ def test_failed_article_leaves_stored_data_intact(seeded, tmp_path, embedder):
     with Session(seeded) as session:
         before = crud.counts(session)
     story = tmp_path / "new.txt"
-    story.write_text("Harbour Party leader Tomas Brandt said on Monday that ferry fares had risen by forty percent since March.\n")
+    story.write_text(
+        "Harbour Party leader Tomas Brandt said on Monday that ferry fares had risen by forty percent since March.\n"
+    )
 
     def refuse(conn, cursor, statement, *args):
         if statement.startswith("INSERT INTO mention"):
@@ -161,6 +167,7 @@ def test_failed_article_leaves_stored_data_intact(seeded, tmp_path, embedder):
         assert not re.search("ferry fares", " ".join(a.text for a in session.exec(select(Article)).all()))
 
 
+@pytest.mark.slow
 def test_a_role_learnt_in_one_ingest_names_the_speaker_in_the_next(engine, embedder):
     demo = Path(__file__).resolve().parent.parent / "demo" / "articles"
     earlier = sorted(str(p) for p in demo.iterdir() if p.name < "10")
@@ -172,4 +179,6 @@ def test_a_role_learnt_in_one_ingest_names_the_speaker_in_the_next(engine, embed
         assert row.speaker == "Elena Markovic"
         speaker = crud.get_speaker(session, speaker_id=row.mention.speaker_id)
         assert {"transport", "minister"} <= set(speaker.titles.split()) and speaker.pronoun == "she"
-        assert not set(speaker.titles.split()) & {"the", "of", "said", "told", "says"}, speaker.titles  # the frame's words are not titles
+        assert not set(speaker.titles.split()) & {"the", "of", "said", "told", "says"}, (
+            speaker.titles
+        )  # the frame's words are not titles

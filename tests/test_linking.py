@@ -33,9 +33,12 @@ def _ingest_one_by_one(path: Path, files: list[Path], embedder):
 def seeds_both_ways(tmp_path_factory, embedder):
     files = sorted(SEEDS.glob("*.txt"))
     tmp = tmp_path_factory.mktemp("order")
-    return _ingest_one_by_one(tmp / "forward.db", files, embedder), _ingest_one_by_one(tmp / "reverse.db", files[::-1], embedder)
+    return _ingest_one_by_one(tmp / "forward.db", files, embedder), _ingest_one_by_one(
+        tmp / "reverse.db", files[::-1], embedder
+    )
 
 
+@pytest.mark.slow
 def test_ingest_order_does_not_change_the_tracked_claims(seeds_both_ways):
     forward, reverse = seeds_both_ways
     with Session(forward) as a, Session(reverse) as b:
@@ -43,17 +46,18 @@ def test_ingest_order_does_not_change_the_tracked_claims(seeds_both_ways):
         assert len(partition(a)) > 50  # not one big claim
 
 
-def test_relinking_leaves_no_empty_tracked_claim_behind(seeds_both_ways):
+def test_relinking_leaves_no_empty_tracked_claim_behind(seeded):
     from sqlmodel import select
 
     from db.models import History, TrackedClaim
 
-    with Session(seeds_both_ways[0]) as session:
+    with Session(seeded) as session:
         holding = {row.mention.claim_id for row in crud.mention_rows(session)}
         assert {claim.id for claim in session.exec(select(TrackedClaim)).all()} == holding
         assert not session.exec(select(History)).all()  # nobody reviewed anything: no history to read
 
 
+@pytest.mark.slow
 def test_seeds_linking_against_the_gold(seeds_both_ways):
     with Session(seeds_both_ways[0]) as session:
         figures = score_links(session, load_gold(GOLD / "seeds_gold.json"))
@@ -71,9 +75,12 @@ def demo_figures(tmp_path_factory, embedder):
     return figures
 
 
+@pytest.mark.slow
 def test_demo_linking_against_the_gold(demo_figures):
     assert demo_figures.distinct_merged == []
-    assert demo_figures.f1 >= 0.90 and demo_figures.precision >= 0.95, demo_figures.as_dict()  # issue 5: F1 0.90
+    assert demo_figures.f1 >= 0.90 and demo_figures.precision >= 0.95, (
+        demo_figures.as_dict()
+    )  # issue 5: F1 0.90
 
 
 def _items(embedder, rows):
@@ -86,16 +93,27 @@ def test_short_texts_join_only_when_the_speaker_agrees(embedder):
     groups, suggestions = cluster(_items(embedder, rows))
     assert groups == [["a"], ["b"]]
     assert suggestions == [("b", "a", pytest.approx(suggestions[0][2]))]
-    groups, _ = cluster(_items(embedder, [("a", "Ferry traffic has doubled.", 1), ("b", "Ferry traffic has doubled.", 1)]))
+    groups, _ = cluster(
+        _items(embedder, [("a", "Ferry traffic has doubled.", 1), ("b", "Ferry traffic has doubled.", 1)])
+    )
     assert groups == [["a", "b"]]
 
 
 @pytest.mark.parametrize(
     "first, second",
     [
-        ("Ferry crossings across the strait have doubled since the bridge closed in March.", "Ferry crossings across the strait have not doubled since the bridge closed in March."),
-        ("We have been establishing contacts with the Taliban movement for the last seven years.", "We have been establishing contacts with the Taliban movement for the last seventeen years."),
-        ("The situation in Kabul is now better than it was under the previous government.", "The situation in Kabul is now worse than it was under the previous government."),
+        (
+            "Ferry crossings across the strait have doubled since the bridge closed in March.",
+            "Ferry crossings across the strait have not doubled since the bridge closed in March.",
+        ),
+        (
+            "We have been establishing contacts with the Taliban movement for the last seven years.",
+            "We have been establishing contacts with the Taliban movement for the last seventeen years.",
+        ),
+        (
+            "The situation in Kabul is now better than it was under the previous government.",
+            "The situation in Kabul is now worse than it was under the previous government.",
+        ),
     ],
 )
 def test_a_negation_a_changed_number_or_an_opposite_never_auto_links(embedder, first, second):
@@ -120,6 +138,7 @@ def _claim_of(session, anchor: str) -> list[int]:
     return sorted({r.mention.claim_id for r in crud.mention_rows(session) if anchor in r.mention.text})
 
 
+@pytest.mark.slow
 def test_a_split_and_a_merge_survive_relinking_and_the_next_ingest(seeded, embedder):
     ghani = "Ashraf Ghani"
     guard = "guard"
@@ -180,7 +199,10 @@ def test_reindex_relinks_and_keeps_a_split(seeded):
 
 
 def test_a_claim_narrowed_by_a_restriction_is_not_the_unrestricted_one(embedder):
-    rows = [("a", "No ferry sailing has been cancelled since the bridge closed.", 1), ("b", "No ferry sailing has been cancelled for technical reasons since the bridge closed.", 1)]
+    rows = [
+        ("a", "No ferry sailing has been cancelled since the bridge closed.", 1),
+        ("b", "No ferry sailing has been cancelled for technical reasons since the bridge closed.", 1),
+    ]
     groups, suggestions = cluster(_items(embedder, rows))
     assert groups == [["a"], ["b"]]
 
@@ -190,8 +212,12 @@ def test_a_negation_reaches_the_end_of_its_clause():
 
     # "not a single sailing had been cancelled" negates "cancelled" as "no sailing had been cancelled" does.
     assert not negation_flip("no sailing had been cancelled.", "not a single sailing had been cancelled.")
-    assert negation_flip("crossings have not doubled since the bridge closed", "crossings have doubled since the bridge closed")
-    assert negation_flip("crossings rose by 60 percent, not doubled as the minister said", "crossings have doubled")
+    assert negation_flip(
+        "crossings have not doubled since the bridge closed", "crossings have doubled since the bridge closed"
+    )
+    assert negation_flip(
+        "crossings rose by 60 percent, not doubled as the minister said", "crossings have doubled"
+    )
 
 
 def test_words_every_mention_shares_weigh_little_in_the_overlap():
@@ -203,5 +229,7 @@ def test_words_every_mention_shares_weigh_little_in_the_overlap():
     a = LinkItem("a", "its exchanges with the Taliban are essential for Afghanistan", np.zeros(3))
     b = LinkItem("b", "Moscow will expand trade exchanges with Afghanistan and the Taliban", np.zeros(3))
     plain = pair_features(a, b)[FEATURES.index("rare_overlap")]
-    weighed = pair_features(a, b, rarity=word_rarity(texts + [a.text, b.text]))[FEATURES.index("rare_overlap")]
+    weighed = pair_features(a, b, rarity=word_rarity(texts + [a.text, b.text]))[
+        FEATURES.index("rare_overlap")
+    ]
     assert plain == 0.75 and weighed < 0.5

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -46,22 +47,55 @@ def test_library_never_imports_streamlit():
 def test_migrations_match_the_models(tmp_path):
     engine = get_engine(tmp_path / "m.db")
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"render_as_batch": True, "include_object": fts.not_ours}), SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(
+                connection, opts={"render_as_batch": True, "include_object": fts.not_ours}
+            ),
+            SQLModel.metadata,
+        )
     assert diff == []
-    tables = {r[0] for r in sqlite3.connect(tmp_path / "m.db").execute("select name from sqlite_master where type='table'")}
-    assert {"article", "outlet", "speaker", "speakeralias", "mention", "tracked_claim", "note", "history", "link_suggestion", "fact_check", "alembic_version", "mention_fts"} <= tables
+    tables = {
+        r[0]
+        for r in sqlite3.connect(tmp_path / "m.db").execute(
+            "select name from sqlite_master where type='table'"
+        )
+    }
+    assert {
+        "article",
+        "outlet",
+        "speaker",
+        "speakeralias",
+        "mention",
+        "tracked_claim",
+        "note",
+        "history",
+        "link_suggestion",
+        "fact_check",
+        "alembic_version",
+        "mention_fts",
+    } <= tables
     mode = sqlite3.connect(tmp_path / "m.db").execute("pragma journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
+@pytest.mark.slow
 def test_make_demo_builds_the_demo_database(tmp_path):
     db = tmp_path / "demo.db"
     env = {**os.environ, "CLAIMS_DB": str(db)}
-    result = subprocess.run(["make", "-s", "demo", f"CLAIMS_DB={db}", f"PYTHON={sys.executable}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["make", "-s", "demo", f"CLAIMS_DB={db}", f"PYTHON={sys.executable}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     assert "12 ingested, 0 skipped, 0 failed" in result.stdout
     with sqlite3.connect(db) as conn:
-        multi = conn.execute("select count(*) from (select claim_id from mention group by claim_id having count(distinct article_id) > 1)").fetchone()[0]
+        multi = conn.execute(
+            "select count(*) from (select claim_id from mention group by claim_id having count(distinct article_id) > 1)"
+        ).fetchone()[0]
     assert multi >= 2  # the minister's quote is re-reported across outlets
 
 

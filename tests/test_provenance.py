@@ -18,6 +18,7 @@ from claims.provenance import (
     wordings,
 )
 from db import crud
+from db.session import get_engine
 from tests.conftest import DEMO
 
 CLAIM = "Port director Jonas Eriksen said harbour fees would rise by 12 percent in July."
@@ -35,10 +36,12 @@ def names(rows) -> list[str]:
     return [r.article.document.rsplit("/", 1)[-1] for r in rows]
 
 
-@pytest.fixture
-def fees(engine, embedder, tmp_path):
+@pytest.fixture(scope="module")
+def fees(tmp_path_factory, embedder):
     """Four articles with one claim, ingested in an order unlike their dates:
-    undated first, then March 5, then two of March 3 (d before b)."""
+    undated first, then March 5, then two of March 3 (d before b). Read-only: built once per module."""
+    tmp_path = tmp_path_factory.mktemp("fees")
+    engine = get_engine(tmp_path / "claims.db")
     docs = [
         article(tmp_path, "c.txt", "Harbour fees to rise", "Gamma Daily", None),
         article(tmp_path, "a.txt", "Port Ardent fees going up", "Alpha Post", "March 5, 2026"),
@@ -51,6 +54,7 @@ def fees(engine, embedder, tmp_path):
         summaries = crud.claim_summaries(session, text="harbour fees would rise")
         assert len(summaries) == 1 and summaries[0].mentions == 4
         yield crud.mention_rows(session, claim_id=summaries[0].claim.id)
+    engine.dispose()
 
 
 def test_first_appearance_is_the_earliest_date_then_the_earliest_ingest(fees):
@@ -120,7 +124,9 @@ def test_own_outlet_is_no_citation_and_a_media_venue_is():
 
 def test_a_mention_citing_another_outlet_links_to_that_outlets_mention(engine, embedder):
     # Ingested citing article first: the cited Herald article is still the first appearance (its date is earlier).
-    assert ingest(engine, [str(DEMO / "09_strait_digest.txt"), str(DEMO / "01_valdora_herald.txt")], embedder=embedder).ok
+    assert ingest(
+        engine, [str(DEMO / "09_strait_digest.txt"), str(DEMO / "01_valdora_herald.txt")], embedder=embedder
+    ).ok
     with Session(engine) as session:
         summaries = crud.claim_summaries(session, text="almost doubled")
         assert len(summaries) == 1

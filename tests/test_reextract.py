@@ -3,6 +3,7 @@ re-ingest): ``ingest --reextract`` keeps what reviewers did and lays the new ext
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -20,15 +21,24 @@ def _claims_holding(session, anchor: str) -> list[int]:
 
 
 def _spans(session) -> dict[tuple[str, int, int], int]:
-    return {(r.article.document, r.mention.start, r.mention.end): r.mention.id for r in crud.mention_rows(session)}
+    return {
+        (r.article.document, r.mention.start, r.mention.end): r.mention.id for r in crud.mention_rows(session)
+    }
 
 
+@pytest.mark.slow
 def test_reextracting_keeps_reviewers_work(seeded, embedder):
     with Session(seeded) as session:
         (ghani,) = _claims_holding(session, "Ashraf Ghani")
         later = max(crud.mention_rows(session, claim_id=ghani), key=lambda r: r.article.document).mention.id
-        (guard,) = [r.mention.id for r in crud.mention_rows(session) if "guard his embassy" in r.mention.text][:1]
-        (dropped,) = [r.mention.id for r in crud.mention_rows(session) if "terrorist organization banned in Russia" in r.mention.text][:1]
+        (guard,) = [
+            r.mention.id for r in crud.mention_rows(session) if "guard his embassy" in r.mention.text
+        ][:1]
+        (dropped,) = [
+            r.mention.id
+            for r in crud.mention_rows(session)
+            if "terrorist organization banned in Russia" in r.mention.text
+        ][:1]
         spans_before = _spans(session)
     with session_scope(seeded) as session:
         split_mentions(session, claim_id=ghani, mention_ids=[later], reviewer="Ann")
@@ -47,13 +57,18 @@ def test_reextracting_keeps_reviewers_work(seeded, embedder):
         assert len(_claims_holding(session, "Ashraf Ghani")) == 2  # the split holds
         claim = crud.get_claim(session, claim_id=ghani)
         assert claim.status.value == "Misleading"
-        assert [n.text for n in crud.notes_for(session, claim_id=ghani)] == ["Two outlets word it differently."]
+        assert [n.text for n in crud.notes_for(session, claim_id=ghani)] == [
+            "Two outlets word it differently."
+        ]
         assert crud.get_mention(session, mention_id=guard).sourcing.value == "Primary"
         assert not _claims_holding(session, "terrorist organization banned in Russia")  # stays dropped
         # The same spans are the same rows, so everything hanging off a mention stays put.
-        assert {span: i for span, i in _spans(session).items()} == {span: i for span, i in spans_before.items() if i != dropped}
+        assert {span: i for span, i in _spans(session).items()} == {
+            span: i for span, i in spans_before.items() if i != dropped
+        }
 
 
+@pytest.mark.slow
 def test_a_span_the_extractor_no_longer_finds_goes_and_the_new_one_comes(seeded_path, embedder):
     from db.session import get_engine
 
@@ -63,15 +78,22 @@ def test_a_span_the_extractor_no_longer_finds_goes_and_the_new_one_comes(seeded_
         right = (row.mention.start, row.mention.end)
     with session_scope(engine) as session:
         # What an older extractor might have stored: the same claim, cut one character short.
-        session.connection().execute(text("UPDATE mention SET \"end\" = \"end\" - 1 WHERE id = :id"), {"id": row.mention.id})
+        session.connection().execute(
+            text('UPDATE mention SET "end" = "end" - 1 WHERE id = :id'), {"id": row.mention.id}
+        )
     report = ingest(engine, [str(SEEDS)], embedder=embedder, reextract=True)
     assert report.reextraction.added == 1 and report.reextraction.removed == 1
     with Session(engine) as session:
-        assert right in {(r.mention.start, r.mention.end) for r in crud.mention_rows(session) if "guard his embassy" in r.mention.text}
+        assert right in {
+            (r.mention.start, r.mention.end)
+            for r in crud.mention_rows(session)
+            if "guard his embassy" in r.mention.text
+        }
         assert crud.get_mention(session, mention_id=row.mention.id) is None
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_the_cli_extracts_again(seeded):
     from typer.testing import CliRunner
 

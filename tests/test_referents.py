@@ -34,7 +34,10 @@ def test_role_noun_with_perfect_tense_is_the_person_named_with_that_role():
 
 def test_role_the_article_never_names_comes_from_the_speaker_book():
     book = SpeakerBook()
-    extract("Health Minister Anna Lind said on Monday that waiting lists had fallen by 30 percent since May.", book=book)
+    extract(
+        "Health Minister Anna Lind said on Monday that waiting lists had fallen by 30 percent since May.",
+        book=book,
+    )
     later = (
         "Hospital director Piet Almers said the ward had treated 1,200 patients in its first month.\n\n"
         'Meanwhile, the health minister told Radio Brova that there were "twice as many nurses as last year".'
@@ -71,8 +74,13 @@ def test_a_trailing_or_leading_according_to_names_the_organisation():
         "According to the Brova Statistics Office, hospitals treated 1.2 million patients last year, up from 900,000."
     )
     mentions = extract(text)
-    assert [m.attribution.speaker for m in mentions] == ["Brova Chamber of Commerce", "Brova Statistics Office"]
-    assert all(m.attribution.kind == "reported speech" and m.attribution.speaker_is_organisation for m in mentions)
+    assert [m.attribution.speaker for m in mentions] == [
+        "Brova Chamber of Commerce",
+        "Brova Statistics Office",
+    ]
+    assert all(
+        m.attribution.kind == "reported speech" and m.attribution.speaker_is_organisation for m in mentions
+    )
 
 
 def test_a_person_announcing_or_rejecting_is_speaking_without_a_that_clause():
@@ -96,7 +104,10 @@ def test_figures_and_stances_are_given_to_the_subject_of_a_sourcing_verb():
     )
     mentions = extract(text)
     assert [m.attribution.speaker for m in mentions] == [
-        "Piet Almers", "Brova Statistics Office", "Brova Chamber of Commerce", "Mara Holt",
+        "Piet Almers",
+        "Brova Statistics Office",
+        "Brova Chamber of Commerce",
+        "Mara Holt",
     ]
     assert all(m.attribution.kind == "reported speech" for m in mentions)
 
@@ -166,8 +177,14 @@ def test_a_pronoun_skips_the_last_person_when_their_pronoun_is_known_to_differ()
 def test_the_book_learns_a_pronoun_met_when_only_one_person_was_named():
     # Only a known pronoun that differs moves "she" off the last person met; an unknown one does not.
     book = SpeakerBook()
-    extract("Anna Lind said waiting lists had fallen by 30 percent. She said 40 beds would be added in May.", book=book)
-    extract("Piet Almers said the hospital had treated 12,000 patients. He said 300 beds would close in May.", book=book)
+    extract(
+        "Anna Lind said waiting lists had fallen by 30 percent. She said 40 beds would be added in May.",
+        book=book,
+    )
+    extract(
+        "Piet Almers said the hospital had treated 12,000 patients. He said 300 beds would close in May.",
+        book=book,
+    )
     later = (
         "Health Minister Anna Lind said on Monday that the new ward would open in September.\n\n"
         "Hospital director Piet Almers said 300 beds would close in the old wing by the end of the year.\n\n"

@@ -66,10 +66,10 @@ def test_status_sourcing_note_persist_with_history_and_show_in_csv(seeded_path):
 
 
 def test_formula_cells_are_neutralised(engine, embedder):
-    report = ingest(engine, [str(seed("004"))], outlet="=HYPERLINK(\"http://evil\")", embedder=embedder)
+    report = ingest(engine, [str(seed("004"))], outlet='=HYPERLINK("http://evil")', embedder=embedder)
     assert report.ok
     frame = _csv(engine)
-    assert set(frame.source) == {"'=HYPERLINK(\"http://evil\")"}
+    assert set(frame.source) == {'\'=HYPERLINK("http://evil")'}
     assert not any(value.startswith(("=", "+", "-", "@")) for column in frame for value in frame[column])
 
 
@@ -78,10 +78,14 @@ def test_second_reviewer_does_not_silently_overwrite(seeded):
     with Session(seeded) as session:
         opened = crud.get_claim(session, claim_id=claim_id).version  # both reviewers open the claim
     with session_scope(seeded) as session:
-        review.set_status(session, claim_id=claim_id, status="False", reviewer="Anna", expected_version=opened)
+        review.set_status(
+            session, claim_id=claim_id, status="False", reviewer="Anna", expected_version=opened
+        )
     with pytest.raises(review.ConflictError, match="changed by Anna"):
         with session_scope(seeded) as session:
-            review.set_status(session, claim_id=claim_id, status="True", reviewer="Boris", expected_version=opened)
+            review.set_status(
+                session, claim_id=claim_id, status="True", reviewer="Boris", expected_version=opened
+            )
     with Session(seeded) as session:
         assert crud.get_claim(session, claim_id=claim_id).status == ClaimStatus.false
 

@@ -20,6 +20,8 @@ from claims import export
 from db.session import get_engine
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # a real streamlit server in a subprocess
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -45,9 +47,19 @@ def server(seeded_path, tmp_path):
     """(port, health answer, log file) of a server on a private seeded database, stopped afterwards."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     env = {**os.environ, "CLAIMS_DB": str(seeded_path), "HF_HUB_OFFLINE": "1"}
     log_path = tmp_path / "server.log"
@@ -75,7 +87,9 @@ async def _visit(port: int, page: str, query: str = "") -> dict:
     Relies on Streamlit's protobuf messages, pinned with streamlit in requirements.txt.
     """
     seen: dict = {"exceptions": [], "text": [], "downloads": {}}
-    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None) as ws:
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+    ) as ws:
         request = BackMsg()
         request.rerun_script.page_name = page
         request.rerun_script.query_string = query
@@ -94,7 +108,9 @@ async def _visit(port: int, page: str, query: str = "") -> dict:
                 elif name in ("alert", "heading", "html", "markdown"):
                     seen["text"].append(getattr(element, name).body)
                 elif name == "download_button":
-                    seen["downloads"][element.download_button.label] = element.download_button.deferred_file_id
+                    seen["downloads"][element.download_button.label] = (
+                        element.download_button.deferred_file_id
+                    )
             elif kind == "script_finished":
                 break
         # Clicking a download button asks the server to build the file, then fetches its URL.
@@ -109,7 +125,9 @@ async def _visit(port: int, page: str, query: str = "") -> dict:
                 message.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
                 if message.WhichOneof("type") == "backend_operation_response":
                     break
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{message.backend_operation_response.deferred_file.url}") as response:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}{message.backend_operation_response.deferred_file.url}"
+            ) as response:
                 seen["downloads"][label] = response.read()
     return seen
 

@@ -20,7 +20,14 @@ from ui.common import EMPTY
 from ui.render import MAX_CONTEXT, highlighted_context
 
 APP = ROOT / "app.py"
-PAGES = ["ui/pages/queue.py", "ui/pages/claim.py", "ui/pages/search.py", "ui/pages/speakers.py", "ui/pages/ingest.py", "ui/pages/export.py"]
+PAGES = [
+    "ui/pages/queue.py",
+    "ui/pages/claim.py",
+    "ui/pages/search.py",
+    "ui/pages/speakers.py",
+    "ui/pages/ingest.py",
+    "ui/pages/export.py",
+]
 ZHIRNOV = "better than under Ashraf Ghani"
 
 
@@ -80,8 +87,12 @@ def test_queue_lists_tracked_claims_with_counts(app_db, seeded):
         counts = crud.counts(session)
     assert len(table) == counts["tracked_claims"]
     assert any(ZHIRNOV in text for text in table["claim"])
-    assert {"cluster id", "claim", "mentions", "outlets", "speakers", "status", "pending suggestions"} <= set(table.columns)
-    assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Tracked claims"] == str(counts["tracked_claims"])
+    assert {"cluster id", "claim", "mentions", "outlets", "speakers", "status", "pending suggestions"} <= set(
+        table.columns
+    )
+    assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Tracked claims"] == str(
+        counts["tracked_claims"]
+    )
 
 
 def test_queue_filters_by_speaker_and_text(app_db):
@@ -112,7 +123,9 @@ def test_claim_page_shows_every_mention_in_context(app_db, zhirnov):
     page = "\n".join(texts(at.html))
     assert ZHIRNOV in at.html[0].value
     assert "001_000a073d6dfb7b73.txt" in page and "003_136cd665c0aaefab.txt" in page
-    assert page.count("<b>Speaker</b>: Dmitry Zhirnov") >= 2  # each mention, and any pending suggestion of his
+    assert (
+        page.count("<b>Speaker</b>: Dmitry Zhirnov") >= 2
+    )  # each mention, and any pending suggestion of his
     assert "<mark>That is the situation in Kabul is better than under Ashraf Ghani</mark>" in page
     assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Mentions"] == "2"
     assert len(at.get("button_group")) == 2  # a sourcing control per mention
@@ -134,10 +147,17 @@ def test_saving_a_status_records_history(app_db, seeded, zhirnov):
     assert not at.exception
     assert "Status set to “Misleading”." in texts(at.success)
     history = at.dataframe[0].value
-    assert history.iloc[0][["field", "old", "new", "reviewer"]].tolist() == ["status", "Unreviewed", "Misleading", "Ann"]
+    assert history.iloc[0][["field", "old", "new", "reviewer"]].tolist() == [
+        "status",
+        "Unreviewed",
+        "Misleading",
+        "Ann",
+    ]
     with Session(seeded) as session:
         assert crud.get_claim(session, claim_id=zhirnov).status == ClaimStatus.misleading
-        assert [(h.field, h.new, h.reviewer) for h in crud.history_for(session, claim_id=zhirnov)] == [("status", "Misleading", "Ann")]
+        assert [(h.field, h.new, h.reviewer) for h in crud.history_for(session, claim_id=zhirnov)] == [
+            ("status", "Misleading", "Ann")
+        ]
 
 
 def test_changes_are_refused_without_a_reviewer_name(app_db, seeded, zhirnov):
@@ -150,6 +170,7 @@ def test_changes_are_refused_without_a_reviewer_name(app_db, seeded, zhirnov):
         assert crud.history_for(session, claim_id=zhirnov) == []
 
 
+@pytest.mark.slow
 def test_a_concurrent_change_is_reported_not_overwritten(app_db, seeded, zhirnov):
     at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
     with session_scope(seeded) as session:  # another reviewer saves while Ann's page is open
@@ -183,7 +204,9 @@ def test_sourcing_and_notes_are_saved_and_escaped(app_db, seeded, zhirnov):
     with Session(seeded) as session:
         mentions = crud.mention_rows(session, claim_id=zhirnov)
         assert [r.mention.sourcing for r in mentions].count("Primary") == 1
-        assert [n.text for n in crud.notes_for(session, claim_id=zhirnov)] == ["Compared with the <script>Ekho</script> transcript"]
+        assert [n.text for n in crud.notes_for(session, claim_id=zhirnov)] == [
+            "Compared with the <script>Ekho</script> transcript"
+        ]
 
 
 def test_accepting_a_link_suggestion_moves_the_mention(app_db, seeded):
@@ -198,6 +221,7 @@ def test_accepting_a_link_suggestion_moves_the_mention(app_db, seeded):
         assert crud.get_mention(session, mention_id=suggestion.mention_id).claim_id == suggestion.claim_id
 
 
+@pytest.mark.slow
 def test_splitting_a_mention_off_and_merging_it_back(app_db, seeded, zhirnov):
     with Session(seeded) as session:
         first, second = crud.mention_rows(session, claim_id=zhirnov)
@@ -217,6 +241,7 @@ def test_splitting_a_mention_off_and_merging_it_back(app_db, seeded, zhirnov):
         assert [h.field for h in crud.history_for(session, claim_id=moved)][-1] == "merged into"
 
 
+@pytest.mark.slow
 def test_fact_checked_before_attaches_evidence(app_db, seeded, zhirnov, embedder, tmp_path):
     from claims.factchecks import import_file
 
@@ -238,7 +263,9 @@ def test_fact_checked_before_attaches_evidence(app_db, seeded, zhirnov, embedder
     at.button(key=f"attach_{kabul}").click().run()
     assert not at.exception
     assert "Attached as evidence." in texts(at.success)
-    assert f"attach_{kabul}" not in [b.key for b in at.button] and f"detach_{kabul}" in [b.key for b in at.button]
+    assert f"attach_{kabul}" not in [b.key for b in at.button] and f"detach_{kabul}" in [
+        b.key for b in at.button
+    ]
     assert any("attached by Ann" in h for h in texts(at.html))
     assert at.dataframe[0].value.iloc[-1][["field", "reviewer"]].tolist() == ["fact-check evidence", "Ann"]
     with Session(seeded) as session:
@@ -306,11 +333,14 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_ingest_page_reports_each_document(empty_db):
     at = open_page("ui/pages/ingest.py")
     assert EMPTY in texts(at.info)
     article = seed("001")
-    at.file_uploader[0].upload(article.name, article.read_bytes(), "text/plain").upload("empty.txt", b"", "text/plain")
+    at.file_uploader[0].upload(article.name, article.read_bytes(), "text/plain").upload(
+        "empty.txt", b"", "text/plain"
+    )
     url = f"http://127.0.0.1:{_closed_port()}/article"
     at.text_area[0].set_value(url)
     at.button[0].click().run()
@@ -320,7 +350,11 @@ def test_ingest_page_reports_each_document(empty_db):
     assert "empty.txt — empty file" in errors
     assert any(e.startswith(url) and "could not be fetched" in e for e in errors)
     report = at.dataframe[0].value
-    assert dict(zip(report["document"], report["outcome"])) == {article.name: "ingested", "empty.txt": "failed", url: "failed"}
+    assert dict(zip(report["document"], report["outcome"])) == {
+        article.name: "ingested",
+        "empty.txt": "failed",
+        url: "failed",
+    }
     assert EMPTY not in texts(at.info)
     # the article is stored under the uploaded file's name, not the temporary folder it sat in
     with sqlite3.connect(empty_db) as db:
@@ -329,6 +363,7 @@ def test_ingest_page_reports_each_document(empty_db):
     assert any(ZHIRNOV in text for text in at.dataframe[0].value["claim"])
 
 
+@pytest.mark.slow
 def test_ingest_page_extracts_a_stored_article_again(empty_db):
     at = open_page("ui/pages/ingest.py")
     article = seed("001")
@@ -399,7 +434,12 @@ def test_merging_speakers_on_the_page(app_db, seeded):
     assert "Russia" not in set(table["name"])
     assert "russia" in table[table["name"] == "Russian Foreign Ministry"].iloc[0]["aliases"]
     changes = at.dataframe[1].value
-    assert changes.iloc[0][["action", "old", "new", "reviewer"]].tolist() == ["merge", "Russia", "Russian Foreign Ministry", "Ann"]
+    assert changes.iloc[0][["action", "old", "new", "reviewer"]].tolist() == [
+        "merge",
+        "Russia",
+        "Russian Foreign Ministry",
+        "Ann",
+    ]
     assert "Russia" not in _speaker_ids(seeded)
 
 
@@ -421,7 +461,11 @@ def test_splitting_a_speaker_on_the_page(app_db, seeded):
     ids = _speaker_ids(seeded)
     lavrov = ids["Sergei Lavrov"]
     with Session(seeded) as session:
-        sergey = [r.mention.id for r in crud.mention_rows(session, speaker_id=lavrov) if "Sergey Lavrov" in r.article.text]
+        sergey = [
+            r.mention.id
+            for r in crud.mention_rows(session, speaker_id=lavrov)
+            if "Sergey Lavrov" in r.article.text
+        ]
     at = open_page("ui/pages/speakers.py", reviewer="Ann")
     at.selectbox(key="split_from").select(lavrov).run()
     at.multiselect(key=f"split_aliases_{lavrov}").select("sergey lavrov")
@@ -446,7 +490,10 @@ def test_renaming_a_speaker_on_the_page(app_db, seeded):
     assert any("merge the two instead" in e for e in texts(at.error))
     at.text_input(key="rename_name").set_value("Ministry of Foreign Affairs of Russia")
     at.button(key="rename_go").click().run()
-    assert "Renamed Russia to “Ministry of Foreign Affairs of Russia”; the old name stays a spelling of it." in texts(at.success)
+    assert (
+        "Renamed Russia to “Ministry of Foreign Affairs of Russia”; the old name stays a spelling of it."
+        in texts(at.success)
+    )
     assert "Ministry of Foreign Affairs of Russia" in set(at.dataframe[0].value["name"])
 
 
@@ -472,6 +519,7 @@ def test_claim_page_explains_each_mention(app_db, zhirnov):
     assert any("- sentence meaning (embedding): " in m for m in shown), shown
 
 
+@pytest.mark.slow
 def test_dropping_a_mention_after_confirming(app_db, seeded, zhirnov):
     with Session(seeded) as session:
         first, second = crud.mention_rows(session, claim_id=zhirnov)
@@ -490,7 +538,9 @@ def test_dropping_a_mention_after_confirming(app_db, seeded, zhirnov):
     assert second.mention.text in at.html[0].value  # the claim is now headed by the mention left
     with Session(seeded) as session:
         assert [r.mention.id for r in crud.mention_rows(session, claim_id=zhirnov)] == [second.mention.id]
-        assert [(f.text, f.label, f.reviewer) for f in crud.feedback_rows(session)] == [(first.mention.text, 0, "Ann")]
+        assert [(f.text, f.label, f.reviewer) for f in crud.feedback_rows(session)] == [
+            (first.mention.text, 0, "Ann")
+        ]
     at.button(key=f"drop_{second.mention.id}").click().run()
     at.button(key=f"drop_yes_{second.mention.id}").click().run()
     assert not at.exception
@@ -522,9 +572,14 @@ def test_adding_a_missed_claim_by_pasting_its_text(app_db, seeded, zhirnov):
     with Session(seeded) as session:
         (row,) = [r for r in crud.mention_rows(session, article_id=article) if r.mention.text == MISSED]
         assert [(f.text, f.label) for f in crud.feedback_rows(session)] == [(MISSED, 1)]
-    assert (row.speaker, row.mention.venue, row.mention.attribution.value) == ("Dmitry Zhirnov", "Ekho Moskvy", "reported speech")
+    assert (row.speaker, row.mention.venue, row.mention.attribution.value) == (
+        "Dmitry Zhirnov",
+        "Ekho Moskvy",
+        "reported speech",
+    )
 
 
+@pytest.mark.slow
 def test_adding_a_missed_claim_by_choosing_a_sentence(app_db, seeded, zhirnov):
     article = _article_id(seeded, "003_136cd665c0aaefab.txt")
     at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import streamlit as st
 from sqlmodel import Session
 
@@ -36,11 +34,14 @@ def show_flash() -> None:
         getattr(st, kind)(text)
 
 
-def reviewer() -> Optional[str]:
+def reviewer() -> str | None:
     """The reviewer's name, or None after warning that changes need one."""
     name = (st.session_state.get("reviewer") or "").strip()
     if not name:
-        flash("warning", "Enter your name in the sidebar (“Reviewer name”) first: every change is recorded with who made it, so it was not saved.")
+        flash(
+            "warning",
+            "Enter your name in the sidebar (“Reviewer name”) first: every change is recorded with who made it, so it was not saved.",
+        )
         return None
     return name
 
@@ -61,6 +62,8 @@ def claim_opener(choices: dict[int, str], *, key: str) -> None:
     if not choices:
         return
     left, right = st.columns([5, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("Open a claim", list(choices), format_func=lambda cid: f"#{cid} — {choices[cid]}", key=f"{key}_pick")
+    chosen = left.selectbox(
+        "Open a claim", list(choices), format_func=lambda cid: f"#{cid} — {choices[cid]}", key=f"{key}_pick"
+    )
     if right.button("Open", key=f"{key}_open", icon=":material/open_in_new:", width="stretch"):
         open_claim(chosen)

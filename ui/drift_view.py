@@ -6,8 +6,8 @@ sections for one tracked claim's mention rows. All stored text is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Optional, Sequence
 
 import streamlit as st
 from sqlmodel import Session
@@ -61,7 +61,10 @@ def diff_html(ops: Sequence[DiffOp]) -> str:
 
 def flag_badges(flags: Sequence[Flag]) -> str:
     """Each meaning-change flag as a badge, ``kind: detail``."""
-    return "".join(f'<span class="drift-flag" style="{_BADGE}">⚑ {escape(f.kind)}: {escape(f.detail)}</span>' for f in flags)
+    return "".join(
+        f'<span class="drift-flag" style="{_BADGE}">⚑ {escape(f.kind)}: {escape(f.detail)}</span>'
+        for f in flags
+    )
 
 
 def _source_line(row: MentionRow) -> str:
@@ -87,14 +90,15 @@ def wording_html(wording: Wording) -> str:
     if not drift.changed:
         return f"{head}<br><small>Same words as the first appearance.</small>{flag_badges(drift.flags)}"
     share = f"<small>{drift.similarity:.0%} of the words shared with the first appearance</small>"
-    flags = flag_badges(drift.flags) or '<small>No change of meaning flagged.</small>'
+    flags = flag_badges(drift.flags) or "<small>No change of meaning flagged.</small>"
     return f"{head}<br>{share}<div>{flags}</div><blockquote>{diff_html(drift.ops)}</blockquote>"
 
 
 def first_html(row: MentionRow) -> str:
     return (
         f"<b>First appeared</b>: {escape(row.outlet or 'unknown outlet')}, {escape(when(row.article.published, row.article.ingested_at))}, "
-        f"in <code>{escape(_name(row.article.document))}</code>" + (f" — {escape(row.article.title)}" if row.article.title else "")
+        f"in <code>{escape(_name(row.article.document))}</code>"
+        + (f" — {escape(row.article.title)}" if row.article.title else "")
     )
 
 
@@ -105,8 +109,14 @@ def timeline_html(rows: Sequence[TimelineRow]) -> str:
         outlet = f"<b>{escape(r.outlet)}</b>" if r.outlet != last else ""
         last = r.outlet
         note = " (first appearance)" if r.first else (f" ({escape(r.role)})" if r.role != "body" else "")
-        body.append(f"<tr><td>{outlet}</td><td>{escape(when(r.published, r.ingested_at))}</td><td><code>{escape(_name(r.document))}</code>{note}</td></tr>")
-    return '<table class="timeline"><tr><th style="text-align:left">Outlet</th><th style="text-align:left">Date</th><th style="text-align:left">Document</th></tr>' + "".join(body) + "</table>"
+        body.append(
+            f"<tr><td>{outlet}</td><td>{escape(when(r.published, r.ingested_at))}</td><td><code>{escape(_name(r.document))}</code>{note}</td></tr>"
+        )
+    return (
+        '<table class="timeline"><tr><th style="text-align:left">Outlet</th><th style="text-align:left">Date</th><th style="text-align:left">Document</th></tr>'
+        + "".join(body)
+        + "</table>"
+    )
 
 
 def citations_html(cited: Sequence[Citation], by_id: dict[int, MentionRow]) -> str:
@@ -114,10 +124,11 @@ def citations_html(cited: Sequence[Citation], by_id: dict[int, MentionRow]) -> s
     for c in cited:
         row = by_id[c.mention_id]
         who = f"{escape(row.outlet or 'unknown outlet')} (<code>{escape(_name(row.article.document))}</code>)"
-        target: Optional[MentionRow] = by_id.get(c.cites) if c.cites else None
+        target: MentionRow | None = by_id.get(c.cites) if c.cites else None
         link = (
             f" → its mention in <code>{escape(_name(target.article.document))}</code>, {escape(when(target.article.published, target.article.ingested_at))}"
-            if target else " — no mention of this claim from that source is stored"
+            if target
+            else " — no mention of this claim from that source is stored"
         )
         how = "the speaker's venue" if c.phrase == VENUE else f"“{escape(c.phrase)}”"
         items.append(f"<li>{who} cites <b>{escape(c.source)}</b> <small>({how})</small>{link}</li>")

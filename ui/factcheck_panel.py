@@ -51,7 +51,10 @@ def render(claim_id: int, claim_text: str) -> None:
     for evidence, check in attached:
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.html(_describe(check.text, check.title, check.url, check.rating) + f"<br><small>attached by {escape(evidence.reviewer)}</small>")
+            left.html(
+                _describe(check.text, check.title, check.url, check.rating)
+                + f"<br><small>attached by {escape(evidence.reviewer)}</small>"
+            )
             right.button(
                 "Remove", key=f"detach_{check.id}", on_click=_change, icon=":material/link_off:",
                 args=(detach_evidence, "Fact-check removed from the evidence."), kwargs={"claim_id": claim_id, "fact_check_id": check.id},
@@ -61,11 +64,16 @@ def render(claim_id: int, claim_text: str) -> None:
         return
     found = match(engine(), [claim_text], k=SHOWN, embedder=embedder())[0]
     taken = {check.id for _, check in attached}
-    st.caption(f"The {len(found)} best of {imported} imported fact-checks; the score (0–1) is how likely it checks this claim.")
+    st.caption(
+        f"The {len(found)} best of {imported} imported fact-checks; the score (0–1) is how likely it checks this claim."
+    )
     for m in found:
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.html(f"<b>Score</b>: {m.score:.2f} · <b>id</b>: {escape(m.id)}<br>" + _describe(m.text, m.title, m.url, m.rating))
+            left.html(
+                f"<b>Score</b>: {m.score:.2f} · <b>id</b>: {escape(m.id)}<br>"
+                + _describe(m.text, m.title, m.url, m.rating)
+            )
             if m.fact_check_id in taken:
                 right.caption("Attached")
             else:

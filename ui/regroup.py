@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import streamlit as st
 
@@ -22,16 +22,44 @@ def render(claim, rows, save: Callable[..., bool]) -> None:
         st.caption("Each change is remembered: re-ingesting articles and relinking keep it.")
         labels = {row.mention.id: _label(row) for row in rows}
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        left.number_input("Tracked claim # to merge into this one", min_value=1, step=1, value=None, key=f"merge_other_{claim.id}")
-        right.button("Merge", key=f"merge_go_{claim.id}", on_click=_merge, args=(claim, save), icon=":material/merge:")
+        left.number_input(
+            "Tracked claim # to merge into this one",
+            min_value=1,
+            step=1,
+            value=None,
+            key=f"merge_other_{claim.id}",
+        )
+        right.button(
+            "Merge", key=f"merge_go_{claim.id}", on_click=_merge, args=(claim, save), icon=":material/merge:"
+        )
         if len(rows) > 1:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            left.multiselect("Mentions to split off into a new claim", list(labels), format_func=labels.get, key=f"split_pick_{claim.id}")
-            right.button("Split off", key=f"split_go_{claim.id}", on_click=_split, args=(claim, save), icon=":material/call_split:")
+            left.multiselect(
+                "Mentions to split off into a new claim",
+                list(labels),
+                format_func=labels.get,
+                key=f"split_pick_{claim.id}",
+            )
+            right.button(
+                "Split off",
+                key=f"split_go_{claim.id}",
+                on_click=_split,
+                args=(claim, save),
+                icon=":material/call_split:",
+            )
         a, b, c = st.columns([2, 1, 1], vertical_alignment="bottom")
-        a.selectbox("Mention to move", list(labels), format_func=labels.get, index=None, key=f"move_pick_{claim.id}", placeholder="choose a mention")
+        a.selectbox(
+            "Mention to move",
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            key=f"move_pick_{claim.id}",
+            placeholder="choose a mention",
+        )
         b.number_input("to tracked claim #", min_value=1, step=1, value=None, key=f"move_to_{claim.id}")
-        c.button("Move", key=f"move_go_{claim.id}", on_click=_move, args=(claim, save), icon=":material/move_item:")
+        c.button(
+            "Move", key=f"move_go_{claim.id}", on_click=_move, args=(claim, save), icon=":material/move_item:"
+        )
 
 
 def _merge(claim, save) -> None:
@@ -39,12 +67,20 @@ def _merge(claim, save) -> None:
     if other is None:
         common.flash("error", "Not saved: type the number of the claim to merge into this one.")
         return
-    save(claim.id, f"Claim #{other} merged into this one.", merge_claims, keep_id=claim.id, other_id=int(other))
+    save(
+        claim.id, f"Claim #{other} merged into this one.", merge_claims, keep_id=claim.id, other_id=int(other)
+    )
 
 
 def _split(claim, save) -> None:
     chosen = st.session_state.get(f"split_pick_{claim.id}") or []
-    if save(claim.id, f"{len(chosen)} mention(s) split off into a new claim.", split_mentions, claim_id=claim.id, mention_ids=list(chosen)):
+    if save(
+        claim.id,
+        f"{len(chosen)} mention(s) split off into a new claim.",
+        split_mentions,
+        claim_id=claim.id,
+        mention_ids=list(chosen),
+    ):
         st.session_state[f"split_pick_{claim.id}"] = []
 
 
@@ -54,4 +90,10 @@ def _move(claim, save) -> None:
     if mention is None or target is None:
         common.flash("error", "Not saved: choose the mention and the claim to move it to.")
         return
-    save(claim.id, f"Mention moved to claim #{int(target)}.", move_mention, mention_id=mention, to_claim_id=int(target))
+    save(
+        claim.id,
+        f"Mention moved to claim #{int(target)}.",
+        move_mention,
+        mention_id=mention,
+        to_claim_id=int(target),
+    )

@@ -65,14 +65,28 @@ def _save(page_claim: int, success: str, action, **kwargs) -> bool:
 def _save_status(claim_id: int) -> None:
     status = st.session_state[f"status_{claim_id}"]
     expected = st.session_state[common.seen_version_key(claim_id)]
-    _save(claim_id, f"Status set to “{status}”.", set_status, claim_id=claim_id, status=status, expected_version=expected)
+    _save(
+        claim_id,
+        f"Status set to “{status}”.",
+        set_status,
+        claim_id=claim_id,
+        status=status,
+        expected_version=expected,
+    )
 
 
 def _save_sourcing(claim_id: int, mention_id: int, version: int, shown: str) -> None:
     key = f"sourcing_{mention_id}_v{version}"
     chosen = st.session_state[key]
     sourcing = None if chosen == NOT_SET else chosen
-    if not _save(claim_id, f"Sourcing set to “{chosen}”.", set_sourcing, mention_id=mention_id, sourcing=sourcing, expected_version=version):
+    if not _save(
+        claim_id,
+        f"Sourcing set to “{chosen}”.",
+        set_sourcing,
+        mention_id=mention_id,
+        sourcing=sourcing,
+        expected_version=version,
+    ):
         st.session_state[key] = shown  # the widget shows what is stored, not the refused choice
 
 
@@ -89,7 +103,13 @@ def _decide(claim_id: int, suggestion_id: int, accept: bool) -> None:
 
 def _drop(claim_id: int, mention_id: int, version: int) -> None:
     st.session_state.pop(f"confirm_drop_{mention_id}", None)
-    if _save(claim_id, "Dropped: not a claim. This is remembered for the next retraining.", drop_mention, mention_id=mention_id, expected_version=version):
+    if _save(
+        claim_id,
+        "Dropped: not a claim. This is remembered for the next retraining.",
+        drop_mention,
+        mention_id=mention_id,
+        expected_version=version,
+    ):
         with Session(engine()) as session:
             if crud.get_claim(session, claim_id=claim_id) is None:
                 common.flash("info", f"Tracked claim #{claim_id} had no other mention and was removed.")
@@ -118,7 +138,7 @@ def _add_missed(claim_id: int) -> None:
     kind = st.session_state.get("add_attribution")
     if _save(
         claim_id,
-        f"Added as a claim: “{article.text[span[0]:span[1]][:80]}”. This is remembered for the next retraining.",
+        f"Added as a claim: “{article.text[span[0] : span[1]][:80]}”. This is remembered for the next retraining.",
         add_mention,
         article_id=article.id,
         start=span[0],
@@ -133,10 +153,15 @@ def _add_missed(claim_id: int) -> None:
             st.session_state[key] = ""
         with Session(engine()) as session:
             added = crud.mention_at(session, article_id=article.id, start=span[0], end=span[1])
-            size = crud.claim_sizes(session, claim_ids=[added.claim_id]).get(added.claim_id, 1) if added else 0
+            size = (
+                crud.claim_sizes(session, claim_ids=[added.claim_id]).get(added.claim_id, 1) if added else 0
+            )
         if added:
             where = "joined" if size > 1 else "starts"
-            common.flash("info", f"It {where} tracked claim #{added.claim_id} ({size} mention{'s' if size != 1 else ''}).")
+            common.flash(
+                "info",
+                f"It {where} tracked claim #{added.claim_id} ({size} mention{'s' if size != 1 else ''}).",
+            )
 
 
 AUTO = "as the speaker field says"
@@ -176,23 +201,46 @@ st.title("Claim")
 claim_id = _chosen_claim()
 common.show_flash()
 if claim_id is not None and st.session_state.get("conflict") == claim_id:
-    st.button("Reload the claim", on_click=_reload, args=(claim_id,), icon=":material/refresh:", type="primary")
+    st.button(
+        "Reload the claim", on_click=_reload, args=(claim_id,), icon=":material/refresh:", type="primary"
+    )
 
 with Session(engine()) as session:
     common.stop_if_empty(session)
-    st.number_input("Tracked claim #", min_value=1, step=1, value=None, key="claim_pick", on_change=_pick, placeholder="number")
+    st.number_input(
+        "Tracked claim #",
+        min_value=1,
+        step=1,
+        value=None,
+        key="claim_pick",
+        on_change=_pick,
+        placeholder="number",
+    )
     claim = crud.get_claim(session, claim_id=claim_id) if claim_id else None
     if claim is None:
-        st.info("Pick a claim on the Queue or Search page, or type its number above." if claim_id is None else f"There is no tracked claim #{claim_id}.")
+        st.info(
+            "Pick a claim on the Queue or Search page, or type its number above."
+            if claim_id is None
+            else f"There is no tracked claim #{claim_id}."
+        )
         st.stop()
     rows = crud.mention_rows(session, claim_id=claim.id)
     notes = crud.notes_for(session, claim_id=claim.id)
     history = crud.history_for(session, claim_id=claim.id)
     suggestions = crud.suggestions_for(session, claim_id=claim.id)
-    suggested = {r.mention.id: r for r in crud.mention_rows(session, mention_ids=[m.id for _, m in suggestions])}
-    articles = {i: doc.rsplit("/", 1)[-1] + (f" — {title}" if title else "") for i, doc, title in crud.article_choices(session)}
+    suggested = {
+        r.mention.id: r for r in crud.mention_rows(session, mention_ids=[m.id for _, m in suggestions])
+    }
+    articles = {
+        i: doc.rsplit("/", 1)[-1] + (f" — {title}" if title else "")
+        for i, doc, title in crud.article_choices(session)
+    }
     st.session_state.setdefault("add_article", rows[0].article.id if rows else next(iter(articles), None))
-    add_article = crud.get_article(session, article_id=st.session_state["add_article"]) if st.session_state["add_article"] in articles else None
+    add_article = (
+        crud.get_article(session, article_id=st.session_state["add_article"])
+        if st.session_state["add_article"] in articles
+        else None
+    )
     sentences = unextracted_sentences(session, article_id=add_article.id) if add_article else []
     # The version this reviewer opened: saves are checked against it until they reload.
     st.session_state.setdefault(common.seen_version_key(claim.id), claim.version)
@@ -206,7 +254,9 @@ cols[3].metric("Last change by", claim.reviewer or "—")
 
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 left.selectbox("Verdict status", STATUSES, index=STATUSES.index(claim.status.value), key=f"status_{claim.id}")
-right.button("Save status", key="save_status", on_click=_save_status, args=(claim.id,), type="primary", width="stretch")
+right.button(
+    "Save status", key="save_status", on_click=_save_status, args=(claim.id,), type="primary", width="stretch"
+)
 
 st.subheader(f"Mentions ({len(rows)})")
 if not rows:
@@ -215,8 +265,12 @@ for row in rows:
     m = row.mention
     with st.container(border=True):
         facts = [
-            ("Outlet", row.outlet or "unknown"), ("Document", row.article.document), ("Title", row.article.title or "—"),
-            ("Speaker", row.speaker or "—"), ("Venue", m.venue or "—"), ("Attribution", m.attribution.value),
+            ("Outlet", row.outlet or "unknown"),
+            ("Document", row.article.document),
+            ("Title", row.article.title or "—"),
+            ("Speaker", row.speaker or "—"),
+            ("Venue", m.venue or "—"),
+            ("Attribution", m.attribution.value),
             ("Check-worthiness", f"{m.checkworthiness:.2f}"),
         ]
         st.html(" · ".join(f"<b>{label}</b>: {escape(str(value))}" for label, value in facts))
@@ -225,20 +279,53 @@ for row in rows:
         # Keyed by version: once anyone changes the mention, the control starts again from what is stored.
         key = f"sourcing_{m.id}_v{m.version}"
         st.session_state.setdefault(key, shown)
-        st.segmented_control("Sourcing", SOURCING, key=key, required=True, on_change=_save_sourcing, args=(claim.id, m.id, m.version, shown))
+        st.segmented_control(
+            "Sourcing",
+            SOURCING,
+            key=key,
+            required=True,
+            on_change=_save_sourcing,
+            args=(claim.id, m.id, m.version, shown),
+        )
         with st.expander(f"Why this was taken (check-worthiness {m.checkworthiness:.2f})"):
-            why = explain(m.text, vector=from_bytes(m.embedding), quoted=m.attribution != AttributionKind.outlet_assertion)
+            why = explain(
+                m.text,
+                vector=from_bytes(m.embedding),
+                quoted=m.attribution != AttributionKind.outlet_assertion,
+            )
             (rule, taken), *reasons = why
             st.markdown(f"Taken by the extraction rules: {rule} = {taken:.2f}.")
-            st.caption("Check-worthiness is the trained model's score; its largest reasons, positive towards check-worthy:")
+            st.caption(
+                "Check-worthiness is the trained model's score; its largest reasons, positive towards check-worthy:"
+            )
             st.markdown("\n".join(f"- {name}: {value:+.2f}" for name, value in reasons))
         if st.session_state.get(f"confirm_drop_{m.id}"):
-            st.warning("Drop this mention as not a claim? It leaves the claim and is remembered for retraining.")
+            st.warning(
+                "Drop this mention as not a claim? It leaves the claim and is remembered for retraining."
+            )
             yes, no = st.columns(2)
-            yes.button("Yes, drop it", key=f"drop_yes_{m.id}", on_click=_drop, args=(claim.id, m.id, m.version), type="primary", icon=":material/delete:")
-            no.button("Cancel", key=f"drop_no_{m.id}", on_click=st.session_state.pop, args=(f"confirm_drop_{m.id}", None))
+            yes.button(
+                "Yes, drop it",
+                key=f"drop_yes_{m.id}",
+                on_click=_drop,
+                args=(claim.id, m.id, m.version),
+                type="primary",
+                icon=":material/delete:",
+            )
+            no.button(
+                "Cancel",
+                key=f"drop_no_{m.id}",
+                on_click=st.session_state.pop,
+                args=(f"confirm_drop_{m.id}", None),
+            )
         else:
-            st.button("Not a claim", key=f"drop_{m.id}", on_click=st.session_state.__setitem__, args=(f"confirm_drop_{m.id}", True), icon=":material/block:")
+            st.button(
+                "Not a claim",
+                key=f"drop_{m.id}",
+                on_click=st.session_state.__setitem__,
+                args=(f"confirm_drop_{m.id}", True),
+                icon=":material/block:",
+            )
 
 drift_view.show(rows)
 
@@ -254,8 +341,20 @@ for suggestion, mention in suggestions:
             f"<blockquote>{highlighted_context(row.article.text, mention.start, mention.end)}</blockquote>"
         )
         a, r, o = st.columns(3)
-        a.button("Accept: same claim", key=f"accept_{suggestion.id}", on_click=_decide, args=(claim.id, suggestion.id, True), icon=":material/link:")
-        r.button("Reject", key=f"reject_{suggestion.id}", on_click=_decide, args=(claim.id, suggestion.id, False), icon=":material/link_off:")
+        a.button(
+            "Accept: same claim",
+            key=f"accept_{suggestion.id}",
+            on_click=_decide,
+            args=(claim.id, suggestion.id, True),
+            icon=":material/link:",
+        )
+        r.button(
+            "Reject",
+            key=f"reject_{suggestion.id}",
+            on_click=_decide,
+            args=(claim.id, suggestion.id, False),
+            icon=":material/link_off:",
+        )
         if o.button(f"Open claim #{mention.claim_id}", key=f"open_{suggestion.id}"):
             common.open_claim(mention.claim_id)
 
@@ -266,32 +365,60 @@ st.subheader("Add a missed claim")
 with st.expander("A claim the extractor missed in one of the articles", expanded=False):
     st.selectbox("Article", list(articles), format_func=articles.get, key="add_article")
     if add_article is not None:
-        st.text_area("Article text (select and copy the claim from here)", add_article.text, height=200, disabled=True, key=f"add_source_{add_article.id}")
+        st.text_area(
+            "Article text (select and copy the claim from here)",
+            add_article.text,
+            height=200,
+            disabled=True,
+            key=f"add_source_{add_article.id}",
+        )
         how = st.radio("The claim", [PASTE, PICK], horizontal=True, key="add_how")
         if how == PICK:
             st.selectbox(
-                "Sentences not extracted", [(s0, s1) for s0, s1, _ in sentences], format_func=lambda span: add_article.text[span[0]:span[1]][:160],
-                index=None, key=f"add_sentence_{add_article.id}", placeholder="choose a sentence",
+                "Sentences not extracted",
+                [(s0, s1) for s0, s1, _ in sentences],
+                format_func=lambda span: add_article.text[span[0] : span[1]][:160],
+                index=None,
+                key=f"add_sentence_{add_article.id}",
+                placeholder="choose a sentence",
             )
         else:
             st.text_area("Claim text, as in the article", key="add_text")
         c1, c2, c3, c4 = st.columns(4)
-        c1.text_input("Speaker", key="add_speaker", help="A known speaker's name or spelling finds that speaker; leave empty for the outlet's own claim.")
+        c1.text_input(
+            "Speaker",
+            key="add_speaker",
+            help="A known speaker's name or spelling finds that speaker; leave empty for the outlet's own claim.",
+        )
         c2.selectbox("Speaker is a", [k.value for k in SpeakerKind], key="add_speaker_kind")
         c3.text_input("Venue", key="add_venue", placeholder="e.g. a press conference")
         c4.selectbox("Attribution", [AUTO] + [k.value for k in AttributionKind], key="add_attribution")
-        st.button("Add claim", key="add_go", on_click=_add_missed, args=(claim.id,), icon=":material/add:", type="primary")
+        st.button(
+            "Add claim",
+            key="add_go",
+            on_click=_add_missed,
+            args=(claim.id,),
+            icon=":material/add:",
+            type="primary",
+        )
 
 st.subheader("Notes")
 for note in notes:
-    st.html(f"<p><b>{escape(note.reviewer)}</b> <small>{note.created_at:%Y-%m-%d %H:%M} UTC</small><br>{escape(note.text)}</p>")
+    st.html(
+        f"<p><b>{escape(note.reviewer)}</b> <small>{note.created_at:%Y-%m-%d %H:%M} UTC</small><br>{escape(note.text)}</p>"
+    )
 st.text_area("New note", key=f"note_{claim.id}", placeholder="What did you check, and where?")
 st.button("Add note", on_click=_add_note, args=(claim.id,))
 
 st.subheader("History")
 if history:
     st.dataframe(
-        pd.DataFrame([{"field": h.field, "old": h.old or "", "new": h.new or "", "reviewer": h.reviewer, "at": h.at} for h in history]),
+        pd.DataFrame(
+            [
+                {"field": h.field, "old": h.old or "", "new": h.new or "", "reviewer": h.reviewer, "at": h.at}
+                for h in history
+            ]
+        ),
         hide_index=True,
     )
 else:

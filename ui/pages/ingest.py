@@ -29,7 +29,12 @@ def _ingest(uploads, sources: list[str], outlet: str, again: bool) -> IngestRepo
             names[str(target)] = Path(upload.name).name  # stored as the document, not the temp path
         bar = st.progress(0.0, text="Reading articles…")
         report = ingest(
-            engine(), sources, outlet=outlet or None, embedder=embedder(), documents=names, reextract=again,
+            engine(),
+            sources,
+            outlet=outlet or None,
+            embedder=embedder(),
+            documents=names,
+            reextract=again,
             progress=lambda done, total, document: bar.progress(
                 done / total, text=document if done == 0 else f"Stored {done} of {total}: {_name(document)}"
             ),
@@ -44,7 +49,9 @@ notice = st.empty()  # filled last, so it reflects this run's ingestion
 with st.form("ingest", clear_on_submit=True):
     uploads = st.file_uploader("Article files", type=["txt", "md", "html", "htm"], accept_multiple_files=True)
     urls = st.text_area("URLs, one per line", placeholder="https://example.com/news/article.html")
-    outlet = st.text_input("Outlet name (optional)", help="Overrides the outlet each document names, for all of them.")
+    outlet = st.text_input(
+        "Outlet name (optional)", help="Overrides the outlet each document names, for all of them."
+    )
     again = st.checkbox(
         "Extract articles already stored again",
         help="After an upgrade of the extractor. Claims found again keep their tracked claim, notes and history; "
@@ -57,13 +64,28 @@ if submitted and not uploads and not sources:
     st.warning("Choose at least one file or type a URL.")
 elif submitted:
     report = _ingest(uploads or [], sources, outlet.strip(), again)
-    st.success(f"Ingested {len(report.ingested)}, skipped {len(report.skipped)}, failed {len(report.failed)}.")
+    st.success(
+        f"Ingested {len(report.ingested)}, skipped {len(report.skipped)}, failed {len(report.failed)}."
+    )
     if report.reextraction:
-        st.info(f"Extracted {len(report.reextracted)} stored articles again: {report.reextraction}.", icon=":material/refresh:")
+        st.info(
+            f"Extracted {len(report.reextracted)} stored articles again: {report.reextraction}.",
+            icon=":material/refresh:",
+        )
     for result in report.failed:
         st.error(f"{_name(result.document)} — {result.reason}", icon=":material/error:")
     st.dataframe(
-        pd.DataFrame([{"document": _name(r.document), "outcome": r.status, "claims found": r.mentions, "reason": r.reason} for r in report.results]),
+        pd.DataFrame(
+            [
+                {
+                    "document": _name(r.document),
+                    "outcome": r.status,
+                    "claims found": r.mentions,
+                    "reason": r.reason,
+                }
+                for r in report.results
+            ]
+        ),
         hide_index=True,
     )
 

@@ -27,15 +27,38 @@ with Session(engine()) as session:
 
     # Filters persist for the session, so coming back from a claim keeps the reviewer's view.
     f1, f2, f3 = st.columns(3)
-    statuses = f1.multiselect("Status", [s.value for s in ClaimStatus], key="queue_status", persist_state="session")
-    speaker = f2.selectbox("Speaker", speakers, index=None, placeholder="Any speaker", key="queue_speaker", persist_state="session")
-    outlet = f3.selectbox("Outlet", outlets, index=None, placeholder="Any outlet", key="queue_outlet", persist_state="session")
+    statuses = f1.multiselect(
+        "Status", [s.value for s in ClaimStatus], key="queue_status", persist_state="session"
+    )
+    speaker = f2.selectbox(
+        "Speaker",
+        speakers,
+        index=None,
+        placeholder="Any speaker",
+        key="queue_speaker",
+        persist_state="session",
+    )
+    outlet = f3.selectbox(
+        "Outlet", outlets, index=None, placeholder="Any outlet", key="queue_outlet", persist_state="session"
+    )
     f4, f5 = st.columns([1, 1])
     text = f4.text_input("Text contains", key="queue_text", persist_state="session")
-    sort = f5.radio("Sort by", list(SORTS), format_func=SORTS.get, horizontal=True, key="queue_sort", persist_state="session")
+    sort = f5.radio(
+        "Sort by",
+        list(SORTS),
+        format_func=SORTS.get,
+        horizontal=True,
+        key="queue_sort",
+        persist_state="session",
+    )
 
     summaries = crud.claim_summaries(
-        session, statuses=[ClaimStatus(s) for s in statuses], speaker=speaker, outlet=outlet, text=text.strip() or None, sort=sort
+        session,
+        statuses=[ClaimStatus(s) for s in statuses],
+        speaker=speaker,
+        outlet=outlet,
+        text=text.strip() or None,
+        sort=sort,
     )
 
 st.caption(f"{len(summaries)} of {counts['tracked_claims']} tracked claims")

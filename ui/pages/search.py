@@ -19,11 +19,21 @@ with Session(engine()) as session:
     outlets = crud.outlet_names(session)
 
 left, right = st.columns([4, 1])
-query = left.text_input("Statement", key="search_query", placeholder="e.g. Kabul is safer now than when Ghani ruled", persist_state="session")
+query = left.text_input(
+    "Statement",
+    key="search_query",
+    placeholder="e.g. Kabul is safer now than when Ghani ruled",
+    persist_state="session",
+)
 k = right.slider("Claims to show", 1, 50, 10, key="search_k", persist_state="session")
 with st.expander("Filters"):
     a, b, c = st.columns(3)
-    speaker = a.text_input("Speaker", key="search_speaker", placeholder="typos are fine: Zhirnof, lavrov", persist_state="session")
+    speaker = a.text_input(
+        "Speaker",
+        key="search_speaker",
+        placeholder="typos are fine: Zhirnof, lavrov",
+        persist_state="session",
+    )
     outlet = b.selectbox("Outlet", outlets, index=None, key="search_outlet", placeholder="any outlet")
     statuses = c.multiselect("Status", [s.value for s in ClaimStatus], key="search_status")
     a, b, c = st.columns(3)
@@ -32,7 +42,9 @@ with st.expander("Filters"):
     min_cw = c.slider("Check-worthiness at least", 0.0, 1.0, 0.0, 0.05, key="search_min_cw")
 
 if not query.strip():
-    st.caption("Type a statement in any wording: the closest tracked claims are listed, best first, the words they share with it marked.")
+    st.caption(
+        "Type a statement in any wording: the closest tracked claims are listed, best first, the words they share with it marked."
+    )
     st.stop()
 
 if speaker.strip():
@@ -43,7 +55,9 @@ if speaker.strip():
         st.stop()
     st.caption("Speaker: " + ", ".join(name for _, name in found))
 
-filters = Filters(speaker=speaker, outlet=outlet, since=since, until=until, statuses=statuses, min_checkworthiness=min_cw)
+filters = Filters(
+    speaker=speaker, outlet=outlet, since=since, until=until, statuses=statuses, min_checkworthiness=min_cw
+)
 results = search(engine(), query, k=k, filters=filters, embedder=search_model(), index=live_index().get())
 if not results:
     st.info("Nothing found.")
@@ -52,14 +66,24 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                "cluster id": r.cluster_id, "text": r.text, "speaker": r.speaker, "document": r.document,
-                "outlet": r.outlet, "published": r.published, "status": r.status, "score": r.score, "mentions": r.mentions,
+                "cluster id": r.cluster_id,
+                "text": r.text,
+                "speaker": r.speaker,
+                "document": r.document,
+                "outlet": r.outlet,
+                "published": r.published,
+                "status": r.status,
+                "score": r.score,
+                "mentions": r.mentions,
             }
             for r in results
         ]
     ),
     hide_index=True,
-    column_config={"text": st.column_config.TextColumn(width="large"), "score": st.column_config.NumberColumn(format="%.3f")},
+    column_config={
+        "text": st.column_config.TextColumn(width="large"),
+        "score": st.column_config.NumberColumn(format="%.3f"),
+    },
 )
 for r in results:
     who = escape(r.speaker or r.outlet or "unattributed")

@@ -37,7 +37,13 @@ def _merge(names: dict[int, str]) -> None:
         common.flash("error", "Not saved: choose the speaker to keep.")
         return
     merged = ", ".join(names[i] for i in merge)
-    _change(f"Merged {merged} into {names[keep]}.", merge_speakers, ("merge_", "split_", "rename_"), keep_id=keep, merge_ids=merge)
+    _change(
+        f"Merged {merged} into {names[keep]}.",
+        merge_speakers,
+        ("merge_", "split_", "rename_"),
+        keep_id=keep,
+        merge_ids=merge,
+    )
 
 
 def _split(names: dict[int, str]) -> None:
@@ -63,7 +69,13 @@ def _rename(names: dict[int, str]) -> None:
         common.flash("error", "Not saved: choose the speaker to rename.")
         return
     new_name = st.session_state.get("rename_name", "")
-    _change(f"Renamed {names[which]} to “{new_name.strip()}”; the old name stays a spelling of it.", rename_speaker, ("merge_", "split_", "rename_"), speaker_id=which, new_name=new_name)
+    _change(
+        f"Renamed {names[which]} to “{new_name.strip()}”; the old name stays a spelling of it.",
+        rename_speaker,
+        ("merge_", "split_", "rename_"),
+        speaker_id=which,
+        new_name=new_name,
+    )
 
 
 st.title("Speakers")
@@ -81,11 +93,20 @@ if not summaries:
     st.info("No speakers yet: claims found so far are the outlets' own.")
     st.stop()
 
-st.caption(f"{len(summaries)} speakers. A merge or split is remembered: the next articles ingested follow it.")
+st.caption(
+    f"{len(summaries)} speakers. A merge or split is remembered: the next articles ingested follow it."
+)
 st.dataframe(
     pd.DataFrame(
         [
-            {"id": s.speaker.id, "name": s.speaker.name, "kind": s.speaker.kind.value, "aliases": ", ".join(s.aliases), "mentions": s.mentions, "articles": s.articles}
+            {
+                "id": s.speaker.id,
+                "name": s.speaker.name,
+                "kind": s.speaker.kind.value,
+                "aliases": ", ".join(s.aliases),
+                "mentions": s.mentions,
+                "articles": s.articles,
+            }
             for s in summaries
         ]
     ),
@@ -101,25 +122,67 @@ def label(speaker_id: int) -> str:
 st.subheader("Merge speakers that are one")
 with st.container(border=True):
     left, right = st.columns(2)
-    left.multiselect("Speakers to merge", list(names), format_func=label, key="merge_from", placeholder="the duplicates")
-    right.selectbox("Into", list(names), format_func=label, index=None, key="merge_into", placeholder="the speaker to keep")
-    st.button("Merge", key="merge_go", on_click=_merge, args=(names,), icon=":material/merge:", type="primary")
+    left.multiselect(
+        "Speakers to merge", list(names), format_func=label, key="merge_from", placeholder="the duplicates"
+    )
+    right.selectbox(
+        "Into",
+        list(names),
+        format_func=label,
+        index=None,
+        key="merge_into",
+        placeholder="the speaker to keep",
+    )
+    st.button(
+        "Merge", key="merge_go", on_click=_merge, args=(names,), icon=":material/merge:", type="primary"
+    )
 
 st.subheader("Split a speaker that is two")
 with st.container(border=True):
-    st.selectbox("Speaker to split", list(names), format_func=label, index=None, key="split_from", placeholder="the speaker who is two people")
+    st.selectbox(
+        "Speaker to split",
+        list(names),
+        format_func=label,
+        index=None,
+        key="split_from",
+        placeholder="the speaker who is two people",
+    )
     if split_from in names:
         spellings = [a for s in summaries if s.speaker.id == split_from for a in s.aliases]
         st.multiselect("Spellings that name the other speaker", spellings, key=f"split_aliases_{split_from}")
-        texts = {r.mention.id: f"{r.article.document.rsplit('/', 1)[-1]}: {r.mention.text[:110]}" for r in split_mentions}
-        st.multiselect("Claims the other speaker made", list(texts), format_func=texts.get, key=f"split_mentions_{split_from}")
-        st.text_input("The other speaker's name", key="split_name", help="An existing speaker's name, or a new one.")
-        st.button("Split", key="split_go", on_click=_split, args=(names,), icon=":material/call_split:", type="primary")
+        texts = {
+            r.mention.id: f"{r.article.document.rsplit('/', 1)[-1]}: {r.mention.text[:110]}"
+            for r in split_mentions
+        }
+        st.multiselect(
+            "Claims the other speaker made",
+            list(texts),
+            format_func=texts.get,
+            key=f"split_mentions_{split_from}",
+        )
+        st.text_input(
+            "The other speaker's name", key="split_name", help="An existing speaker's name, or a new one."
+        )
+        st.button(
+            "Split",
+            key="split_go",
+            on_click=_split,
+            args=(names,),
+            icon=":material/call_split:",
+            type="primary",
+        )
 
 st.subheader("Rename a speaker")
 with st.container(border=True):
     left, right = st.columns(2)
-    left.selectbox("Speaker", list(names), format_func=label, index=None, key="rename_which", placeholder="the speaker to rename")
+    left.selectbox(
+        "Speaker",
+        list(names),
+        format_func=label,
+        index=None,
+        key="rename_which",
+        placeholder="the speaker to rename",
+    )
     right.text_input("Correct name", key="rename_name")
     st.button("Rename", key="rename_go", on_click=_rename, args=(names,), icon=":material/edit:")
 
@@ -133,7 +196,18 @@ else:
 st.subheader("Changes")
 if changes:
     st.dataframe(
-        pd.DataFrame([{"action": c.action, "old": c.old or "", "new": c.new or "", "reviewer": c.reviewer, "at": c.at} for c in changes]),
+        pd.DataFrame(
+            [
+                {
+                    "action": c.action,
+                    "old": c.old or "",
+                    "new": c.new or "",
+                    "reviewer": c.reviewer,
+                    "at": c.at,
+                }
+                for c in changes
+            ]
+        ),
         hide_index=True,
     )
 else:
