@@ -35,7 +35,7 @@ def _move(session: Session, mention: Mention, target: TrackedClaim, reviewer: st
         )
     )
     mention.claim_id = target.id
-    mention.version += 1
+    mention.version = Mention.version + 1  # in SQL: no increment is lost to another writer
     session.add(mention)
 
 
@@ -59,8 +59,8 @@ def merge_claims(
     session.add(
         History(claim_id=other.id, field="merged into", old=None, new=f"claim {keep.id}", reviewer=reviewer)
     )
-    _touch(keep, reviewer)
-    _touch(other, reviewer)
+    _touch(session, keep, reviewer)
+    _touch(session, other, reviewer)
     session.add_all([keep, other])
     session.flush()
     return keep
@@ -105,7 +105,7 @@ def split_mentions(
             reviewer=reviewer,
         )
     )
-    _touch(claim, reviewer)
+    _touch(session, claim, reviewer)
     session.add(claim)
     session.flush()
     return new
@@ -129,8 +129,8 @@ def move_mention(session: Session, *, mention_id: int, to_claim_id: int, reviewe
     )
     crud.record_link_decisions(session, pairs=[(mention.id, joined[0].id)], same=True, reviewer=reviewer)
     _move(session, mention, target, reviewer, f"moved from claim {source.id}")
-    _touch(source, reviewer)
-    _touch(target, reviewer)
+    _touch(session, source, reviewer)
+    _touch(session, target, reviewer)
     session.add_all([source, target])
     session.flush()
     return mention

@@ -51,9 +51,15 @@ def main(
 
 
 def _engine():
+    from sqlalchemy.exc import SQLAlchemyError
+
     from db.session import get_engine
 
-    return get_engine(state.db)
+    try:
+        return get_engine(state.db)
+    except (SQLAlchemyError, OSError) as error:  # a folder, another kind of file, a damaged database
+        reason = getattr(error, "orig", None) or getattr(error, "strerror", None) or error
+        _fail(f"{state.db}: cannot be opened as the workbench's SQLite database ({reason})", 2)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -112,6 +118,8 @@ def ingest(
             typer.echo(f"FAILED    {result.document}: {result.reason}", err=True)
     if report.reextraction:
         typer.echo(f"claims of {len(report.reextracted)} stored documents: {report.reextraction}")
+    if report.refreshed and not report.ingested and not report.reextracted:
+        typer.echo("finished an earlier run's refresh: tracked claims regrouped, search index rebuilt")
     typer.echo(
         f"{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.failed)} failed in {report.seconds:.1f}s"
     )
@@ -409,27 +417,23 @@ def reindex():
 
         python -m claims reindex
     """
-    from claims.index import index_path, rebuild
-    from claims.relink import relink
+    from claims.index import index_path
+    from claims.pipeline import refresh
     from claims.search import rebuild_keywords
     from claims.search_model import search_embedder
-    from claims.search_vectors import refresh as refresh_search_vectors
-    from db.session import session_scope
 
     engine = _engine()
-    with session_scope(engine) as session:
-        report = relink(session)
+    done = refresh(engine, force=True, embed_progress=True)
+    report = done.relinked
     typer.echo(
         f"relinked: {report.moved} mentions moved, {report.new_claims} new tracked claims, "
         f"{report.removed} emptied ones removed, {report.suggestions} link suggestions"
     )
-    searched = refresh_search_vectors(engine, progress=True)
-    if searched:
+    if done.embedded:
         typer.echo(
-            f"embedded {searched} mentions and their paragraphs with the search model ({search_embedder().name})"
+            f"embedded {done.embedded} mentions and their paragraphs with the search model ({search_embedder().name})"
         )
-    index = rebuild(engine)
-    typer.echo(f"indexed {len(index)} mentions -> {index_path(engine)}")
+    typer.echo(f"indexed {done.indexed} mentions -> {index_path(engine)}")
     typer.echo(f"keyword index: {rebuild_keywords(engine)} mentions")
 
 

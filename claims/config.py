@@ -21,6 +21,11 @@ class Settings:
     short_claim_words: int = 8
     # Check-worthiness below which a statement is not kept as a claim.
     checkworthy: float = 0.5
+    # Bounds on one article, so that one huge or hostile document cannot hold the machine: a file or
+    # download larger than this is refused unread...
+    max_file_bytes: int = 5_000_000
+    # ...and so is an article whose text after cleaning is longer (a long feature is about 50,000).
+    max_chars: int = 300_000
 
 
 def settings() -> Settings:

@@ -151,7 +151,7 @@ def drop_mention(
             )
         )
         claim.canonical_text = left[0].mention.text
-    _touch(claim, reviewer)
+    _touch(session, claim, reviewer)
     session.add(claim)
     session.flush()
     return feedback
@@ -250,7 +250,7 @@ def add_mention(
             reviewer=reviewer,
         )
     )
-    _touch(claim, reviewer)
+    _touch(session, claim, reviewer)
     session.add(claim)
     session.flush()
     return stored

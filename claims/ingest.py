@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from claims.config import Settings, settings
 from claims.records import Article
 from claims.text import is_heading, normalize, remove_boilerplate
 
@@ -75,15 +76,32 @@ def expand(sources: list[str]) -> Iterator[str | IngestError]:
         yield str(path)
 
 
-def read_text_file(path: Path) -> str:
-    """The file's text, or an IngestError saying why it is not a text article."""
+def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
+    """The file's text, or an IngestError saying why it is not a text article.
+
+    Args:
+        max_bytes: a larger file is refused before it is read (default: ``settings().max_file_bytes``).
+    """
     document = str(path)
+    max_bytes = settings().max_file_bytes if max_bytes is None else max_bytes
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(
+                document, f"file of {size:,} bytes, over the limit of {max_bytes:,} (CLAIMS_MAX_FILE_BYTES)"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(document, f"cannot be read ({error.strerror or error})") from error
     if not data.strip():
         raise IngestError(document, "empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: text, not binary
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise IngestError(
+                document, f"not UTF-16 text after its byte-order mark ({error.reason})"
+            ) from error
     if b"\x00" in data[:8192]:
         raise IngestError(document, "binary file, not text")
     try:
@@ -92,13 +110,15 @@ def read_text_file(path: Path) -> str:
         raise IngestError(document, f"not UTF-8 text (undecodable byte at offset {error.start})") from error
 
 
-def load(source: str, *, outlet: str | None = None) -> Article:
+def load(source: str, *, outlet: str | None = None, config: Settings | None = None) -> Article:
     """Load one document (a file path or an http(s) URL) as a clean Article.
 
     Args:
         source: path of a .txt/.md/.html file, or a URL.
         outlet: the outlet's name, overriding what the document says.
+        config: the size limits (``max_file_bytes``, ``max_chars``); default :func:`claims.config.settings`.
     """
+    config = config or settings()
     if is_url(source):
         html = fetch(source)
         article = from_html(html, document=source)
@@ -109,7 +129,7 @@ def load(source: str, *, outlet: str | None = None) -> Article:
             raise IngestError(
                 source, f"unsupported file type '{suffix or '(none)'}' (use .txt, .md or .html)"
             )
-        raw = read_text_file(path)
+        raw = read_text_file(path, max_bytes=config.max_file_bytes)
         article = (
             from_html(raw, document=source) if suffix in HTML_SUFFIXES else from_text(raw, document=source)
         )
@@ -117,6 +137,12 @@ def load(source: str, *, outlet: str | None = None) -> Article:
         article.outlet = outlet
     if not article.text.strip():
         raise IngestError(source, "no article text left after removing page furniture")
+    if len(article.text) > config.max_chars:
+        raise IngestError(
+            source,
+            f"article text of {len(article.text):,} characters, over the limit of {config.max_chars:,} "
+            "(CLAIMS_MAX_CHARS)",
+        )
     return article
 
 

@@ -24,7 +24,7 @@ from claims.headlines import attach_headline
 from claims.ingest import IngestError, content_hash, expand, load
 from claims.link import JOIN, SUGGEST, Linker
 from claims.records import Article, Mention
-from claims.relink import relink
+from claims.relink import RelinkReport, relink
 from claims.search_vectors import refresh as refresh_search_vectors
 from claims.speakers import SpeakerBook, fold
 from db import crud
@@ -58,6 +58,7 @@ class IngestReport:
     embedded: int = 0
     embed_seconds: float = 0.0
     reextraction: ReextractReport | None = None
+    refreshed: bool = False  # clusters, search vectors and the FAISS file were brought up to date
 
     def _with(self, status: str) -> list[DocumentResult]:
         return [r for r in self.results if r.status == status]
@@ -112,13 +113,26 @@ def extract_mentions(
     embedder: Embedder,
     config: Settings | None = None,
     progress: bool = False,
+    failed: dict[int, str] | None = None,
 ) -> list[tuple[list[Mention], np.ndarray]]:
     """Each article's check-worthy mentions and their embeddings, as ingestion stores them.
 
     The benchmark of extraction calls this too, so what it measures is what lands in the database.
+
+    Args:
+        failed: when given, an article whose extraction raises is recorded here (its index: the
+            reason) and gets no mentions, so the other articles go on; otherwise the error propagates.
     """
     config = config or settings()
-    extracted = [extract(article.text, book=book, threshold=config.checkworthy) for article in articles]
+    extracted = []
+    for i, article in enumerate(articles):
+        try:
+            extracted.append(extract(article.text, book=book, threshold=config.checkworthy))
+        except Exception as error:  # a hostile text may trip any stage; one article must not end the batch
+            if failed is None:
+                raise
+            failed[i] = f"claims could not be extracted ({type(error).__name__}: {error})"
+            extracted.append([])
     vectors = embedder.encode([m.text for mentions in extracted for m in mentions], progress=progress)
     out, offset = [], 0
     for article, mentions in zip(articles, extracted):
@@ -274,6 +288,7 @@ def _store_article(
         pending.add(vector[None, :], [stored.claim_id], [speaker_id])
         added.append((vector, stored.claim_id, speaker_id))
         stored_ids.append(stored.id)
+    crud.want_refresh(session)
     return row, added
 
 
@@ -324,7 +339,7 @@ def ingest(
             )
             continue
         try:
-            article = load(item, outlet=outlet)
+            article = load(item, outlet=outlet, config=config)
         except IngestError as error:
             report.results.append(
                 DocumentResult(names.get(error.document, error.document), "failed", error.reason)
@@ -350,13 +365,19 @@ def ingest(
     if progress and loaded:
         progress(0, len(loaded), f"finding claims in {len(loaded)} articles")
     t0 = time.perf_counter()
+    failed: dict[int, str] = {}
     extracted = extract_mentions(
         [article for article, _ in loaded],
         book=book,
         embedder=embedder,
         config=config,
         progress=embed_progress,
+        failed=failed,
     )
+    for i in sorted(failed):
+        report.results.append(DocumentResult(loaded[i][0].document, "failed", failed[i]))
+    extracted = [pair for i, pair in enumerate(extracted) if i not in failed]
+    loaded = [pair for i, pair in enumerate(loaded) if i not in failed]
     report.embed_seconds = time.perf_counter() - t0
     report.embedded = sum(len(mentions) for mentions, _ in extracted)
 
@@ -387,15 +408,41 @@ def ingest(
             DocumentResult(document, "reextracted", article_id=stored[digest])
             for digest, document in again.items()
         ]
-    if report.ingested and not again:  # re-extraction relinked everything already
-        # The clusters are recomputed over every mention, so the order articles came in does not matter.
-        with session_scope(engine) as session:
-            relink(session)
-        if progress:
-            progress(total, total, "embedding the new claims for search")
-        t0 = time.perf_counter()
-        refresh_search_vectors(engine, progress=embed_progress)  # the index would do it, silently
-        report.embed_seconds += time.perf_counter() - t0
-        vector_index.rebuild(engine)
+    # Every stored article asked for a refresh in its own transaction; so did any run killed or still
+    # going elsewhere. Whatever is left is done here, so a rerun finishes an interrupted ingest.
+    if progress and total:
+        progress(total, total, "grouping claims and embedding them for search")
+    t0 = time.perf_counter()
+    report.refreshed = refresh(engine, embed_progress=embed_progress) is not None
+    report.embed_seconds += time.perf_counter() - t0
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass
+class RefreshReport:
+    relinked: RelinkReport
+    embedded: int  # mentions embedded by the search model
+    indexed: int  # vectors in the FAISS file
+
+
+def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False) -> RefreshReport | None:
+    """Bring the derived data up to what is stored: regroup every mention into tracked claims (the
+    clusters are recomputed over all of them, so the order articles came in does not matter), embed
+    new mentions with the search model, rebuild the FAISS file.
+
+    Runs only when a write asked for it (:func:`db.crud.want_refresh`) and no refresh has covered
+    that yet, or when ``force``d. Relinking holds the database's write lock, so two runs at once
+    take turns; each is complete on its own. Returns None when there was nothing to do.
+    """
+    with session_scope(engine) as session:
+        wanted = crud.refresh_wanted(session)
+        if wanted is None and not force:
+            return None
+        relinked = relink(session)
+    embedded = refresh_search_vectors(engine, progress=embed_progress)
+    index = vector_index.rebuild(engine)
+    if wanted is not None:
+        with session_scope(engine) as session:
+            crud.refresh_done(session, wanted=wanted)
+    return RefreshReport(relinked, embedded, len(index))

@@ -80,7 +80,7 @@ def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id:
         setattr(mention, name, value)
     mention.embedding = to_bytes(vector)
     if changed:
-        mention.version += 1
+        mention.version = MentionRow.version + 1  # in SQL: no increment is lost to another writer
     return changed
 
 
@@ -158,11 +158,10 @@ def reextract_article(
 def reextract(
     engine, article_ids: list[int], *, embedder: Embedder, config=None, progress=None
 ) -> ReextractReport:
-    """Extract the stored articles ``article_ids`` again and relink everything; one transaction per article."""
-    from claims import index as vector_index
+    """Extract the stored articles ``article_ids`` again; one transaction per article, each asking for
+    the refresh (relinking, search vectors, the FAISS file) that :func:`claims.pipeline.ingest` runs next."""
     from claims.config import settings
     from claims.pipeline import extract_mentions, load_book, load_linker
-    from claims.relink import relink
     from db.session import session_scope
 
     total = ReextractReport()
@@ -177,11 +176,9 @@ def reextract(
         with session_scope(engine) as session:
             linker = load_linker(session, embedder.dimension, config or settings())
             report = reextract_article(session, article_id, found, vectors, book, linker)
+            crud.want_refresh(session)
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         if progress:
             progress(done, len(article_ids), articles[done - 1].document)
-    with session_scope(engine) as session:
-        relink(session)
-    vector_index.rebuild(engine)
     return total

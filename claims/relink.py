@@ -28,7 +28,7 @@ from claims.embed import from_bytes
 from claims.pair_features import FEATURES, LinkItem, pair_features, word_rarity
 from db import crud
 from db.crud import mention_key
-from db.models import History, LinkSuggestion, SuggestionState, TrackedClaim
+from db.models import History, LinkSuggestion, Mention, SuggestionState, TrackedClaim
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "linking.json"
 RELINKER = "relinking"
@@ -305,7 +305,7 @@ def relink(session: Session, model: LinkModel | None = None) -> RelinkReport:
                     )
                 )
             mention.claim_id = target
-            mention.version += 1
+            mention.version = Mention.version + 1  # in SQL: no increment is lost to another writer
             session.add(mention)
             report.moved += 1
     for suggestion in crud.pending_suggestions(session):

@@ -53,10 +53,19 @@ def _check_version(kind: str, current: int, expected: int | None, who: str | Non
         )
 
 
-def _touch(claim: TrackedClaim, reviewer: str) -> None:
-    claim.reviewer = reviewer
-    claim.updated_at = utcnow()
-    claim.version += 1
+def _touch(session: Session, claim: TrackedClaim, reviewer: str, **values) -> None:
+    """Write ``values`` to ``claim`` and move its version on, unless another reviewer saved it since it was read.
+
+    Raises:
+        ConflictError: the claim's version in the database is no longer the one read; nothing is written.
+    """
+    read = claim.version
+    if not crud.update_if_version(
+        session, claim, version=read, reviewer=reviewer, updated_at=utcnow(), **values
+    ):
+        session.expire(claim)
+        _check_version("This claim", claim.version, read, claim.reviewer)
+        raise ConflictError("This claim was removed after you opened it; reload")
 
 
 def set_status(
@@ -79,10 +88,7 @@ def set_status(
             claim_id=claim.id, field="status", old=claim.status.value, new=status.value, reviewer=reviewer
         )
     )
-    claim.status = status
-    _touch(claim, reviewer)
-    session.add(claim)
-    session.flush()
+    _touch(session, claim, reviewer, status=status)
     return claim
 
 
@@ -113,12 +119,11 @@ def set_sourcing(
             reviewer=reviewer,
         )
     )
-    mention.sourcing = sourcing
-    mention.version += 1
-    claim = _claim(session, mention.claim_id)
-    _touch(claim, reviewer)
-    session.add_all([mention, claim])
-    session.flush()
+    read = mention.version
+    if not crud.update_if_version(session, mention, version=read, sourcing=sourcing):
+        session.expire(mention)
+        _check_version("This mention", mention.version, read, None)
+    _touch(session, _claim(session, mention.claim_id), reviewer)
     return mention
 
 
@@ -131,9 +136,7 @@ def add_note(session: Session, *, claim_id: int, text: str, reviewer: str) -> No
     note = Note(claim_id=claim.id, reviewer=reviewer, text=text)
     session.add(note)
     session.add(History(claim_id=claim.id, field="note", old=None, new=text, reviewer=reviewer))
-    _touch(claim, reviewer)
-    session.add(claim)
-    session.flush()
+    _touch(session, claim, reviewer)
     return note
 
 
@@ -143,13 +146,12 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
     suggestion = session.get(LinkSuggestion, suggestion_id)
     if suggestion is None:
         raise ReviewError(f"no link suggestion {suggestion_id}")
-    if suggestion.state != SuggestionState.pending:
+    state = SuggestionState.accepted if accept else SuggestionState.rejected
+    if not crud.decide_if_pending(session, suggestion, state=state, decided_by=reviewer, decided_at=utcnow()):
+        session.expire(suggestion)
         raise ConflictError(
             f"this suggestion was already {suggestion.state.value} by {suggestion.decided_by}"
         )
-    suggestion.state = SuggestionState.accepted if accept else SuggestionState.rejected
-    suggestion.decided_by = reviewer
-    suggestion.decided_at = utcnow()
     target = _claim(session, suggestion.claim_id)
     # Remembered as link decisions, so relinking after the next ingest keeps the reviewer's word.
     members = [
@@ -190,7 +192,5 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
                 reviewer=reviewer,
             )
         )
-    _touch(target, reviewer)
-    session.add_all([suggestion, target])
-    session.flush()
+    _touch(session, target, reviewer)
     return suggestion

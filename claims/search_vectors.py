@@ -9,6 +9,7 @@ again when the search adapters change (each vector records the model's name).
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from claims.embed import Embedder, to_bytes
 from claims.search_model import search_embedder
@@ -20,16 +21,22 @@ from db.session import session_scope
 def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool = False) -> int:
     """Embed the text and paragraph of every mention whose search vectors are missing or stale; how many."""
     embedder = embedder or search_embedder()
-    with session_scope(engine) as session:
+    with Session(engine) as session:  # embedding takes a while: read, embed, then take the write lock
         rows = crud.mentions_needing_search_vectors(session, model=embedder.name)
-        if not rows:
-            return 0
-        paragraphs = [paragraph_at(article.text, mention.start, mention.end) for mention, article in rows]
-        unique = sorted({mention.text for mention, _ in rows} | set(paragraphs))
-        vectors = dict(zip(unique, embedder.encode(unique, progress=progress)))
-        for (mention, _), paragraph in zip(rows, paragraphs):
-            mention.search_embedding = to_bytes(vectors[mention.text])
+        work = [(m.id, m.text, paragraph_at(article.text, m.start, m.end)) for m, article in rows]
+    if not work:
+        return 0
+    unique = sorted({text for _, text, _ in work} | {paragraph for _, _, paragraph in work})
+    vectors = dict(zip(unique, embedder.encode(unique, progress=progress)))
+    written = 0
+    with session_scope(engine) as session:
+        for mention_id, text, paragraph in work:
+            mention = crud.get_mention(session, mention_id=mention_id)
+            if mention is None or mention.text != text:  # changed meanwhile: the next refresh embeds it
+                continue
+            mention.search_embedding = to_bytes(vectors[text])
             mention.search_context_embedding = to_bytes(vectors[paragraph])
             mention.search_model = embedder.name
             session.add(mention)
-    return len(rows)
+            written += 1
+    return written

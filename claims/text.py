@@ -49,11 +49,17 @@ _LONE_FRAME = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$|[\"”]$")
 
 
+# C0 and C1 control characters but tab and newline: never article text, and a terminal that
+# prints them (search output, the CSV opened in a console) would obey them as escape codes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def normalize(raw: str) -> str:
-    """Unicode NFC, one kind of newline, no non-breaking or zero-width spaces."""
+    """Unicode NFC, one kind of newline, no non-breaking or zero-width spaces, no control characters."""
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    text = _CONTROL.sub("", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
 

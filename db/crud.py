@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, text
+from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
 from db.models import (
@@ -23,6 +23,7 @@ from db.models import (
     Mention,
     Note,
     Outlet,
+    RefreshState,
     Speaker,
     SpeakerAlias,
     SpeakerApart,
@@ -476,6 +477,62 @@ def get_claim(session: Session, *, claim_id: int) -> TrackedClaim | None:
 
 def get_mention(session: Session, *, mention_id: int) -> Mention | None:
     return session.get(Mention, mention_id)
+
+
+# --- versioned writes --------------------------------------------------------
+
+
+def update_if_version(session: Session, row: TrackedClaim | Mention, *, version: int, **values) -> bool:
+    """``UPDATE … SET values, version = version + 1 WHERE id = ? AND version = ?`` for ``row``'s table.
+
+    The check and the write are one statement, so no other writer's save can fall between them;
+    False (nothing written) when another writer moved the version on since it was ``version``.
+    ``row`` is refreshed from the database after a write.
+    """
+    model = type(row)
+    statement = (
+        update(model)
+        .where(model.id == row.id, model.version == version)
+        .values(**values, version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(statement).rowcount != 1:
+        return False
+    session.refresh(row)
+    return True
+
+
+def want_refresh(session: Session) -> None:
+    """Say, in the writer's own transaction, that the derived data (clusters, search vectors, the
+    FAISS file) must be refreshed: a write that commits can never leave that unsaid."""
+    session.execute(update(RefreshState).where(RefreshState.id == 1).values(wanted=RefreshState.wanted + 1))
+
+
+def refresh_wanted(session: Session) -> int | None:
+    """The ``wanted`` count a refresh starting now will have covered, or None when nothing is left."""
+    state = session.get(RefreshState, 1)
+    return state.wanted if state is not None and state.wanted > state.done else None
+
+
+def refresh_done(session: Session, *, wanted: int) -> None:
+    """A refresh that began at ``wanted`` has finished (a later want stays open)."""
+    session.execute(
+        update(RefreshState).where(RefreshState.id == 1, RefreshState.done < wanted).values(done=wanted)
+    )
+
+
+def decide_if_pending(session: Session, suggestion: LinkSuggestion, **values) -> bool:
+    """Record a decision on a link suggestion only while it is still pending (one statement)."""
+    statement = (
+        update(LinkSuggestion)
+        .where(LinkSuggestion.id == suggestion.id, LinkSuggestion.state == SuggestionState.pending)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(statement).rowcount != 1:
+        return False
+    session.refresh(suggestion)
+    return True
 
 
 def notes_for(session: Session, *, claim_id: int) -> list[Note]:

@@ -261,3 +261,17 @@ class LinkDecision(SQLModel, table=True):
     same: bool
     reviewer: str
     at: datetime = Field(default_factory=utcnow)
+
+
+class RefreshState(SQLModel, table=True):
+    """One row: how many stored changes want the derived data refreshed, and how many are done.
+
+    An article's transaction bumps ``wanted``; a refresh (relinking, search vectors, the FAISS file)
+    that read ``wanted`` = w when it began sets ``done`` to w when it has finished. ``wanted > done``
+    means work a killed or concurrent run left unfinished, which the next ingest or reindex does.
+    """
+
+    __tablename__ = "refresh_state"
+    id: int | None = Field(default=None, primary_key=True)
+    wanted: int = 0
+    done: int = 0

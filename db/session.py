@@ -81,9 +81,16 @@ def db_file(engine: Engine) -> Path | None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back if it raises."""
+    """One write transaction: committed when the block ends, rolled back if it raises.
+
+    On SQLite it takes the write lock before its first read (``BEGIN IMMEDIATE``), so what the
+    block reads cannot be changed by another process before the block writes: two writers
+    queue (up to the busy timeout) instead of one overwriting what the other just read.
+    """
     with Session(engine, expire_on_commit=False) as session:
         try:
+            if engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

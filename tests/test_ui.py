@@ -478,7 +478,7 @@ def test_splitting_a_speaker_on_the_page(app_db, seeded):
     table = at.dataframe[0].value.set_index("name")
     assert table.loc["Sergey Lavrov", "mentions"] == len(sergey)
     assert "sergey lavrov" not in table.loc["Sergei Lavrov", "aliases"]
-    assert any("Sergei Lavrov ≠ Sergey Lavrov" in m for m in texts(at.markdown))
+    assert any("Sergei Lavrov ≠ Sergey Lavrov" in m for m in texts(at.text))  # names as text, not Markdown
 
 
 def test_renaming_a_speaker_on_the_page(app_db, seeded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 # A paragraph longer than this is cut to a window around the claim.
@@ -41,3 +42,14 @@ def highlighted_text(text: str, spans: list[tuple[int, int]]) -> str:
         position = end
     out.append(escape(text[position:]))
     return "".join(out)
+
+
+# Brackets make links and images (``![x](http://…)``, fetched by every viewer's browser), angle
+# brackets autolinks; escaping them and the escape sign itself is enough to show either as typed.
+_MARKDOWN = re.compile(r"([\\\[\]<>])")
+
+
+def plain(text: str) -> str:
+    """``text`` with the Markdown signs of links and images escaped, for messages that quote
+    untrusted text: what an article wrote shows as the characters it is, and nothing is fetched."""
+    return _MARKDOWN.sub(r"\\\1", text)

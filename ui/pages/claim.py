@@ -28,7 +28,7 @@ from db import crud
 from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
 from db.session import session_scope
 from ui import common, drift_view, factcheck_panel, regroup
-from ui.render import highlighted_context
+from ui.render import highlighted_context, plain
 from ui.resources import embedder, engine
 
 STATUSES = [s.value for s in ClaimStatus]
@@ -138,7 +138,7 @@ def _add_missed(claim_id: int) -> None:
     kind = st.session_state.get("add_attribution")
     if _save(
         claim_id,
-        f"Added as a claim: “{article.text[span[0] : span[1]][:80]}”. This is remembered for the next retraining.",
+        f"Added as a claim: “{plain(article.text[span[0] : span[1]][:80])}”. This is remembered for the next retraining.",
         add_mention,
         article_id=article.id,
         start=span[0],

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from claims.pipeline import IngestReport, ingest
 from ui import common
+from ui.render import plain
 from ui.resources import embedder, engine
 
 
@@ -73,7 +74,7 @@ elif submitted:
             icon=":material/refresh:",
         )
     for result in report.failed:
-        st.error(f"{_name(result.document)} — {result.reason}", icon=":material/error:")
+        st.error(plain(f"{_name(result.document)} — {result.reason}"), icon=":material/error:")
     st.dataframe(
         pd.DataFrame(
             [

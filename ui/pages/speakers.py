@@ -189,7 +189,7 @@ with st.container(border=True):
 st.subheader("Kept apart")
 if apart:
     for a, b in apart:
-        st.markdown(f"- {a} ≠ {b}")
+        st.text(f"{a} ≠ {b}")  # names come from articles: text, never Markdown
 else:
     st.caption("No speakers were split yet.")
 

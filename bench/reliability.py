@@ -1,0 +1,319 @@
+"""Reliability harnesses of issue 14: kill -9 mid-ingest, concurrent review edits, concurrent ingests.
+
+    .venv/bin/python bench/reliability.py edits [--processes 8] [--edits 500]
+    .venv/bin/python bench/reliability.py ingests
+    .venv/bin/python bench/reliability.py kills [--runs 50] [--seed 0]
+
+``edits``: each process plays a reviewer who opens a claim (reads its version and status) and
+saves another status, over and over, on 4 claims shared by all. Every save must be accepted,
+moving the version on by exactly one, or refused as a conflict. lost = accepted saves that the
+final versions do not account for (each one overwrote another reviewer's save unseen); also
+counted: accepted saves made from a version another accepted save had already used.
+
+``ingests``: the seeds are stored first; then two ``python -m claims ingest`` processes take
+the demo articles (odd and even files) while two reviewers edit the seeds' claims. Both ingests
+must finish with 0 failed, the tracked claims must equal those of one ingest of everything, and
+no reviewer edit may be lost.
+
+``kills``: each run ingests the five seeds with ``python -m claims ingest`` and SIGKILLs it at a
+random moment or at a chosen phase (after the first article, once every article is stored but
+the refresh is not done), then runs the same ingest again. A run has recovered when the rerun
+exits 0, the database passes ``PRAGMA integrity_check``, the keyword index and the FAISS file hold
+every mention, every article is stored and the tracked claims equal those of an uninterrupted
+ingest. Prints survived / lost / conflicts (and the time each harness took) as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from contextlib import closing
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+DEMO = ROOT / "demo" / "articles"
+STATUSES = ["Unreviewed", "In progress", "True", "False"]
+
+
+def reviewer(path: str, name: str, claim_ids: list[int], edits: int, seed: int) -> list[tuple]:
+    """(claim id, version read, "saved" | "conflict") for each of ``edits`` saves."""
+    from sqlmodel import Session
+
+    from claims.review import ConflictError, set_status
+    from db import crud
+    from db.session import get_engine, session_scope
+
+    engine = get_engine(path, migrate=False)
+    rng = random.Random(seed)
+    out = []
+    for _ in range(edits):
+        claim_id = rng.choice(claim_ids)
+        with Session(engine) as session:
+            claim = crud.get_claim(session, claim_id=claim_id)
+            seen, status = claim.version, claim.status.value
+        new = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)] if status in STATUSES else STATUSES[0]
+        try:
+            with session_scope(engine) as session:
+                set_status(session, claim_id=claim_id, status=new, reviewer=name, expected_version=seen)
+            out.append((claim_id, seen, "saved"))
+        except ConflictError:
+            out.append((claim_id, seen, "conflict"))
+    engine.dispose()
+    return out
+
+
+def check_edits(path: str, outcomes: list[tuple]) -> dict:
+    from sqlmodel import Session, select
+
+    from db import crud
+    from db.models import History
+    from db.session import get_engine
+
+    saved = Counter((c, v) for c, v, what in outcomes if what == "saved")
+    doubled = sum(n - 1 for n in saved.values() if n > 1)
+    engine = get_engine(path)
+    lost, history_ok = 0, True
+    with Session(engine) as session:
+        base = {c: 0 for c, _, _ in outcomes}
+        for claim_id in base:
+            accepted = sum(n for (c, _), n in saved.items() if c == claim_id)
+            claim = crud.get_claim(session, claim_id=claim_id)
+            rows = session.exec(
+                select(History).where(History.claim_id == claim_id, History.field == "status")
+            ).all()
+            ordered = sorted(rows, key=lambda h: h.id)
+            history_ok &= all(a.new == b.old for a, b in zip(ordered, ordered[1:]))
+            history_ok &= not ordered or ordered[-1].new == claim.status.value
+            start = min(v for c, v, _ in outcomes if c == claim_id)
+            lost += max(0, accepted - (claim.version - start))
+    engine.dispose()
+    return {
+        "edits": len(outcomes),
+        "saved": sum(saved.values()),
+        "conflicts": sum(1 for o in outcomes if o[2] == "conflict"),
+        "lost": lost,
+        "saved_from_a_version_another_save_used": doubled,
+        "history_consistent": history_ok,
+    }
+
+
+def run_edits(path: str, claim_ids: list[int], processes: int, edits: int) -> dict:
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        runs = pool.starmap(
+            reviewer, [(path, f"reviewer {p}", claim_ids, edits, p) for p in range(processes)]
+        )
+    return check_edits(path, [o for run in runs for o in run])
+
+
+def new_claims(path: str, count: int) -> list[int]:
+    from db.models import TrackedClaim
+    from db.session import get_engine, session_scope
+
+    engine = get_engine(path)
+    with session_scope(engine) as session:
+        claims = [TrackedClaim(canonical_text=f"claim {i}") for i in range(count)]
+        session.add_all(claims)
+        session.flush()
+        ids = [c.id for c in claims]
+    engine.dispose()
+    return ids
+
+
+def edits_harness(processes: int, edits: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "claims.db")
+        started = time.time()
+        figures = run_edits(path, new_claims(path, 4), processes, edits)
+    return {"processes": processes, **figures, "seconds": round(time.time() - started, 1)}
+
+
+def cli(db: Path, *args) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "claims", "--db", str(db), *map(str, args)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def claims_of(db: Path) -> set:
+    from sqlmodel import Session
+
+    from claims.link_eval import partition
+    from db.session import get_engine
+
+    engine = get_engine(db)
+    with Session(engine) as session:
+        found = partition(session)
+    engine.dispose()
+    return found
+
+
+def reference(folders: list[Path], tmp: Path) -> set:
+    """The tracked claims of one uninterrupted ingest of ``folders``."""
+    from claims.pipeline import ingest
+    from db.session import get_engine
+
+    db = tmp / "reference.db"
+    engine = get_engine(db)
+    assert ingest(engine, [str(f) for f in folders]).ok
+    engine.dispose()
+    return claims_of(db)
+
+
+def ingests_harness() -> dict:
+    import shutil
+
+    from sqlmodel import Session, select
+
+    from claims.pipeline import ingest
+    from db.models import TrackedClaim
+    from db.session import get_engine
+
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        db = tmp / "claims.db"
+        engine = get_engine(db)
+        assert ingest(engine, [str(SEEDS)]).ok
+        with Session(engine) as session:
+            seed_claims = [c.id for c in session.exec(select(TrackedClaim)).all()][:6]
+        engine.dispose()
+        files = sorted(p for p in DEMO.iterdir() if p.is_file())
+        halves = [tmp / "a", tmp / "b"]
+        for half, part in zip(halves, (files[::2], files[1::2])):
+            half.mkdir()
+            for file in part:
+                shutil.copy(file, half)
+        runs = [cli(db, "ingest", half) for half in halves]
+        with multiprocessing.get_context("spawn").Pool(2) as pool:
+            edits = pool.starmap_async(
+                reviewer, [(str(db), f"reviewer {p}", seed_claims, 100, p) for p in range(2)]
+            )
+            outputs = [run.communicate(timeout=1800) for run in runs]
+            outcomes = [o for run in edits.get() for o in run]
+        complete = [run.returncode == 0 and " 0 failed" in out for run, (out, _) in zip(runs, outputs)]
+        same = claims_of(db) == reference([SEEDS, DEMO], tmp)
+        figures = check_edits(str(db), outcomes)
+    return {
+        "ingests_complete": sum(complete),
+        "claims_as_one_ingest": same,
+        "review_edits": figures,
+        "seconds": round(time.time() - started, 1),
+    }
+
+
+def consistent(db: Path) -> list[str]:
+    """What is wrong with ``db`` after a rerun; empty when everything holds."""
+    from sqlmodel import Session
+
+    from claims.index import VectorIndex, index_path
+    from db import crud, fts
+    from db.session import get_engine
+
+    problems = []
+    with closing(sqlite3.connect(db)) as connection:
+        if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            problems.append("integrity_check")
+        wanted, done = connection.execute("SELECT wanted, done FROM refresh_state").fetchone()
+        if wanted != done:
+            problems.append(f"refresh left undone ({wanted} wanted, {done} done)")
+    engine = get_engine(db)
+    with Session(engine) as session:
+        counts = crud.counts(session)
+        mentions = crud.mention_signature(session)[0]
+    with engine.connect() as connection:
+        if fts.indexed_count(connection) != mentions:
+            problems.append("keyword index")
+    if counts["articles"] != 5:
+        problems.append(f"{counts['articles']} articles stored")
+    if len(VectorIndex.load(index_path(engine))) != mentions:
+        problems.append("FAISS file")
+    engine.dispose()
+    return problems
+
+
+def kills_harness(runs: int, seed: int) -> dict:
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+    from db.session import get_engine
+
+    rng = random.Random(seed)
+    phases = ["random", "first article stored", "all stored, refresh pending"]
+    results = []
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        expected = reference([SEEDS], tmp)
+        for i in range(runs):
+            phase = phases[i % len(phases)]
+            db = tmp / f"run{i}.db"
+            get_engine(db).dispose()
+            run = cli(db, "ingest", SEEDS)
+            begun = time.monotonic()
+            delay = rng.uniform(5, 40)
+            killed_at = None
+            while run.poll() is None:
+                if phase == "random":
+                    hit = time.monotonic() - begun >= delay
+                else:
+                    with closing(sqlite3.connect(db, timeout=30)) as connection:
+                        stored = connection.execute("SELECT count(*) FROM article").fetchone()[0]
+                        wanted, done = connection.execute("SELECT wanted, done FROM refresh_state").fetchone()
+                    hit = stored >= 1 if phase == "first article stored" else stored == 5 and wanted > done
+                if hit:
+                    run.send_signal(signal.SIGKILL)
+                    killed_at = round(time.monotonic() - begun, 1)
+                    break
+                time.sleep(0.05)
+            run.wait()
+            rerun = CliRunner().invoke(app, ["--db", str(db), "ingest", str(SEEDS)])
+            problems = [] if rerun.exit_code == 0 else [f"rerun exit {rerun.exit_code}"]
+            problems += consistent(db)
+            if claims_of(db) != expected:
+                problems.append("tracked claims differ")
+            results.append({"phase": phase, "killed_at": killed_at, "problems": problems})
+            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    return {
+        "runs": runs,
+        "killed": sum(1 for r in results if r["killed_at"] is not None),
+        "recovered": sum(1 for r in results if not r["problems"]),
+        "lost": [r for r in results if r["problems"]],
+        "seconds": round(time.time() - started, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("harness", choices=["edits", "ingests", "kills"])
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--edits", type=int, default=500, help="edits per process")
+    parser.add_argument("--runs", type=int, default=50, help="kill runs")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if args.harness == "edits":
+        figures = edits_harness(args.processes, args.edits)
+    elif args.harness == "ingests":
+        figures = ingests_harness()
+    else:
+        figures = kills_harness(args.runs, args.seed)
+    print(json.dumps({"harness": args.harness, **figures}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

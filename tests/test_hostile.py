@@ -1,0 +1,289 @@
+"""Hostile and concurrent use (issue 14): each finding of the probe is a named test here."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import closing
+
+import pytest
+from sqlmodel import Session, select
+
+from claims.review import ConflictError, set_status
+from db import crud
+from db.models import ClaimStatus, History, TrackedClaim
+from db.session import get_engine, session_scope
+from tests.conftest import DEMO, ROOT, SEEDS
+
+STATUSES = [ClaimStatus.unreviewed, ClaimStatus.in_progress, ClaimStatus.true, ClaimStatus.false]
+
+
+def two_claims(path) -> list[int]:
+    engine = get_engine(path)
+    with session_scope(engine) as session:
+        claims = [TrackedClaim(canonical_text=f"claim {i}") for i in range(2)]
+        session.add_all(claims)
+        session.flush()
+        ids = [claim.id for claim in claims]
+    engine.dispose()
+    return ids
+
+
+def review_edits(path: str, reviewer: str, claim_ids: list[int], edits: int) -> list[tuple]:
+    """One reviewer's process: open a claim (read its version and status), then save another status.
+
+    Returns ``(claim_id, version read, "saved" | "conflict")`` per edit; anything else raises.
+    """
+    engine = get_engine(path, migrate=False)
+    outcomes = []
+    for i in range(edits):
+        claim_id = claim_ids[i % len(claim_ids)]
+        with Session(engine) as session:  # the page the reviewer opened
+            claim = crud.get_claim(session, claim_id=claim_id)
+            seen, status = claim.version, claim.status
+        new = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)]
+        try:
+            with session_scope(engine) as session:
+                set_status(session, claim_id=claim_id, status=new, reviewer=reviewer, expected_version=seen)
+            outcomes.append((claim_id, seen, "saved"))
+        except ConflictError:
+            outcomes.append((claim_id, seen, "conflict"))
+    engine.dispose()
+    return outcomes
+
+
+def test_concurrent_verdict_saves_lose_no_update(tmp_path):
+    """Finding 1: four processes save verdicts on two claims at once. Every save is accepted, moving
+    the version on by exactly one, or refused as a conflict; none silently overwrites another."""
+    path = tmp_path / "claims.db"
+    claim_ids = two_claims(path)
+    processes, edits = 4, 50
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        runs = pool.starmap(
+            review_edits, [(str(path), f"reviewer {p}", claim_ids, edits) for p in range(processes)]
+        )
+    outcomes = [o for run in runs for o in run]
+    assert len(outcomes) == processes * edits
+    saved = [(claim_id, seen) for claim_id, seen, what in outcomes if what == "saved"]
+    assert saved, "no save went through"
+    assert [pair for pair, n in Counter(saved).items() if n > 1] == []  # two saves from one version
+    engine = get_engine(path)
+    with Session(engine) as session:
+        for claim_id in claim_ids:
+            accepted = sum(1 for c, _ in saved if c == claim_id)
+            assert crud.get_claim(session, claim_id=claim_id).version == 1 + accepted
+            history = session.exec(select(History).where(History.claim_id == claim_id)).all()
+            assert len(history) == accepted
+            # the history replays into the stored status: each save starts where the last one ended
+            ordered = sorted(history, key=lambda h: h.id)
+            assert all(a.new == b.old for a, b in zip(ordered, ordered[1:]))
+            assert ordered[-1].new == crud.get_claim(session, claim_id=claim_id).status.value
+    engine.dispose()
+
+
+# --- finding 4 and 5: one big article kills the batch; no limit on article size ------------------
+
+
+@pytest.mark.slow
+def test_an_oversized_file_fails_alone_with_its_limit_named(tmp_path):
+    """A folder of two good articles, a 1.6 MB article and a 6 MB one: the good ones are stored,
+    each big one gets its own FAILED line naming the limit, and nothing prints a traceback."""
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for good in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(good, folder)
+    # Paragraphs that differ, so none is dropped as a repeat: the cleaned text stays long.
+    paragraphs = (
+        f"On day {i} the harbour authority counted {i * 7} ferry crossings, it said." for i in range(10**6)
+    )
+    for name, size in [("long.txt", 1_600_000), ("huge.txt", 6_000_000)]:
+        text, length = ["Harbour report"], 0
+        while length < size:
+            text.append(next(paragraphs))
+            length += len(text[-1]) + 2
+        (folder / name).write_text("\n\n".join(text))
+    db = tmp_path / "claims.db"
+    result = CliRunner().invoke(app, ["--db", str(db), "ingest", str(folder)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "2 ingested, 0 skipped, 2 failed" in result.output
+    failed = [line for line in result.output.splitlines() if line.startswith("FAILED")]
+    assert any(
+        "long.txt" in line and "over the limit of 300,000 (CLAIMS_MAX_CHARS)" in line for line in failed
+    )
+    assert any(
+        "huge.txt" in line and "over the limit of 5,000,000 (CLAIMS_MAX_FILE_BYTES)" in line
+        for line in failed
+    )
+    engine = get_engine(db)
+    with Session(engine) as session:
+        assert crud.counts(session)["articles"] == 2
+    engine.dispose()
+
+
+def test_the_limits_follow_the_settings(tmp_path, monkeypatch):
+    from claims.ingest import IngestError, load
+
+    page = tmp_path / "story.txt"
+    page.write_text("Ferry report\n\nThe minister said crossings had doubled. " * 20)
+    monkeypatch.setenv("CLAIMS_MAX_CHARS", "100")
+    try:
+        load(str(page))
+    except IngestError as error:
+        assert "over the limit of 100 (CLAIMS_MAX_CHARS)" in error.reason
+    else:
+        raise AssertionError("a text over CLAIMS_MAX_CHARS was loaded")
+    monkeypatch.setenv("CLAIMS_MAX_CHARS", "300000")
+    assert load(str(page)).text
+
+
+# --- findings 2 and 3: two ingests at once; an ingest killed before its refresh ------------------
+
+
+def cli_process(db, *args) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "claims", "--db", str(db), *map(str, args)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def claims_of(db) -> set:
+    from claims.link_eval import partition
+
+    engine = get_engine(db)
+    with Session(engine) as session:
+        found = partition(session)
+    engine.dispose()
+    return found
+
+
+@pytest.mark.slow
+def test_two_ingests_at_once_store_every_article_and_group_them_as_one_would(tmp_path, embedder):
+    from claims.pipeline import ingest
+
+    files = sorted(p for p in DEMO.iterdir() if p.is_file())
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for half, part in zip(halves, (files[::2], files[1::2])):
+        half.mkdir()
+        for file in part:
+            shutil.copy(file, half)
+    db = tmp_path / "claims.db"
+    get_engine(db).dispose()  # migrated before the race, as a workbench in use is
+    runs = [cli_process(db, "ingest", half) for half in halves]
+    outputs = [run.communicate(timeout=900) for run in runs]
+    for run, (out, err) in zip(runs, outputs):
+        assert run.returncode == 0, err[-3000:]
+        assert "Traceback" not in err and " 0 failed" in out
+    together = tmp_path / "together.db"
+    engine = get_engine(together)
+    assert ingest(engine, [str(DEMO)], embedder=embedder).ok
+    engine.dispose()
+    assert claims_of(db) == claims_of(together)
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_before_its_refresh_is_finished_by_the_rerun(tmp_path, seeded_template):
+    """Killed (SIGKILL) once every article is stored but before the clusters and the search index are
+    brought up to date: the rerun stores nothing new and finishes that work."""
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    db = tmp_path / "claims.db"
+    get_engine(db).dispose()
+    run = cli_process(db, "ingest", SEEDS)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and run.poll() is None:
+        with closing(sqlite3.connect(db, timeout=30)) as connection:
+            stored = connection.execute("SELECT count(*) FROM article").fetchone()[0]
+            wanted, done = connection.execute("SELECT wanted, done FROM refresh_state").fetchone()
+        if stored == 5 and wanted > done:
+            run.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    run.wait(timeout=60)
+    assert run.returncode == -signal.SIGKILL, "the ingest ended before it could be killed mid-refresh"
+    rerun = CliRunner().invoke(app, ["--db", str(db), "ingest", str(SEEDS)])
+    assert rerun.exit_code == 0, rerun.output
+    assert "0 ingested, 5 skipped, 0 failed" in rerun.output
+    assert "finished an earlier run's refresh" in rerun.output
+    assert claims_of(db) == claims_of(seeded_template)
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("SELECT wanted = done FROM refresh_state").fetchone()[0] == 1
+        assert (
+            connection.execute("SELECT count(*) FROM mention WHERE search_model IS NULL").fetchone()[0] == 0
+        )
+
+
+# --- findings 11, 12, 14 and 15: clear errors, text read as text, nothing raw reaches a terminal --
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a text file", "a damaged database"])
+def test_a_db_path_that_is_no_database_gets_one_clear_line(tmp_path, kind):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    target = tmp_path / "claims.db"
+    if kind == "a folder":
+        target.mkdir()
+    elif kind == "a text file":
+        target.write_text("minutes of the editorial meeting\n" * 50)
+    else:
+        target.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    result = CliRunner().invoke(app, ["--db", str(target), "stats"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(target) in lines[0] and "cannot be opened" in lines[0], result.output
+
+
+def test_utf16_with_its_byte_order_mark_is_read_as_text(tmp_path):
+    from claims.ingest import load
+
+    page = tmp_path / "story.txt"
+    text = "Ferry report\n\nThe minister said crossings had doubled since the bridge closed in March."
+    page.write_bytes(text.encode("utf-16"))
+    assert "crossings had doubled" in load(str(page)).text
+
+
+def test_control_characters_never_reach_the_store_or_the_terminal(tmp_path, embedder):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+    from claims.pipeline import ingest
+
+    page = tmp_path / "story.txt"
+    page.write_text(
+        "Harbour report\n\nThe port director said on Monday that ferry crossings \x1b[2J\x1b[31mhad doubled\x07 "
+        "since the bridge closed, reaching 180 crossings a week.\n"
+    )
+    db = tmp_path / "claims.db"
+    engine = get_engine(db)
+    assert ingest(engine, [str(page)], embedder=embedder).ok
+    with Session(engine) as session:
+        stored = crud.mention_rows(session)
+        article = stored[0].article.text
+    engine.dispose()
+    assert "had doubled" in article and not any(c in article for c in "\x1b\x07")
+    result = CliRunner().invoke(app, ["--db", str(db), "search", "ferry crossings doubled"])
+    assert "doubled" in result.output and "\x1b" not in result.output
+
+
+def test_the_ui_listens_on_this_machine_only_by_default():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "localhost"
