@@ -2,7 +2,10 @@
 
 The index is a cache: the vectors live in the database and the index file
 (``<db>.faiss`` beside the database) is rebuilt from them whenever it is
-missing, older than the database, or holds a different number of vectors.
+missing, older than the database, unreadable, holds a different number of
+vectors or another last id, or any of a sample of its vectors differs from the
+database's. A cache that cannot be written (a folder in its place, a read-only
+disk) leaves search working from memory.
 """
 
 from __future__ import annotations
@@ -123,32 +126,63 @@ def is_stale(engine: Engine) -> bool:
 
 
 def rebuild(engine: Engine) -> VectorIndex:
-    """Rebuild the index from the database and save it beside the database."""
+    """Rebuild the index from the database and save it beside the database (when it can be)."""
     index = build(engine)
     path = index_path(engine)
     if path is not None:
-        index.save(path)
+        try:
+            index.save(path)
+        except (OSError, RuntimeError):  # a folder or a read-only disk where the cache goes
+            pass
+    return index
+
+
+SAMPLED = 64  # vectors of a saved index compared with the database's before it is trusted
+
+
+def checked(engine: Engine, path: Path) -> VectorIndex | None:
+    """The saved index at ``path`` when it agrees with the database, else None.
+
+    It must load, map ids as built, hold as many vectors as there are mentions with the same
+    last id, and a sample of its vectors, spread over the file, must equal the stored ones.
+    """
+    from claims.search_model import search_embedder
+
+    try:
+        index = VectorIndex.load(path)
+        ids = faiss.vector_to_array(index.index.id_map)
+    except Exception:  # a damaged file, a folder, an index of another kind: it is only a cache
+        return None
+    if index.dimension != DIMENSION or len(ids) != len(index):
+        return None
+    with Session(engine) as session:
+        count, max_id = crud.mention_signature(session)
+        if crud.search_vectors_stale(session, model=search_embedder().name):
+            return None
+        if len(index) != count or (count and int(ids.max()) != max_id):
+            return None
+        sample = [
+            int(ids[i]) for i in np.unique(np.linspace(0, len(ids) - 1, min(SAMPLED, len(ids))).astype(int))
+        ]
+        stored = crud.search_vectors_of(session, mention_ids=sample)
+    for mention_id in sample:
+        if mention_id not in stored:
+            return None
+        try:
+            vector = index.index.reconstruct(mention_id)
+        except RuntimeError:
+            return None
+        if not np.allclose(vector, from_bytes(stored[mention_id]), atol=1e-6):
+            return None
     return index
 
 
 def load_or_rebuild(engine: Engine) -> VectorIndex:
-    """The saved index when it is up to date with the database, else a rebuilt one."""
+    """The saved index when it is up to date with the database and passes :func:`checked`, else a rebuilt one."""
     path = index_path(engine)
     if path is not None and not is_stale(engine):
-        try:
-            index = VectorIndex.load(path)
-        except RuntimeError:  # a damaged file is only a cache
-            return rebuild(engine)
-        from claims.search_model import search_embedder
-
-        with Session(engine) as session:
-            count, max_id = crud.mention_signature(session)
-            stale = crud.search_vectors_stale(session, model=search_embedder().name)
-        if (
-            not stale
-            and len(index) == count
-            and (count == 0 or index.index.id_map.at(len(index) - 1) == max_id)
-        ):
+        index = checked(engine, path)
+        if index is not None:
             return index
     return rebuild(engine)
 

@@ -325,6 +325,14 @@ def search_vectors(session: Session) -> list[tuple[int, bytes]]:
     )
 
 
+def search_vectors_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
+    """The search vectors of ``mention_ids`` that have one, by mention id."""
+    query = select(Mention.id, Mention.search_embedding).where(
+        Mention.id.in_([int(i) for i in mention_ids]), Mention.search_embedding.is_not(None)
+    )
+    return dict(session.exec(query).all())
+
+
 def search_vectors_stale(session: Session, *, model: str) -> bool:
     """Whether any mention lacks search vectors of ``model``."""
     stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)

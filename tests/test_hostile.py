@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from contextlib import closing
 
+import numpy as np
 import pytest
 from sqlmodel import Session, select
 
@@ -287,3 +288,47 @@ def test_the_ui_listens_on_this_machine_only_by_default():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "localhost"
+
+
+# --- finding 7: a corrupted FAISS cache is trusted ------------------------------------------------
+
+
+ZHIRNOV_QUERY = "Kabul is safer now than when Ghani ruled"
+
+
+def first_hit(engine) -> tuple[str, float]:
+    from claims.search import search
+
+    top = search(engine, ZHIRNOV_QUERY, k=1, mode="dense")[0]
+    return top.text, top.score
+
+
+@pytest.mark.parametrize("damage", ["garbled vectors", "a folder in its place", "an index without ids"])
+def test_a_damaged_index_file_is_never_trusted(seeded, damage):
+    import faiss
+
+    from claims.index import index_path, rebuild
+
+    rebuild(seeded)
+    path = index_path(seeded)
+    expected = first_hit(seeded)
+    if damage == "garbled vectors":
+        data = bytearray(path.read_bytes())
+        middle = len(data) // 2
+        data[middle : middle + 4096] = b"\x7f" * 4096  # float32 0x7f7f7f7f: about 3e38
+        path.write_bytes(bytes(data))
+    elif damage == "a folder in its place":
+        path.unlink()
+        path.mkdir()
+    else:
+        plain = faiss.IndexFlatIP(384)
+        plain.add(np.zeros((1, 384), dtype=np.float32))
+        faiss.write_index(plain, str(path))
+    os.utime(path)  # newer than the database, as a cache written after it would be
+    text, score = first_hit(seeded)
+    assert (text, round(score, 4)) == (expected[0], round(expected[1], 4))
+    assert -1.0001 <= score <= 1.0001
+    if damage != "a folder in its place":  # the cache was written again, and is whole
+        from claims.index import checked
+
+        assert checked(seeded, path) is not None
