@@ -40,53 +40,81 @@ class FactCheckMatch:
 
 
 def read_table(path: Path) -> list[dict]:
-    """Rows of a TSV/CSV file with at least the columns ``id`` and ``text``."""
+    """Rows of a TSV/CSV file with at least the columns ``id`` and ``text``, checked row by row."""
     raw = read_text_file(path)
     delimiter = "\t" if path.suffix.lower() in {".tsv", ".tab"} or raw.split("\n", 1)[0].count("\t") else ","
-    # Quotes inside tweets are text, not CSV quoting, in the TSVs fact-checkers exchange.
+    # Quotes inside tweets are text, not CSV quoting, in the TSVs fact-checkers exchange. A CSV is
+    # read strictly: an unterminated quote is an error, not two rows silently run into one.
+    kind = "TSV" if delimiter == "\t" else "CSV"
     reader = csv.DictReader(
         raw.splitlines(),
         delimiter=delimiter,
-        quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
+        quoting=csv.QUOTE_NONE if kind == "TSV" else csv.QUOTE_MINIMAL,
+        strict=kind == "CSV",
     )
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    missing = [c for c in ("id", "text") if c not in columns]
-    if missing:
+    try:
+        columns = [c.strip().lower() for c in reader.fieldnames or []]
+        missing = [c for c in ("id", "text") if c not in columns]
+        if missing:
+            raise IngestError(
+                str(path),
+                f"missing column(s) {', '.join(missing)} (the header has: {', '.join(columns) or 'nothing'})",
+            )
+        rows = []
+        for row in reader:
+            number = reader.line_num
+            if None in row:  # DictReader files surplus fields under None
+                raise IngestError(str(path), f"line {number}: more fields than the header's {len(columns)}")
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            if not row.get("id") or not row.get("text"):
+                raise IngestError(str(path), f"line {number}: empty id or text")
+            rows.append(row)
+    except csv.Error as error:  # a field over the csv module's limit, a quote left open
         raise IngestError(
             str(path),
-            f"missing column(s) {', '.join(missing)} (the header has: {', '.join(columns) or 'nothing'})",
-        )
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        if not row.get("id") or not row.get("text"):
-            raise IngestError(str(path), f"line {number}: empty id or text")
-        rows.append(row)
+            f"not readable as {kind} after line {reader.line_num} ({error})",
+        ) from error
     return rows
 
 
+_TEXT_FIELDS = ("claimReviewed", "name", "headline", "url", "@id", "datePublished")
+
+
 def read_claimreview(path: Path) -> list[dict]:
-    """Rows from ClaimReview JSON / JSON-LD (one object, a list, or an @graph)."""
+    """Rows from ClaimReview JSON / JSON-LD (one object, a list, or an @graph), checked object by object."""
     try:
         data = json.loads(read_text_file(path))
     except json.JSONDecodeError as error:
         raise IngestError(str(path), f"not valid JSON (line {error.lineno}: {error.msg})") from error
+    except RecursionError as error:
+        raise IngestError(str(path), "JSON nested too deeply to be ClaimReview") from error
     items = data.get("@graph", [data]) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise IngestError(
+            str(path), f"expected a ClaimReview object or a list of them, found {type(items).__name__}"
+        )
     rows = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or item.get("@type") != "ClaimReview":
             continue
+        for field in _TEXT_FIELDS:
+            if item.get(field) is not None and not isinstance(item[field], str):
+                raise IngestError(
+                    str(path),
+                    f"ClaimReview #{number}: {field} should be text, found {type(item[field]).__name__}",
+                )
         text = item.get("claimReviewed")
         if not text:
             raise IngestError(str(path), f"ClaimReview #{number} has no claimReviewed")
         rating = item.get("reviewRating") or {}
+        alternate = rating.get("alternateName") if isinstance(rating, dict) else None
         rows.append(
             {
                 "id": str(item.get("url") or item.get("@id") or f"{path.name}#{number}"),
                 "text": text,
                 "title": item.get("name") or item.get("headline"),
                 "url": item.get("url"),
-                "rating": rating.get("alternateName") if isinstance(rating, dict) else None,
+                "rating": alternate if isinstance(alternate, str) else None,
                 "date": item.get("datePublished"),
             }
         )

@@ -332,3 +332,54 @@ def test_a_damaged_index_file_is_never_trusted(seeded, damage):
         from claims.index import checked
 
         assert checked(seeded, path) is not None
+
+
+# --- finding 10: fact-check imports answer every malformed file with one line ---------------------
+
+MALFORMED_IMPORTS = {
+    "extra fields": (
+        "checks.csv",
+        "id,text\n1,Masks cause CO2 poisoning,surplus,more\n",
+        "line 2: more fields",
+    ),
+    "a field over the csv limit": (
+        "checks.tsv",
+        "id\ttext\n1\t" + "x" * 140_000 + "\n",
+        "not readable as TSV after line 1 (field larger than field limit",
+    ),
+    "an unterminated quote": (
+        "checks.csv",
+        'id,text\n1,"Masks cause CO2 poisoning\n2,5G spreads the virus\n',
+        "not readable as CSV",
+    ),
+    "JSON null": ("checks.json", "null", "found NoneType"),
+    "JSON 42": ("checks.json", "42", "found int"),
+    "deeply nested JSON": ("checks.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "a non-string claimReviewed": (
+        "checks.json",
+        '{"@type": "ClaimReview", "claimReviewed": {"text": "Masks cause CO2 poisoning"}}',
+        "claimReviewed should be text, found dict",
+    ),
+    "a non-string url": (
+        "checks.json",
+        '[{"@type": "ClaimReview", "claimReviewed": "Masks cause CO2 poisoning", "url": 42}]',
+        "url should be text, found int",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_IMPORTS))
+def test_a_malformed_fact_check_import_gets_one_line_naming_the_file(tmp_path, case):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    name, content, message = MALFORMED_IMPORTS[case]
+    path = tmp_path / name
+    path.write_text(content)
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "claims.db"), "factchecks", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # typer's exit, not an error escaping the command
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(path) in lines[0] and message in lines[0], result.output
