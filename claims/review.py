@@ -63,9 +63,18 @@ def _touch(session: Session, claim: TrackedClaim, reviewer: str, **values) -> No
     if not crud.update_if_version(
         session, claim, version=read, reviewer=reviewer, updated_at=utcnow(), **values
     ):
-        session.expire(claim)
-        _check_version("This claim", claim.version, read, claim.reviewer)
-        raise ConflictError("This claim was removed after you opened it; reload")
+        current = crud.current_version(session, TrackedClaim, claim.id)
+        if current is not None:
+            session.expire(claim)  # to name who saved it: the row as it is now
+        _refuse("This claim", current, read, claim.reviewer if current is not None else None)
+
+
+def _refuse(kind: str, current: int | None, read: int, who: str | None) -> None:
+    """Raise the ConflictError for a conditional write that found ``current`` instead of ``read``."""
+    if current is None:
+        raise ConflictError(f"{kind} was removed after you opened it; reload")
+    _check_version(kind, current, read, who)
+    raise ConflictError(f"{kind} changed after you opened it; reload")
 
 
 def set_status(
@@ -121,8 +130,7 @@ def set_sourcing(
     )
     read = mention.version
     if not crud.update_if_version(session, mention, version=read, sourcing=sourcing):
-        session.expire(mention)
-        _check_version("This mention", mention.version, read, None)
+        _refuse("This mention", crud.current_version(session, Mention, mention_id), read, None)
     _touch(session, _claim(session, mention.claim_id), reviewer)
     return mention
 

@@ -529,6 +529,11 @@ def refresh_done(session: Session, *, wanted: int) -> None:
     )
 
 
+def current_version(session: Session, model: type[TrackedClaim] | type[Mention], row_id: int) -> int | None:
+    """The version a row has in the database now (not the session's copy), or None when it is gone."""
+    return session.exec(select(model.version).where(model.id == row_id)).first()
+
+
 def decide_if_pending(session: Session, suggestion: LinkSuggestion, **values) -> bool:
     """Record a decision on a link suggestion only while it is still pending (one statement)."""
     statement = (
