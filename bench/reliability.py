@@ -44,36 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from claims.eval.reliability import new_claims, review_edits  # noqa: E402
+
 SEEDS = ROOT.parent / "shared" / "seeds"
 DEMO = ROOT / "demo" / "articles"
-STATUSES = ["Unreviewed", "In progress", "True", "False"]
-
-
-def reviewer(path: str, name: str, claim_ids: list[int], edits: int, seed: int) -> list[tuple]:
-    """(claim id, version read, "saved" | "conflict") for each of ``edits`` saves."""
-    from sqlmodel import Session
-
-    from claims.review import ConflictError, set_status
-    from db import crud
-    from db.session import get_engine, session_scope
-
-    engine = get_engine(path, migrate=False)
-    rng = random.Random(seed)
-    out = []
-    for _ in range(edits):
-        claim_id = rng.choice(claim_ids)
-        with Session(engine) as session:
-            claim = crud.get_claim(session, claim_id=claim_id)
-            seen, status = claim.version, claim.status.value
-        new = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)] if status in STATUSES else STATUSES[0]
-        try:
-            with session_scope(engine) as session:
-                set_status(session, claim_id=claim_id, status=new, reviewer=name, expected_version=seen)
-            out.append((claim_id, seen, "saved"))
-        except ConflictError:
-            out.append((claim_id, seen, "conflict"))
-    engine.dispose()
-    return out
 
 
 def check_edits(path: str, outcomes: list[tuple]) -> dict:
@@ -114,23 +88,9 @@ def check_edits(path: str, outcomes: list[tuple]) -> dict:
 def run_edits(path: str, claim_ids: list[int], processes: int, edits: int) -> dict:
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         runs = pool.starmap(
-            reviewer, [(path, f"reviewer {p}", claim_ids, edits, p) for p in range(processes)]
+            review_edits, [(path, f"reviewer {p}", claim_ids, edits, p) for p in range(processes)]
         )
     return check_edits(path, [o for run in runs for o in run])
-
-
-def new_claims(path: str, count: int) -> list[int]:
-    from db.models import TrackedClaim
-    from db.session import get_engine, session_scope
-
-    engine = get_engine(path)
-    with session_scope(engine) as session:
-        claims = [TrackedClaim(canonical_text=f"claim {i}") for i in range(count)]
-        session.add_all(claims)
-        session.flush()
-        ids = [c.id for c in claims]
-    engine.dispose()
-    return ids
 
 
 def edits_harness(processes: int, edits: int) -> dict:
@@ -200,7 +160,7 @@ def ingests_harness() -> dict:
         runs = [cli(db, "ingest", half) for half in halves]
         with multiprocessing.get_context("spawn").Pool(2) as pool:
             edits = pool.starmap_async(
-                reviewer, [(str(db), f"reviewer {p}", seed_claims, 100, p) for p in range(2)]
+                review_edits, [(str(db), f"reviewer {p}", seed_claims, 100, p) for p in range(2)]
             )
             outputs = [run.communicate(timeout=1800) for run in runs]
             outcomes = [o for run in edits.get() for o in run]

@@ -17,54 +17,18 @@ import numpy as np
 import pytest
 from sqlmodel import Session, select
 
-from claims.review import ConflictError, set_status
+from claims.eval.reliability import new_claims, review_edits
 from db import crud
-from db.models import ClaimStatus, History, TrackedClaim
-from db.session import get_engine, session_scope
+from db.models import History
+from db.session import get_engine
 from tests.conftest import DEMO, ROOT, SEEDS
-
-STATUSES = [ClaimStatus.unreviewed, ClaimStatus.in_progress, ClaimStatus.true, ClaimStatus.false]
-
-
-def two_claims(path) -> list[int]:
-    engine = get_engine(path)
-    with session_scope(engine) as session:
-        claims = [TrackedClaim(canonical_text=f"claim {i}") for i in range(2)]
-        session.add_all(claims)
-        session.flush()
-        ids = [claim.id for claim in claims]
-    engine.dispose()
-    return ids
-
-
-def review_edits(path: str, reviewer: str, claim_ids: list[int], edits: int) -> list[tuple]:
-    """One reviewer's process: open a claim (read its version and status), then save another status.
-
-    Returns ``(claim_id, version read, "saved" | "conflict")`` per edit; anything else raises.
-    """
-    engine = get_engine(path, migrate=False)
-    outcomes = []
-    for i in range(edits):
-        claim_id = claim_ids[i % len(claim_ids)]
-        with Session(engine) as session:  # the page the reviewer opened
-            claim = crud.get_claim(session, claim_id=claim_id)
-            seen, status = claim.version, claim.status
-        new = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)]
-        try:
-            with session_scope(engine) as session:
-                set_status(session, claim_id=claim_id, status=new, reviewer=reviewer, expected_version=seen)
-            outcomes.append((claim_id, seen, "saved"))
-        except ConflictError:
-            outcomes.append((claim_id, seen, "conflict"))
-    engine.dispose()
-    return outcomes
 
 
 def test_concurrent_verdict_saves_lose_no_update(tmp_path):
     """Finding 1: four processes save verdicts on two claims at once. Every save is accepted, moving
     the version on by exactly one, or refused as a conflict; none silently overwrites another."""
     path = tmp_path / "claims.db"
-    claim_ids = two_claims(path)
+    claim_ids = new_claims(str(path), 2)
     processes, edits = 4, 50
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         runs = pool.starmap(
