@@ -167,7 +167,7 @@ def from_text(raw: str, *, document: str) -> Article:
         title=guess_title(cleaned.text),
         outlet=guess_outlet(normalize(raw)),
         published=guess_date(cleaned.text),
-        removed=[p for p, _ in cleaned.removed],
+        removed=cleaned.removed,
     )
 
 
@@ -195,7 +195,7 @@ def from_html(html: str, *, document: str) -> Article:
         title=data.get("title") or guess_title(cleaned.text),
         outlet=data.get("sitename") or guess_outlet(text),
         published=published or guess_date(cleaned.text),
-        removed=[p for p, _ in cleaned.removed],
+        removed=cleaned.removed,
     )
 
 

@@ -253,6 +253,7 @@ def _store_article(
         text=article.text,
         outlet_id=outlet.id if outlet else None,
         content_hash=digest,
+        removed=[list(pair) for pair in article.removed],
     )
     session.add(row)
     session.flush()

@@ -15,7 +15,7 @@ class Article:
     title: str | None = None
     outlet: str | None = None
     published: date | None = None
-    removed: list[str] = field(default_factory=list)  # boilerplate paragraphs dropped
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (paragraph, reason) dropped as furniture
 
 
 @dataclass

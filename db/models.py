@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import Enum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -64,6 +64,9 @@ class Article(ArticleBase, table=True):
     outlet_id: int | None = Field(default=None, foreign_key="outlet.id", index=True)
     content_hash: str = Field(index=True, unique=True)
     ingested_at: datetime = Field(default_factory=utcnow)
+    # [[paragraph, reason], ...] dropped as page furniture, so a reviewer can see what went;
+    # None for articles stored before this was kept.
+    removed: list | None = Field(default=None, sa_column=Column(JSON))
 
 
 class SpeakerKind(str, Enum):

@@ -192,6 +192,74 @@ def test_an_ingest_killed_before_its_refresh_is_finished_by_the_rerun(tmp_path, 
         )
 
 
+# --- finding 9: claims dropped as boilerplate by one keyword -----------------------------------
+
+BUDGET_STORY = """NATO budget talks
+
+Germany's contribution to the NATO budget doubled between 2019 and 2024, the finance ministry said.
+Donations to the ruling party rose by 40 percent last year, according to the electoral commission.
+"We need your donations to rebuild the bridge," the mayor told residents on Tuesday.
+Analysts said 2 million households subscribe to the state broadcaster's streaming service.
+The court ruled that the privacy policy of the app broke national law.
+A Message from The Valdora Herald:
+Dear readers,
+Your support keeps our reporters in the field. Please consider a monthly contribution.
+Donate
+Sign up for our free weekly newsletter
+This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.
+"""
+
+
+def test_a_claim_on_a_furniture_topic_is_kept_and_every_removed_paragraph_is_listed():
+    """Finding 9: "contribution", "donations", "subscribe" or "privacy policy" in a sentence of the
+    story is no evidence that it is page furniture; the appeal and the sign-up box after it are."""
+    from claims.text import remove_boilerplate
+
+    cleaned = remove_boilerplate(BUDGET_STORY)
+    story = BUDGET_STORY.split("A Message from")[0].strip().split("\n")
+    assert cleaned.text.split("\n\n") == [line for line in story if line]
+    removed = [paragraph for paragraph, _ in cleaned.removed]
+    assert removed == BUDGET_STORY.split("\n", 7)[-1].strip().split("\n")
+    assert all(reason for _, reason in cleaned.removed)
+
+
+def test_the_removed_paragraphs_are_stored_with_the_article_and_shown_to_reviewers(
+    tmp_path, embedder, monkeypatch
+):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from claims.pipeline import ingest
+
+    page = tmp_path / "budget.txt"
+    page.write_text(BUDGET_STORY)
+    db = tmp_path / "claims.db"
+    engine = get_engine(db)
+    assert ingest(engine, [str(page)], embedder=embedder).ok
+    with Session(engine) as session:
+        (row,) = crud.mention_rows(session)[:1]
+        article = row.article
+    engine.dispose()
+    assert "Germany's contribution to the NATO budget doubled" in article.text
+    assert [tuple(pair) for pair in article.removed][:2] == [
+        ("A Message from The Valdora Herald:", "donation appeal"),
+        ("Dear readers,", "donation appeal"),
+    ]
+    assert len(article.removed) == 6
+
+    monkeypatch.setenv("CLAIMS_DB", str(db))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["claim_id"] = row.mention.claim_id
+    at.run()
+    at.switch_page("ui/pages/claim.py").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[-1].value
+    assert list(shown["Paragraph"]) == [pair[0] for pair in article.removed]
+    assert "donation appeal" in set(shown["Why"])
+    st.cache_resource.clear()
+
+
 # --- findings 11, 12, 14 and 15: clear errors, text read as text, nothing raw reaches a terminal --
 
 

@@ -372,6 +372,15 @@ with st.expander("A claim the extractor missed in one of the articles", expanded
             disabled=True,
             key=f"add_source_{add_article.id}",
         )
+        if add_article.removed:
+            st.caption(f"Removed from this article as page furniture ({len(add_article.removed)}), and why:")
+            st.dataframe(
+                pd.DataFrame(add_article.removed, columns=["Paragraph", "Why"]),
+                hide_index=True,
+                width="stretch",
+            )
+        elif add_article.removed == []:
+            st.caption("Nothing was removed from this article as page furniture.")
         how = st.radio("The claim", [PASTE, PICK], horizontal=True, key="add_how")
         if how == PICK:
             st.selectbox(
