@@ -3,6 +3,7 @@
     .venv/bin/python bench/reliability.py edits [--processes 8] [--edits 500]
     .venv/bin/python bench/reliability.py ingests
     .venv/bin/python bench/reliability.py kills [--runs 50] [--seed 0]
+    .venv/bin/python bench/reliability.py sizes [--sizes 5000,100000,300000,1100000]
 
 ``edits``: each process plays a reviewer who opens a claim (reads its version and status) and
 saves another status, over and over, on 4 claims shared by all. Every save must be accepted,
@@ -21,6 +22,10 @@ the refresh is not done), then runs the same ingest again. A run has recovered w
 exits 0, the database passes ``PRAGMA integrity_check``, the keyword index and the FAISS file hold
 every mention, every article is stored and the tracked claims equal those of an uninterrupted
 ingest. Prints survived / lost / conflicts (and the time each harness took) as JSON.
+
+``sizes``: one article of each length (the seeds' paragraphs repeated) is ingested by
+``python -m claims ingest`` with the size limits raised above it; prints the process's peak RSS
+and time. The longest is ingested again with the default limits, where it must be refused.
 """
 
 from __future__ import annotations
@@ -256,20 +261,89 @@ def kills_harness(runs: int, seed: int) -> dict:
     }
 
 
+def long_article(chars: int, folder: Path) -> Path:
+    """An article of about ``chars`` characters: the seeds' paragraphs over and over, as one file."""
+    paragraphs = [
+        line.strip()
+        for file in sorted(SEEDS.glob("*.txt"))
+        for line in file.read_text().splitlines()
+        if line.strip()
+    ]
+    body, size, i = ["A long report"], 0, 0
+    while size < chars:
+        body.append(paragraphs[i % len(paragraphs)])
+        size += len(body[-1]) + 2
+        i += 1
+    path = folder / f"long_{chars}.txt"
+    path.write_text("\n\n".join(body))
+    return path
+
+
+def peak_rss_ingest(article: Path, db: Path, env: dict) -> tuple[float, float, int, str]:
+    """(peak RSS in MB, seconds, exit code, last line) of ``python -m claims ingest article``."""
+    started = time.time()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "claims", "--db", str(db), "ingest", str(article)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    out = run.stdout.read()
+    _, status, usage = os.wait4(run.pid, 0)
+    run.returncode = os.waitstatus_to_exitcode(status)
+    lines = [line for line in out.splitlines() if line.strip()]
+    return usage.ru_maxrss / 1024, time.time() - started, run.returncode, lines[-1] if lines else ""
+
+
+def sizes_harness(sizes: list[int]) -> dict:
+    """Peak RSS and time of one article's ingest, by length; the largest also with the default limits."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for chars in sizes:
+            article = long_article(chars, folder)
+            for limited in [False, True] if chars == max(sizes) else [False]:
+                env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+                if not limited:
+                    env["CLAIMS_MAX_CHARS"] = str(10 * chars)
+                    env["CLAIMS_MAX_FILE_BYTES"] = str(10 * chars)
+                db = folder / f"{chars}_{limited}.db"
+                rss, seconds, code, last = peak_rss_ingest(article, db, env)
+                rows.append(
+                    {
+                        "bytes": article.stat().st_size,
+                        "limits": "default" if limited else "raised",
+                        "peak_rss_mb": round(rss),
+                        "seconds": round(seconds, 1),
+                        "exit": code,
+                        "summary": last,
+                    }
+                )
+                print(json.dumps(rows[-1]), file=sys.stderr)
+    return {"articles": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("harness", choices=["edits", "ingests", "kills"])
+    parser.add_argument("harness", choices=["edits", "ingests", "kills", "sizes"])
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--edits", type=int, default=500, help="edits per process")
     parser.add_argument("--runs", type=int, default=50, help="kill runs")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--sizes", default="5000,100000,300000,1100000", help="article lengths in characters, for sizes"
+    )
     args = parser.parse_args()
     if args.harness == "edits":
         figures = edits_harness(args.processes, args.edits)
     elif args.harness == "ingests":
         figures = ingests_harness()
+    elif args.harness == "sizes":
+        figures = sizes_harness([int(n) for n in args.sizes.split(",")])
     else:
         figures = kills_harness(args.runs, args.seed)
     print(json.dumps({"harness": args.harness, **figures}, indent=2))

@@ -26,6 +26,10 @@ class Settings:
     max_file_bytes: int = 5_000_000
     # ...and so is an article whose text after cleaning is longer (a long feature is about 50,000).
     max_chars: int = 300_000
+    # ...and one of more sentences than this (each is a candidate claim to score and embed).
+    max_sentences: int = 10_000
+    # A longer article is parsed in parts of about this many characters, so memory stays flat with length.
+    part_chars: int = 20_000
 
 
 def settings() -> Settings:

@@ -9,9 +9,10 @@ quote that runs on into the next paragraph keeps its speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from claims.checkworthy import score as checkworthiness
+from claims.config import settings
 from claims.lexicon import REPORTING, ROLE_NOUNS, SOURCING
 from claims.nlp import Analysis
 from claims.records import Attribution, Mention, Sentence
@@ -44,7 +45,7 @@ from claims.speakers import (
     organisation_name,
     person_name,
 )
-from claims.text import is_heading, segment
+from claims.text import is_heading, parts, segment
 from claims.venues import MEDIA, venue_of
 
 DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
@@ -556,18 +557,41 @@ def headline(text: str) -> tuple[int, int] | None:
 
 
 def extract(
-    text: str, *, book: SpeakerBook | None = None, threshold: float = CHECKWORTHY_THRESHOLD, nlp: bool = True
+    text: str,
+    *,
+    book: SpeakerBook | None = None,
+    threshold: float = CHECKWORTHY_THRESHOLD,
+    nlp: bool = True,
+    part_chars: int | None = None,
 ) -> list[Mention]:
     """Check-worthy mentions in a clean article text, in reading order.
+
+    A long article is read in parts of whole paragraphs, so that the parse of one part at a time is
+    held in memory; what a reader remembers (who spoke last, where, in what role) carries over.
 
     Args:
         text: the article's clean text (boilerplate removed).
         book: canonical speakers known so far; extended with the names met here.
         threshold: check-worthiness below which a statement is dropped.
         nlp: use spaCy for names, verbs and dates (without it: capitalisation rules only).
+        part_chars: the most characters parsed at once (default: ``settings().part_chars``).
     """
-    analysis = Analysis(text) if nlp else None
-    state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis), text=text)
+    part_chars = part_chars or settings().part_chars
+    mentions: list[Mention] = []
+    state: Passage | None = None
+    for offset, part in parts(text, part_chars):
+        analysis = Analysis(part) if nlp else None
+        if state is None:
+            state = Passage(book=book or SpeakerBook(), nlp=analysis, home=_home(analysis), text=part)
+        else:
+            state = replace(state, nlp=analysis, text=part)
+        for mention in _extract_part(part, state, threshold):
+            mention.start, mention.end = mention.start + offset, mention.end + offset
+            mentions.append(mention)
+    return mentions
+
+
+def _extract_part(text: str, state: Passage, threshold: float) -> list[Mention]:
     mentions: list[Mention] = []
     units = []
     for unit in segment(text):

@@ -35,6 +35,10 @@ _DATE_PATTERNS = [
 ]
 
 
+# A cheap count of sentences for the limit: full segmentation is what the limit protects.
+_SENTENCE_ENDS = re.compile(r"[.!?…]+[\"'”’)]*(?:\s|$)")
+
+
 class IngestError(Exception):
     """A document that cannot be ingested; ``str()`` names it and says why."""
 
@@ -116,7 +120,8 @@ def load(source: str, *, outlet: str | None = None, config: Settings | None = No
     Args:
         source: path of a .txt/.md/.html file, or a URL.
         outlet: the outlet's name, overriding what the document says.
-        config: the size limits (``max_file_bytes``, ``max_chars``); default :func:`claims.config.settings`.
+        config: the size limits (``max_file_bytes``, ``max_chars``, ``max_sentences``); default
+            :func:`claims.config.settings`.
     """
     config = config or settings()
     if is_url(source):
@@ -142,6 +147,13 @@ def load(source: str, *, outlet: str | None = None, config: Settings | None = No
             source,
             f"article text of {len(article.text):,} characters, over the limit of {config.max_chars:,} "
             "(CLAIMS_MAX_CHARS)",
+        )
+    sentences = len(_SENTENCE_ENDS.findall(article.text))
+    if sentences > config.max_sentences:
+        raise IngestError(
+            source,
+            f"article of about {sentences:,} sentences, over the limit of {config.max_sentences:,} "
+            "(CLAIMS_MAX_SENTENCES)",
         )
     return article
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -230,6 +231,24 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if match.group().strip():
             spans.append((match.start(), match.end()))
     return spans
+
+
+def parts(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """(offset, slice) of consecutive slices of ``text`` of at most ``size`` characters each.
+
+    Slices end between paragraphs; a paragraph longer than ``size`` is cut after its last sentence
+    that fits, else at a space.
+    """
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = window.rfind("\n") + 1
+        if cut == 0:
+            ends = [m.end() for m in re.finditer(r"[.!?…][\"'”’)]*\s", window)]
+            cut = ends[-1] if ends and ends[-1] > size // 2 else window.rfind(" ") + 1 or size
+        yield start, text[start : start + cut]
+        start += cut
+    yield start, text[start:]
 
 
 def paragraph_at(text: str, start: int, end: int) -> str:

@@ -342,14 +342,14 @@ def search_vectors_stale(session: Session, *, model: str) -> bool:
 def mentions_needing_search_vectors(session: Session, *, model: str) -> list[tuple[Mention, Article]]:
     """Mentions whose search vectors are missing or came from another model than ``model``."""
     stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
-    return list(
-        session.exec(
-            select(Mention, Article)
-            .join(Article, Mention.article_id == Article.id)
-            .where(stale)
-            .order_by(Mention.id)
-        ).all()
-    )
+    mentions = session.exec(select(Mention).where(stale).order_by(Mention.id)).all()
+    # Each article is read once: joined, its text would come back once per mention, and a long
+    # article's thousands of mentions would hold thousands of copies of it at once.
+    articles = {
+        a.id: a
+        for a in session.exec(select(Article).where(Article.id.in_(select(Mention.article_id).where(stale))))
+    }
+    return [(m, articles[m.article_id]) for m in mentions]
 
 
 def keyword_hits(

@@ -111,6 +111,35 @@ def test_the_limits_follow_the_settings(tmp_path, monkeypatch):
         raise AssertionError("a text over CLAIMS_MAX_CHARS was loaded")
     monkeypatch.setenv("CLAIMS_MAX_CHARS", "300000")
     assert load(str(page)).text
+    monkeypatch.setenv("CLAIMS_MAX_SENTENCES", "10")
+    page.write_text("Ferry report\n\n" + " ".join(f"Crossings rose by {n} percent." for n in range(20)))
+    try:
+        load(str(page))
+    except IngestError as error:
+        assert "about 20 sentences, over the limit of 10 (CLAIMS_MAX_SENTENCES)" in error.reason
+    else:
+        raise AssertionError("a text over CLAIMS_MAX_SENTENCES was loaded")
+
+
+def test_a_long_article_is_read_in_parts_and_finds_what_one_reading_finds():
+    """Finding 5: a long article is parsed a part at a time, so its memory stays bounded (the figures
+    are in docs/BENCHMARKS.md, `bench/reliability.py sizes`); who said what carries across parts."""
+    from claims.detect import extract
+    from claims.ingest import load
+    from claims.text import parts
+
+    text = "\n\n".join(load(str(path)).text for path in sorted(SEEDS.glob("*.txt")))
+    pieces = list(parts(text, 2_000))
+    assert len(pieces) > 5 and all(len(piece) <= 2_000 for _, piece in pieces)
+    assert "".join(piece for _, piece in pieces) == text
+    whole = extract(text, part_chars=len(text))
+    in_parts = extract(text, part_chars=2_000)
+    found = lambda mentions: {(m.start, m.end, m.attribution.speaker) for m in mentions}
+    assert all(text[m.start : m.end] == m.text for m in in_parts)
+    # Parts end between paragraphs, so a claim is never cut; only a name that resolves across a part
+    # boundary may differ.
+    assert len(found(whole) & found(in_parts)) >= 0.95 * len(found(whole))
+    assert {(m.start, m.end) for m in whole} == {(m.start, m.end) for m in in_parts}
 
 
 # --- findings 2 and 3: two ingests at once; an ingest killed before its refresh ------------------
