@@ -26,6 +26,9 @@ class Settings:
     max_file_bytes: int = 5_000_000
     # ...and so is an article whose text after cleaning is longer (a long feature is about 50,000).
     max_chars: int = 300_000
+    # Wall-clock seconds for downloading one URL, connecting and redirects included: a server that
+    # trickles its page cannot hold an ingest.
+    fetch_seconds: float = 30.0
 
 
 def settings() -> Settings:
