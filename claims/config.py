@@ -30,6 +30,9 @@ class Settings:
     max_sentences: int = 10_000
     # A longer article is parsed in parts of about this many characters, so memory stays flat with length.
     part_chars: int = 20_000
+    # Wall-clock seconds for downloading one URL, connecting and redirects included: a server that
+    # trickles its page cannot hold an ingest.
+    fetch_seconds: float = 30.0
 
 
 def settings() -> Settings:

@@ -359,6 +359,10 @@ def ingest(
         seen.add(digest)
         loaded.append((article, digest))
 
+    if not loaded and not again:  # every document failed or was skipped: say so without loading the model
+        report.refreshed = refresh(engine, embed_progress=embed_progress) is not None
+        report.seconds = time.perf_counter() - started
+        return report
     embedder = embedder or default_embedder()
     with Session(engine) as session:
         book = load_book(session)

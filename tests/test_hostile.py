@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import multiprocessing
 import os
 import shutil
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from collections import Counter
 from contextlib import closing
 
@@ -444,3 +446,293 @@ def test_a_malformed_fact_check_import_gets_one_line_naming_the_file(tmp_path, c
     assert isinstance(result.exception, SystemExit)  # typer's exit, not an error escaping the command
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and str(path) in lines[0] and message in lines[0], result.output
+
+
+# --- findings 6, 8 and 12: downloads --------------------------------------------------------------
+
+STORY = """<!doctype html><html><head><title>Ferries doubled, minister says</title></head><body>
+<nav>Home | World | Sport</nav><article><h1>Ferries doubled, minister says</h1>
+<p>Transport Minister Elena Markovic said on Tuesday in Zürich that ferry crossings on the Sorrel Strait
+had doubled since the bridge closed in March, reaching 180 crossings a week.</p>
+<p>"Not a single sailing has been cancelled since the closure of the bridge," Markovic told Radio
+Valdora, adding that the harbour authority would publish its figures on Friday.</p></article></body></html>"""
+
+
+def _send(handler, body: bytes, *headers: tuple[str, str], status: int = 200) -> None:
+    handler.send_response(status)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _trickle(handler, first: bytes, then: bytes, every: float) -> None:
+    """Write ``first``, then ``then`` every ``every`` seconds until the client hangs up."""
+    try:
+        handler.wfile.write(first)
+        for _ in range(60):
+            handler.wfile.flush()
+            time.sleep(every)
+            handler.wfile.write(then)
+    except OSError:
+        pass
+
+
+def _gzip_of_zeros(size: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header, as Content-Encoding wants
+    block = bytes(1 << 20)
+    return b"".join(packer.compress(block) for _ in range(size >> 20)) + packer.flush()
+
+
+def _bomb(handler, body: bytes) -> None:
+    headers = [
+        ("Content-Type", "text/html"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(body))),
+    ]
+    _send(handler, body, *headers)
+
+
+ROUTES = {
+    # the good page, in Latin-1 and gzipped, as many servers send it
+    "/story": lambda h: _send(
+        h,
+        gzip.compress(STORY.encode("latin-1")),
+        ("Content-Type", "text/html; charset=ISO-8859-1"),
+        ("Content-Encoding", "gzip"),
+    ),
+    "/trickle": lambda h: _trickle(
+        h,
+        b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body>",
+        b"<p>Still loading.</p>\n",
+        every=1,
+    ),
+    "/trickle-headers": lambda h: _trickle(h, b"HTTP/1.0 200 OK\r\n", b"X-Still-Loading: yes\r\n", every=0.3),
+    "/big": lambda h: _send(h, b"<p>" + b"x" * 2_000_000 + b"</p>", ("Content-Type", "text/html")),
+    "/big-announced": lambda h: _send(
+        h, b"<p>x</p>", ("Content-Type", "text/html"), ("Content-Length", "10000000000")
+    ),
+    "/bomb": lambda h: _bomb(h, _gzip_of_zeros(100 << 20)),
+    "/error": lambda h: _send(h, b"<h1>Oops</h1>", ("Content-Type", "text/html"), status=500),
+    "/report.pdf": lambda h: _send(h, b"%PDF-1.4\n", ("Content-Type", "application/pdf")),
+    "/loop": lambda h: _send(h, b"", ("Location", "/loop"), status=302),
+    "/to-this-machine": lambda h: _send(h, b"", ("Location", "http://127.0.0.2/admin"), status=302),
+}
+
+
+@pytest.fixture
+def site():
+    """A web server on 127.0.0.1 answering ROUTES; ``site.requests`` lists the paths asked for."""
+    import http.server
+    import threading
+
+    requests = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            ROUTES[self.path](self)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.requests = requests
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def fetch_error(url: str, **kwargs) -> str:
+    from claims.ingest import IngestError, fetch
+
+    with pytest.raises(IngestError) as error:
+        fetch(url, **kwargs)
+    assert error.value.document == url
+    return error.value.reason
+
+
+def test_a_local_page_is_fetched_and_read_as_an_article(site):
+    """The good case, through the same checks: a gzipped Latin-1 page is decoded as the header says."""
+    from claims.ingest import load
+
+    article = load(f"{site.url}/story", allow_private=True)
+    assert site.requests == ["/story"]
+    assert article.title == "Ferries doubled, minister says"
+    assert "in Zürich that ferry crossings" in article.text and "Home | World" not in article.text
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
+def test_a_server_that_trickles_its_page_is_cut_off_at_the_deadline(site, path):
+    """Finding 6: one small write a second kept an ingest busy past 300 s. The whole download has
+    CLAIMS_FETCH_SECONDS, however the server spreads its bytes over the page or its headers."""
+    from claims.config import Settings
+
+    started = time.monotonic()
+    reason = fetch_error(f"{site.url}{path}", config=Settings(fetch_seconds=2), allow_private=True)
+    elapsed = time.monotonic() - started
+    assert reason == "download took longer than 2 s (CLAIMS_FETCH_SECONDS)"
+    assert 1.9 < elapsed < 3.5 and site.requests == [path]
+
+
+def test_the_fetch_deadline_follows_the_settings(site, monkeypatch):
+    monkeypatch.setenv("CLAIMS_FETCH_SECONDS", "1.5")
+    reason = fetch_error(f"{site.url}/trickle", allow_private=True)
+    assert reason == "download took longer than 1.5 s (CLAIMS_FETCH_SECONDS)"
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/big", "page over the limit of 1,000,000 bytes (CLAIMS_MAX_FILE_BYTES)"),
+        ("/big-announced", "page of 10,000,000,000 bytes, over the limit of 1,000,000 bytes"),
+    ],
+    ids=["sent", "announced"],
+)
+def test_a_page_over_the_size_limit_is_refused(site, path, message):
+    from claims.config import Settings
+
+    reason = fetch_error(f"{site.url}{path}", config=Settings(max_file_bytes=1_000_000), allow_private=True)
+    assert message in reason and "CLAIMS_MAX_FILE_BYTES" in reason
+
+
+def test_a_gzip_bomb_is_stopped_at_the_size_limit_without_inflating_it(site):
+    """100 MB of zeros in 100 KB of gzip: the decoded bytes count, and only about the limit is ever
+    held in memory."""
+    import tracemalloc
+
+    from claims.config import Settings
+
+    _gzip_of_zeros(1 << 20)  # zlib's own buffers, allocated before measuring
+    tracemalloc.start()
+    try:
+        reason = fetch_error(
+            f"{site.url}/bomb", config=Settings(max_file_bytes=1_000_000), allow_private=True
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert site.requests == ["/bomb"]
+    # not the up-front check: the Content-Length of the 100 KB sent is under the limit, the 100 MB are not
+    assert reason == "page over the limit of 1,000,000 bytes (CLAIMS_MAX_FILE_BYTES)"
+    assert peak < 20_000_000, f"{peak:,} bytes held while reading a 1 MB-limited gzip bomb"
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/error", "the server answered HTTP 500 Internal Server Error"),
+        ("/report.pdf", "not an HTML page (application/pdf)"),
+        ("/loop", "more than 5 redirects"),
+    ],
+    ids=["HTTP 500", "a PDF", "a redirect loop"],
+)
+def test_what_the_server_answered_is_said_in_one_line(site, path, message):
+    assert fetch_error(f"{site.url}{path}", allow_private=True) == message
+    assert site.requests[0] == path
+
+
+def test_a_closed_port_reads_as_connection_refused_not_no_network():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    reason = fetch_error(f"http://127.0.0.1:{port}/story", allow_private=True)
+    assert reason == f"connection refused by 127.0.0.1 port {port}"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_an_address_on_this_machine_is_refused_and_named(site, host):
+    """Finding 12: a URL on this machine (or a private network) is refused before any request, with
+    the address it resolves to, instead of "no network connection"."""
+    url = f"{site.url.replace('127.0.0.1', host)}/story"
+    reason = fetch_error(url)
+    assert reason.startswith(f"refused: {host} resolves to a private or local address (")
+    assert "127.0.0.1" in reason or "::1" in reason
+    assert site.requests == []
+
+
+def test_a_redirect_to_this_machine_is_refused(site, monkeypatch):
+    """Every redirect is checked again: the first hop passes (127.0.0.1 counted as public for this
+    test only), the redirect to 127.0.0.2 does not."""
+    from claims import fetch as fetcher
+
+    public = fetcher.is_public
+    monkeypatch.setattr(fetcher, "is_public", lambda address: address == "127.0.0.1" or public(address))
+    reason = fetch_error(f"{site.url}/to-this-machine")
+    assert site.requests == ["/to-this-machine"]
+    assert reason == (
+        "redirected to http://127.0.0.2/admin: "
+        "refused: 127.0.0.2 resolves to a private or local address (127.0.0.2)"
+    )
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/story.html"])
+def test_a_url_other_than_http_is_refused(url):
+    from claims.ingest import IngestError, load
+
+    with pytest.raises(IngestError) as error:
+        load(url, allow_private=True)
+    scheme = url.split(":", 1)[0]
+    assert error.value.reason == f"refused: only http and https URLs are fetched, not {scheme}:"
+
+
+def test_a_self_signed_certificate_is_never_trusted(tmp_path):
+    """Finding 8: no fallback to unverified TLS, also for a server allowed by ``allow_private``."""
+    import http.server
+    import ssl
+    import threading
+
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", key, "-out", cert,
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    handshakes = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            _send(self, STORY.encode(), ("Content-Type", "text/html"))
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.set_servername_callback(lambda *args: handshakes.append(args))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        for host in ["127.0.0.1", "localhost"]:
+            url = f"https://{host}:{server.server_address[1]}/story"
+            assert (
+                fetch_error(url, allow_private=True)
+                == "TLS certificate not trusted (self-signed certificate)"
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert handshakes, "the server never saw a TLS handshake"
+
+
+def test_a_refused_url_gets_one_failed_line_in_the_cli(site, tmp_path):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    url = f"{site.url}/story"
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "claims.db"), "ingest", url])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    failed = [line for line in result.output.splitlines() if line.startswith("FAILED")]
+    assert failed == [
+        f"FAILED    {url}: refused: 127.0.0.1 resolves to a private or local address (127.0.0.1)"
+    ]
+    assert "0 ingested, 0 skipped, 1 failed" in result.output
+    assert site.requests == []

@@ -106,11 +106,11 @@ def test_missing_path_and_unsupported_type(engine, tmp_path, embedder):
     assert "unsupported file type '.pdf'" in reasons[str(pdf)]
 
 
-def test_url_without_network_says_so():
+def test_url_whose_host_is_not_found_says_so():
     with pytest.raises(IngestError) as error:
-        load("http://127.0.0.1:9/story.html")
-    assert "http://127.0.0.1:9/story.html" in str(error.value)
-    assert "could not be fetched" in str(error.value)
+        load("http://nowhere.invalid/story.html")  # .invalid never resolves (RFC 2606)
+    assert error.value.document == "http://nowhere.invalid/story.html"
+    assert error.value.reason.startswith("host not found (nowhere.invalid)")
 
 
 def test_html_article_with_metadata(engine, tmp_path, embedder):
