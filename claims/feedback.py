@@ -23,7 +23,7 @@ from claims.records import Attribution
 from claims.records import Mention as Found
 from claims.review import ReviewError, _check_version, _claim, _reviewer, _touch
 from claims.speakers import fold
-from claims.text import segment
+from claims.text import clean_name, segment
 from db import crud
 from db.models import AttributionKind, ExtractionFeedback, History, Mention, SpeakerKind
 
@@ -205,7 +205,7 @@ def add_mention(
         raise ReviewError(
             f"this overlaps a claim already extracted (tracked claim #{existing.claim_id}): “{existing.text[:80]}”"
         )
-    speaker = " ".join((speaker or "").split()) or None
+    speaker = clean_name(speaker or "") or None
     kind = (
         AttributionKind(attribution)
         if attribution

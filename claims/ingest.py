@@ -68,19 +68,45 @@ def expand(sources: list[str]) -> Iterator[str | IngestError]:
             continue
         path = Path(source)
         if path.is_dir():
+            root = path.resolve()
             files = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             for file in files:
-                if file.suffix.lower() in SUPPORTED:
-                    yield str(file)
+                if file.suffix.lower() not in SUPPORTED:
+                    continue
+                if not file.resolve().is_relative_to(root):
+                    # A folder given to ingest is the whole of what is read: a link out of it (to
+                    # ~/.ssh, /etc) is not followed, whoever put it there.
+                    yield IngestError(str(file), "a link to a file outside the folder, not followed")
+                    continue
+                yield str(file)
             continue
         if not path.exists():
             yield IngestError(source, "no such file or folder")
             continue
         yield str(path)
+
+
+def stage_uploads(folder: Path, uploads: list[tuple[str, bytes]]) -> dict[str, str]:
+    """Write uploaded files into ``folder`` to be ingested; {path written: name to store as document}.
+
+    Each upload gets a sub-folder of its own, so two uploads may share a name. Only the last part of
+    the name the browser sent is used: "../../etc/x.txt" is written as "x.txt" inside ``folder``,
+    and a name with nothing left ("..", "") as "upload".
+    """
+    staged = {}
+    for number, (name, data) in enumerate(uploads):
+        base = Path(normalize(name.replace("\\", "/")).replace("\n", " ")).name
+        if base in {"", ".", ".."}:
+            base = "upload"
+        target = folder / str(number) / base
+        target.parent.mkdir(parents=True)
+        target.write_bytes(data)
+        staged[str(target)] = base
+    return staged
 
 
 def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
@@ -110,11 +136,45 @@ def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
                 document, f"not UTF-16 text after its byte-order mark ({error.reason})"
             ) from error
     if b"\x00" in data[:8192]:
+        utf16 = _utf16_without_mark(data)
+        if utf16 is not None:
+            return utf16
         raise IngestError(document, "binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise IngestError(document, f"not UTF-8 text (undecodable byte at offset {error.start})") from error
+        raise IngestError(
+            document, f"not UTF-8 text (undecodable byte at offset {error.start}){_encoding_hint(data)}"
+        ) from error
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """The text of a UTF-16 file saved without its byte-order mark (Windows tools do), else None.
+
+    Text in a Latin script has a zero byte in every other place; binary files do not.
+    """
+    sample = data[:8192]
+    if len(data) % 2:
+        return None
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if "\x00" not in text else None
+    return None
+
+
+def _encoding_hint(data: bytes) -> str:
+    """How to convert a file that is text in another encoding. Only a hint: a guess stored as the
+    article's text could turn words into others unseen, so the file is not decoded on a guess."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    if best is None:
+        return ""
+    return f"; it looks like {best.encoding}: convert it with `iconv -f {best.encoding} -t utf-8`"
 
 
 def load(
@@ -203,10 +263,10 @@ def from_html(html: str, *, document: str) -> Article:
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )
-    if extracted is None:
-        raise IngestError(document, "no article text found in the HTML")
-    data = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    data = {} if extracted is None else extracted.as_dict()
     text = data.get("text") or ""
+    if not text.strip():
+        raise IngestError(document, _why_no_text(html))
     cleaned = remove_boilerplate(text)
     published = None
     if data.get("date"):
@@ -222,6 +282,21 @@ def from_html(html: str, *, document: str) -> Article:
         published=published or guess_date(cleaned.text),
         removed=cleaned.removed,
     )
+
+
+def _why_no_text(html: str) -> str:
+    """Why trafilatura found no text: the page, or a parser limit the page ran into."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.fromstring(html, parser=parser)
+    except Exception:  # an unparseable page says the same as an empty one
+        return "no article text found in the HTML"
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        # libxml2 stops descending at 256 levels, so the text below is never reached.
+        return "HTML nested deeper than the parser's limit of 256 levels; no article text reached"
+    return "no article text found in the HTML"
 
 
 def guess_title(text: str) -> str | None:

@@ -27,6 +27,7 @@ from claims.records import Article, Mention
 from claims.relink import RelinkReport, relink
 from claims.search_vectors import refresh as refresh_search_vectors
 from claims.speakers import SpeakerBook, fold
+from claims.text import clean_name
 from db import crud
 from db.models import Article as ArticleRow
 from db.models import AttributionKind, LinkSuggestion, SpeakerKind, TrackedClaim
@@ -157,7 +158,7 @@ def store_speaker(session: Session, book: SpeakerBook, name: str, *, organisatio
     speaker (now one of its aliases) lands on the speaker kept.
     """
     resolve = book.resolve_organisation if organisation else book.resolve_person
-    name = resolved = resolve(name)
+    name = resolved = resolve(clean_name(name))
     book_part = book.organisations if organisation else book.people
     kind = SpeakerKind.organisation if organisation else SpeakerKind.person
     aliases = book_part.get(name, {fold(name)})

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from claims.review import ReviewError, _reviewer
 from claims.speakers import fold
+from claims.text import clean_name
 from db import crud
 from db.models import (
     History,
@@ -162,7 +163,7 @@ def split_speaker(
     source = crud.get_speaker(session, speaker_id=speaker_id)
     if source is None:
         raise ReviewError(f"no speaker {speaker_id}")
-    new_name = " ".join((new_name or "").split())
+    new_name = clean_name(new_name)
     if not fold(new_name):
         raise ReviewError("the new speaker needs a name")
     own = {row.alias: row for row in crud.aliases_of(session, speaker_id=source.id)}
@@ -217,7 +218,7 @@ def rename_speaker(session: Session, *, speaker_id: int, new_name: str, reviewer
     speaker = crud.get_speaker(session, speaker_id=speaker_id)
     if speaker is None:
         raise ReviewError(f"no speaker {speaker_id}")
-    new_name = " ".join((new_name or "").split())
+    new_name = clean_name(new_name)
     if not fold(new_name):
         raise ReviewError("the new name is empty")
     if new_name == speaker.name:

@@ -78,15 +78,28 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$|[\"”]$")
 # C0 and C1 control characters but tab and newline: never article text, and a terminal that
 # prints them (search output, the CSV opened in a console) would obey them as escape codes.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible characters that change what a reader sees or how words compare, never what they say: the
+# bidirectional embeddings, overrides and isolates can show text in another order than it is stored
+# ("Trojan Source"), and a soft hyphen or zero-width space makes two spellings of one name. The
+# left-to-right and right-to-left marks and the zero-width (non-)joiner stay: Arabic, Persian and
+# Hebrew text needs them.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def normalize(raw: str) -> str:
-    """Unicode NFC, one kind of newline, no non-breaking or zero-width spaces, no control characters."""
+    """Unicode NFC, one kind of newline, no non-breaking spaces, no control or invisible characters."""
     text = unicodedata.normalize("NFC", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    text = _CONTROL.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.replace("\u00a0", " ")
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
     return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def clean_name(name: str) -> str:
+    """A speaker's name as typed or read: normalised, on one line, without any invisible formatting
+    character (a name needs no direction marks, and one left in would make it a different name)."""
+    text = normalize(name or "")
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
 
 
 def boilerplate_reason(paragraph: str) -> str | None:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
+from claims.ingest import stage_uploads
 from claims.pipeline import IngestReport, ingest
 from ui import common
 from ui.render import plain
@@ -20,14 +21,8 @@ def _name(document: str) -> str:
 
 def _ingest(uploads, sources: list[str], outlet: str, again: bool) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="claims-upload-") as folder:
-        # One sub-folder per upload keeps each original name (two uploads may share one).
-        names = {}
-        for number, upload in enumerate(uploads):
-            target = Path(folder) / str(number) / Path(upload.name).name
-            target.parent.mkdir()
-            target.write_bytes(upload.getvalue())
-            sources.append(str(target))
-            names[str(target)] = Path(upload.name).name  # stored as the document, not the temp path
+        names = stage_uploads(Path(folder), [(upload.name, upload.getvalue()) for upload in uploads])
+        sources.extend(names)
         bar = st.progress(0.0, text="Reading articles…")
         report = ingest(
             engine(),
