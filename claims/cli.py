@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import datetime
@@ -35,6 +36,7 @@ app.add_typer(feedback_app, name="feedback")
 
 class State:
     db: Path | None = None
+    read_only: bool = False  # set by @_reads for the command running
 
 
 state = State()
@@ -53,13 +55,48 @@ def main(
 def _engine():
     from sqlalchemy.exc import SQLAlchemyError
 
-    from db.session import get_engine
+    from db.session import UnusableDatabase, get_engine
 
     try:
-        return get_engine(state.db)
+        return get_engine(state.db, read_only=state.read_only)
+    except UnusableDatabase as error:  # read-only for a writer, a schema too new (or too old to read)
+        _fail(str(error))
     except (SQLAlchemyError, OSError) as error:  # a folder, another kind of file, a damaged database
         reason = getattr(error, "orig", None) or getattr(error, "strerror", None) or error
         _fail(f"{state.db}: cannot be opened as the workbench's SQLite database ({reason})", 2)
+
+
+def _reads(command):
+    """Mark a command that only reads: it opens the database read-only, so that a file or folder
+    this process may not write can still be read, and reading never changes the database."""
+
+    @functools.wraps(command)
+    def reading(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+
+        from db.session import db_url, default_db_path, writable
+
+        state.read_only = True
+        try:
+            return command(*args, **kwargs)
+        except OperationalError as error:
+            if "readonly" not in str(error.orig):
+                raise
+            # It would first store what it lacks (search vectors of other search adapters, title
+            # vectors of old fact-checks), as it did before reading was read-only: on a database
+            # this process may write, run it again with one that can.
+            file = Path(db_url(state.db or default_db_path()).removeprefix("sqlite:///"))
+            if not writable(file):
+                _fail(
+                    f"{file} is read-only, and this command would first store what it lacks: "
+                    "run python -m claims reindex on a writable copy"
+                )
+            state.read_only = False
+            return command(*args, **kwargs)
+        finally:
+            state.read_only = False
+
+    return reading
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -128,6 +165,7 @@ def ingest(
 
 
 @app.command()
+@_reads
 def search(
     query: str = typer.Argument(..., help="Any wording of the statement you are looking for."),
     k: int = typer.Option(10, "--k", min=1, help="How many tracked claims to show."),
@@ -187,13 +225,12 @@ def search(
     if mode not in MODES:
         _fail(f"unknown mode {mode!r}; choose from: {', '.join(MODES)}", 2)
     engine = _engine()
+    found = []
     if speaker and speaker.strip():
         with Session(engine) as session:
             found = resolve_speakers(session, speaker)
         if not found:
             _fail(f"no speaker like {speaker!r} (python -m claims speakers list)")
-        if not as_json:
-            typer.echo(f"speaker: {', '.join(name for _, name in found)}")
     filters = Filters(
         speaker=speaker,
         outlet=outlet,
@@ -206,6 +243,8 @@ def search(
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return
+    if found:  # printed once the search is done: @_reads may run it twice
+        typer.echo(f"speaker: {', '.join(name for _, name in found)}")
     if not results:
         typer.echo("No claims found (is anything ingested? are the filters too narrow?).")
     for r in results:
@@ -223,6 +262,7 @@ def _bracketed(text: str, spans: list) -> str:
 
 
 @app.command()
+@_reads
 def export(
     format: str = typer.Option("csv", "--format", help="csv or claimreview."),
     out: Path | None = typer.Option(None, "--out", help="File to write (default: standard output)."),
@@ -290,6 +330,7 @@ def _read_queries(path: Path) -> list[tuple[str, str]]:
 
 
 @factchecks_app.command("match")
+@_reads
 def factchecks_match(
     text: str | None = typer.Argument(None, help="A claim to look up."),
     file: Path | None = typer.Option(
@@ -382,6 +423,7 @@ def checkworthy(
 
 
 @app.command()
+@_reads
 def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Counts of articles, claims, speakers and review progress.
 
@@ -438,6 +480,7 @@ def reindex():
 
 
 @speakers_app.command("list")
+@_reads
 def speakers_list(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")):
     """List speakers with their spellings and how often they are quoted.
 
@@ -501,6 +544,7 @@ def speakers_merge(
 
 
 @feedback_app.command("export")
+@_reads
 def feedback_export(
     out: Path | None = typer.Option(None, "--out", help="TSV file to write (default: standard output)."),
 ):
@@ -524,6 +568,74 @@ def feedback_export(
         typer.echo(f"wrote {rows} verdicts to {out}", err=True)
     else:
         typer.echo(data, nl=False)
+
+
+PAGES_PER_STEP = 1024  # 4 MB of 4 KB pages between two updates of the progress bar
+
+
+def _copy(run, **arguments):
+    """Run a copy of db.backup with a progress bar; a refusal is one line."""
+    from tqdm import tqdm
+
+    from db.backup import BackupError
+    from db.session import UnusableDatabase
+
+    with tqdm(total=0, unit="page", disable=None, file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            return run(**arguments, pages=PAGES_PER_STEP, progress=progress)
+        except (BackupError, UnusableDatabase) as error:
+            bar.close()
+            _fail(str(error))
+
+
+@app.command("backup")
+def backup_command(
+    dest: Path = typer.Argument(..., help="The backup file to write (its folder must exist)."),
+    force: bool = typer.Option(False, "--force", help="Replace DEST if it exists."),
+):
+    """Copy the database to DEST, safely while the app and other commands are writing to it.
+
+    The copy is one moment of the database, in one file, checked with
+    PRAGMA integrity_check before it takes the name DEST. Bring it back
+    with `restore`.
+
+    Example:
+
+        python -m claims --db data/claims.db backup backups/claims-2024-06-01.db
+    """
+    from db.backup import backup
+    from db.session import default_db_path
+
+    done = _copy(backup, source=state.db or default_db_path(), dest=dest, force=force)
+    typer.echo(f"Backed up {done.mentions:,} mentions, {done.verdicts:,} verdicts to {done.path}")
+
+
+@app.command("restore")
+def restore_command(
+    backup: Path = typer.Argument(..., help="A backup made by `backup` (or a copy of a workbench database)."),
+):
+    """Replace the database with BACKUP, keeping the database replaced beside it.
+
+    BACKUP must pass PRAGMA integrity_check and be a database of this workbench
+    whose schema this version knows (an older one is upgraded). The database
+    as it was is kept as <db>.before-restore-<time>; readers see the restored
+    one at once, whole.
+
+    Example:
+
+        python -m claims --db data/claims.db restore backups/claims-2024-06-01.db
+    """
+    from db.backup import restore
+    from db.session import default_db_path
+
+    done = _copy(restore, backup=backup, target=state.db or default_db_path())
+    kept = f"; the database it replaced is kept as {done.kept}" if done.kept else ""
+    typer.echo(f"Restored {done.mentions:,} mentions, {done.verdicts:,} verdicts from {backup}{kept}")
 
 
 if __name__ == "__main__":  # pragma: no cover

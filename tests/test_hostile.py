@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -13,7 +15,7 @@ import sys
 import time
 import zlib
 from collections import Counter
-from contextlib import closing
+from contextlib import closing, contextmanager, nullcontext
 
 import numpy as np
 import pytest
@@ -23,7 +25,7 @@ from claims.eval.reliability import new_claims, review_edits
 from db import crud
 from db.models import History
 from db.session import get_engine
-from tests.conftest import DEMO, ROOT, SEEDS
+from tests.conftest import DEMO, ROOT, SEEDS, seed
 
 
 def test_concurrent_verdict_saves_lose_no_update(tmp_path):
@@ -736,3 +738,206 @@ def test_a_refused_url_gets_one_failed_line_in_the_cli(site, tmp_path):
     ]
     assert "0 ingested, 0 skipped, 1 failed" in result.output
     assert site.requests == []
+
+
+# --- finding 11: a read-only database -----------------------------------------------------------
+
+READING_COMMANDS = [
+    ["stats"],
+    ["search", ZHIRNOV_QUERY, "--k", "3"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "claimreview"],
+    ["speakers", "list"],
+    ["factchecks", "match", "Kabul is safer under the Taliban"],
+    ["feedback", "export"],
+]
+
+
+def as_stored(db) -> tuple:
+    """What any write to the database would change: its bytes, its time, a -wal with frames in it."""
+    wal = db.with_name(db.name + "-wal")
+    return (
+        hashlib.sha256(db.read_bytes()).hexdigest(),
+        db.stat().st_mtime_ns,
+        wal.exists() and wal.stat().st_size > 0,
+    )
+
+
+@contextmanager
+def write_protection(folder):
+    """No write permission on ``folder`` and its files while the block runs (root is not bound by it)."""
+    modes = {path: path.stat().st_mode for path in [folder, *folder.iterdir()]}
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+@pytest.fixture
+def write_protected(seeded_path):
+    with write_protection(seeded_path.parent):
+        yield seeded_path
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS, ids=" ".join)
+def test_reading_commands_read_a_write_protected_database_and_write_nothing(write_protected, command):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    before = as_stored(write_protected)
+    result = CliRunner().invoke(app, ["--db", str(write_protected), *command])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert as_stored(write_protected) == before
+
+
+def test_the_read_only_engine_cannot_write_even_for_root(seeded_path):
+    from sqlalchemy.exc import OperationalError
+
+    before = as_stored(seeded_path)
+    engine = get_engine(seeded_path, read_only=True)
+    with Session(engine) as session:
+        assert crud.counts(session)["mentions"] > 0
+    with pytest.raises(OperationalError, match="readonly"), engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE tracked_claim SET status = 'false'")
+    engine.dispose()
+    assert as_stored(seeded_path) == before
+
+
+@pytest.fixture
+def read_only_folder(seeded_path):
+    """Runs the CLI on the seeded database in a folder it may not write: by permissions, or for root,
+    whom they do not bind, on a read-only bind mount in the command's own mount namespace."""
+    folder = seeded_path.parent
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("unshare") or subprocess.run(["unshare", "--mount", "true"]).returncode != 0:
+            pytest.skip(
+                "running as root, whom only a read-only mount binds, and unshare --mount is not allowed"
+            )
+        prefix = ["unshare", "--mount", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(folder)]
+
+    def run(*args) -> subprocess.CompletedProcess:
+        command = [*prefix, sys.executable, "-m", "claims", "--db", str(seeded_path), *map(str, args)]
+        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+    with nullcontext() if prefix else write_protection(folder):
+        yield run
+
+
+def test_a_database_in_a_read_only_folder_is_read_and_backed_up(
+    read_only_folder, seeded_path, tmp_path_factory
+):
+    from db.session import connect_read_only
+
+    before = as_stored(seeded_path)
+    with closing(connect_read_only(seeded_path)) as connection:
+        mentions = connection.execute("SELECT count(*) FROM mention").fetchone()[0]
+    stats = read_only_folder("stats", "--json")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["mentions"] == mentions
+    dest = tmp_path_factory.mktemp("backups") / "claims.db"
+    copied = read_only_folder("backup", dest)
+    assert copied.returncode == 0, copied.stderr
+    assert f"Backed up {mentions:,} mentions" in copied.stdout
+    assert as_stored(seeded_path) == before
+
+
+@pytest.mark.parametrize("command", ["ingest", "speakers merge", "factchecks import", "restore"])
+def test_a_writing_command_on_a_read_only_database_gets_one_line(
+    read_only_folder, seeded_path, tmp_path_factory, command
+):
+    from db.backup import backup
+
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    if command == "factchecks import":
+        (elsewhere / "checks.tsv").write_text("id\ttext\nfc-1\tMasks cause CO2 poisoning\n")
+    if command == "restore":
+        backup(source=seeded_path, dest=elsewhere / "backup.db")
+    arguments = {
+        "ingest": ["ingest", seed("001")],
+        "speakers merge": ["speakers", "merge", "1", "2", "--reviewer", "Ann Smith"],
+        "factchecks import": ["factchecks", "import", elsewhere / "checks.tsv"],
+        "restore": ["restore", elsewhere / "backup.db"],
+    }[command]
+    before = as_stored(seeded_path)
+    result = read_only_folder(*arguments)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"Error: {seeded_path} is read-only, and this command writes to it"], result.stderr
+    assert as_stored(seeded_path) == before
+
+
+def test_an_older_schema_is_not_read_but_named(tmp_path):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+    from db.session import upgrade
+
+    db = tmp_path / "claims.db"
+    engine = get_engine(db, migrate=False)
+    upgrade(engine, "0011")
+    engine.dispose()
+    result = CliRunner().invoke(app, ["--db", str(db), "stats"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(db) in lines[0] and "older" in lines[0], result.output
+    assert "run a writing command first to upgrade" in lines[0]
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0011"
+
+
+@pytest.mark.parametrize("command", [["stats"], ["speakers", "merge", "1", "2", "--reviewer", "Ann Smith"]])
+def test_a_newer_schema_gets_one_line_from_readers_and_writers(tmp_path, command):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    db = tmp_path / "claims.db"
+    get_engine(db).dispose()
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+        connection.commit()
+    result = CliRunner().invoke(app, ["--db", str(db), *command])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(db) in lines[0] and "newer than this version" in lines[0], result.output
+
+
+def stale_search_vector(db) -> None:
+    """One mention's search vectors made by other search adapters: search embeds and stores them anew."""
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("UPDATE mention SET search_model = 'an older adapter' WHERE id = 1")
+        connection.commit()
+
+
+def test_a_reader_that_must_first_store_something_still_does_on_a_writable_database(seeded_path):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    stale_search_vector(seeded_path)
+    result = CliRunner().invoke(app, ["--db", str(seeded_path), "search", ZHIRNOV_QUERY, "--k", "1"])
+    assert result.exit_code == 0, result.output
+    with closing(sqlite3.connect(seeded_path)) as connection:
+        assert connection.execute("SELECT search_model FROM mention WHERE id = 1").fetchone()[0] != (
+            "an older adapter"
+        )
+
+
+def test_a_reader_that_must_first_store_something_gets_one_line_on_a_read_only_database(seeded_path, request):
+    stale_search_vector(seeded_path)
+    run = request.getfixturevalue("read_only_folder")  # takes write permission away: after the change
+    before = as_stored(seeded_path)
+    result = run("search", ZHIRNOV_QUERY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "is read-only" in lines[0] and "reindex" in lines[0], result.stderr
+    assert as_stored(seeded_path) == before
