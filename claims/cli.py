@@ -99,6 +99,14 @@ def _reads(command):
     return reading
 
 
+def _write(out: Path, data: bytes) -> None:
+    """Write an export to ``out``, or fail with one line naming it (a folder, no such folder, no right)."""
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        _fail(f"{out}: cannot be written ({error.strerror or error})")
+
+
 def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
@@ -290,7 +298,7 @@ def export(
     else:
         _fail(f"unknown format {format!r}; choose csv or claimreview", 2)
     if out:
-        out.write_bytes(data)
+        _write(out, data)
         typer.echo(f"wrote {out}", err=True)
     else:
         sys.stdout.buffer.write(data)
@@ -564,7 +572,7 @@ def feedback_export(
         data = feedback_tsv(session)
         rows = len(feedback_table(session))
     if out:
-        out.write_text(data, encoding="utf-8")
+        _write(out, data.encode("utf-8"))
         typer.echo(f"wrote {rows} verdicts to {out}", err=True)
     else:
         typer.echo(data, nl=False)

@@ -16,6 +16,7 @@ import time
 import zlib
 from collections import Counter
 from contextlib import closing, contextmanager, nullcontext
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -941,3 +942,135 @@ def test_a_reader_that_must_first_store_something_gets_one_line_on_a_read_only_d
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "is read-only" in lines[0] and "reindex" in lines[0], result.stderr
     assert as_stored(seeded_path) == before
+
+
+# --- the hostile-input matrix: every case gets one line, the batch goes on, no traceback -------------
+
+RTL_STORY = (
+    "Harbour report\n\nPort director Dmitry Zhir\u200bnov\u202e said on Monday that ferry crossings had "
+    "doubled since the bridge closed, reaching 180 crossings a week.\n"
+)
+
+
+def hostile_folder(folder):
+    """{file name: what the ingest must say of it} for a folder of hostile files and one good article."""
+    shutil.copy(seed("000"), folder / "good.txt")
+    story = "Ferry report\n\nThe minister said crossings had doubled since March, reaching 180 a week.\n"
+    cases = {
+        "good.txt": "ingested",
+        "cp1251.txt": ("not UTF-8 text", "iconv -f cp1251"),
+        "latin1.txt": ("not UTF-8 text",),
+        "utf16-mark.txt": "ingested",
+        "utf16-no-mark.txt": "ingested",
+        "utf8-mark.txt": "ingested",
+        "empty.txt": ("empty file",),
+        "blank.txt": ("empty file",),
+        "photo.txt": ("binary file, not text",),
+        "bomb.txt": ("binary file, not text",),  # never inflated
+        "zipped.html": ("binary file, not text",),
+        "deep.html": ("nested deeper than the parser's limit",),
+        "script.html": ("no article text found",),
+        "huge.txt": ("over the limit of 200,000 (CLAIMS_MAX_FILE_BYTES)",),
+        "outside.txt": ("a link to a file outside the folder",),
+        "rtl.txt": "ingested",
+    }
+    (folder / "cp1251.txt").write_bytes(
+        "Министр заявил, что число переправ удвоилось с марта, достигнув 180 в неделю.".encode("cp1251")
+    )
+    (folder / "latin1.txt").write_bytes(story.replace("minister", "ministre déclaré").encode("latin-1"))
+    (folder / "utf16-mark.txt").write_bytes(story.replace("Ferry", "Barge").encode("utf-16"))
+    (folder / "utf16-no-mark.txt").write_bytes(story.replace("Ferry", "Tug").encode("utf-16-le"))
+    (folder / "utf8-mark.txt").write_bytes(story.replace("Ferry", "Canal").encode("utf-8-sig"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_bytes(b" \n\t\n")
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "bomb.txt").write_bytes(gzip.compress(b"\x00" * 20_000_000))
+    (folder / "zipped.html").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(300))
+    (folder / "deep.html").write_text(
+        "<html><body>" + "<div>" * 5000 + f"<p>{story}</p>" + "</div>" * 5000 + "</body></html>"
+    )
+    (folder / "script.html").write_text("<html><body><script>alert(1)</script></body></html>")
+    (folder / "huge.txt").write_text(story * 3000)
+    secret = folder.parent / "secret.txt"
+    secret.write_text("Private notes\n\nThe editor said the source must never be named in print.\n")
+    (folder / "outside.txt").symlink_to(secret)
+    (folder / "rtl.txt").write_text(RTL_STORY)
+    return cases
+
+
+def no_traceback(result) -> bool:
+    return result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_every_case_of_the_hostile_matrix_gets_one_line_and_the_batch_goes_on(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    cases = hostile_folder(folder)
+    monkeypatch.setenv("CLAIMS_MAX_FILE_BYTES", "200000")
+    db = str(tmp_path / "claims.db")
+    archive = tmp_path / "articles.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    result = CliRunner().invoke(app, ["--db", db, "ingest", str(folder), str(archive), "ftp://example.org/a"])
+    assert no_traceback(result), result.exception
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    for name, expected in cases.items():
+        (line,) = [line for line in lines if line.split()[-1:] and f"/{name}" in line]
+        if expected == "ingested":
+            assert line.startswith("ingested"), line
+        else:
+            assert line.startswith("FAILED") and all(e in line for e in expected), line
+    assert any(line.startswith("FAILED") and "unsupported file type '.zip'" in line for line in lines)
+    assert any(line.startswith("FAILED") and "ftp://example.org/a: refused" in line for line in lines)
+    ingested = sum(1 for e in cases.values() if e == "ingested")
+    failed = len(cases) - ingested + 2
+    assert f"{ingested} ingested, 0 skipped, {failed} failed" in result.output
+
+    engine = get_engine(db)
+    with Session(engine) as session:
+        names = [s.name for s, _ in crud.speakers_with_aliases(session)]
+        texts = [row.article.text for row in crud.mention_rows(session)]
+    engine.dispose()
+    assert "Dmitry Zhirnov" in names
+    invisible = "\u200b\u202e\u00ad\u2066"
+    assert not any(c in name for name in names for c in invisible)
+    assert not any(c in text for text in texts for c in invisible)
+    assert not any("never be named" in text for text in texts)  # the linked file was not read
+
+    queries = ["x" * 10_000, "Kabul " * 1_700, 'NEAR("a" OR) * ^ -', "\u202eemit\u200b", "' OR 1=1 --", ""]
+    for query in queries:
+        found = CliRunner().invoke(app, ["--db", db, "search", query, "--k", "3"])
+        assert no_traceback(found) and found.exit_code in (0, 1), (query[:20], found.output[-500:])
+    for args in (["export", "--out", str(tmp_path)], ["export", "--out", str(tmp_path / "no" / "x.csv")]):
+        refused = CliRunner().invoke(app, ["--db", db, *args])
+        assert no_traceback(refused) and refused.exit_code == 1
+        assert refused.output.strip().count("\n") == 0 and "cannot be written" in refused.output
+
+
+def test_uploads_are_written_inside_their_folder_whatever_their_names(tmp_path):
+    from claims.ingest import stage_uploads
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    names = [
+        "../../escape.txt",
+        "..",
+        "",
+        "/etc/passwd.txt",
+        "..\\..\\win.txt",
+        "a\nb.txt",
+        "same.txt",
+        "same.txt",
+    ]
+    staged = stage_uploads(folder, [(name, b"text") for name in names])
+    assert len(staged) == len(names)
+    for path in staged:
+        assert Path(path).resolve().is_relative_to(folder.resolve()) and Path(path).read_bytes() == b"text"
+    assert list(staged.values()) == [
+        "escape.txt", "upload", "upload", "passwd.txt", "win.txt", "a b.txt", "same.txt", "same.txt"
+    ]  # fmt: skip
+    assert not (tmp_path / "escape.txt").exists()
