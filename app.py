@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Claim workbench", page_icon=":material/fact_check:", layout="wide")
+# An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com,
+# which an offline workbench must not call (the icons inside pages come from Streamlit's bundled font).
+st.set_page_config(page_title="Claim workbench", page_icon="✅", layout="wide")
 
 page = st.navigation(
     [

@@ -349,11 +349,100 @@ def test_control_characters_never_reach_the_store_or_the_terminal(tmp_path, embe
     assert "doubled" in result.output and "\x1b" not in result.output
 
 
+PIXEL = "![pixel](http://127.0.0.1:9/p.png)"
+
+
+def raw_markdown(at) -> list[str]:
+    """Every Markdown-rendered text on the page that would show ``PIXEL`` as an image."""
+    shown = [
+        *at.markdown,
+        *at.caption,
+        *at.success,
+        *at.info,
+        *at.warning,
+        *at.error,
+        *at.title,
+        *at.subheader,
+    ]
+    return [e.value for e in shown if "](http://127.0.0.1:9" in e.value and "\\]" not in e.value]
+
+
+def test_names_and_claims_from_articles_are_shown_as_text_never_as_markdown(tmp_path, embedder, monkeypatch):
+    """Finding 13: a Markdown image in a speaker's name or a claim's text would be fetched by every
+    reviewer's browser; on the Speakers page and in the "Added as a claim" message it is text."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from claims.pipeline import ingest
+    from claims.speaker_review import rename_speaker, split_speaker
+    from db.session import session_scope
+
+    page = tmp_path / "harbour.txt"
+    missed = f"A reader posted {PIXEL} under the report about the harbour and its ferries"
+    page.write_text(
+        "Harbour report\n\nPort director Anna Berg said on Monday that ferry crossings had doubled since "
+        "the bridge closed, reaching 180 crossings a week.\n\n"
+        "Berg also said the harbour would need 40 more berths by the end of the year.\n\n" + missed + ".\n"
+    )
+    db = tmp_path / "claims.db"
+    engine = get_engine(db)
+    assert ingest(engine, [str(page)], embedder=embedder).ok
+    with session_scope(engine) as session:
+        rows = crud.mention_rows(session)
+        speaker_id, claim_id = rows[0].mention.speaker_id, rows[0].mention.claim_id
+        rename_speaker(session, speaker_id=speaker_id, new_name=f"{PIXEL} Anna Berg", reviewer="Ann")
+        split_speaker(
+            session, speaker_id=speaker_id, new_name=f"[{PIXEL}](http://127.0.0.1:9/)", reviewer="Ann",
+            mention_ids=[rows[1].mention.id],
+        )  # fmt: skip
+    engine.dispose()
+
+    monkeypatch.setenv("CLAIMS_DB", str(db))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["claim_id"] = claim_id
+    at.session_state["reviewer"] = "Ann"
+    at.run()
+    at.switch_page("ui/pages/speakers.py").run()
+    assert not at.exception, at.exception
+    assert any(PIXEL in e.value for e in at.text), "the kept-apart names are not listed"
+    assert raw_markdown(at) == []
+
+    at.switch_page("ui/pages/claim.py").run()
+    at.text_area(key="add_text").set_value(missed)
+    at.button(key="add_go").click().run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Added as a claim") for e in at.success), [e.value for e in at.error]
+    assert raw_markdown(at) == []
+    st.cache_resource.clear()
+
+
 def test_the_ui_listens_on_this_machine_only_by_default():
     import tomllib
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "localhost"
+
+
+def test_the_ui_asks_no_font_server_for_its_icon():
+    """Finding 15: Streamlit's front end fetches a ":material/...:" page icon from fonts.gstatic.com
+    (its bundled script builds that address); icons inside pages use the font it ships."""
+    import ast
+
+    import streamlit
+
+    bundle = "".join(
+        p.read_text(errors="ignore") for p in (Path(streamlit.__file__).parent / "static").rglob("index.*.js")
+    )
+    assert "fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded" in bundle  # why the rule
+    assert list((Path(streamlit.__file__).parent / "static").rglob("MaterialSymbols-Rounded*.woff2"))
+    calls = [
+        node
+        for node in ast.walk(ast.parse((ROOT / "app.py").read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "set_page_config"
+    ]
+    (icon,) = [k.value.value for call in calls for k in call.keywords if k.arg == "page_icon"]
+    assert not icon.startswith(":"), f"page_icon {icon!r} would be fetched from a font server"
 
 
 # --- finding 7: a corrupted FAISS cache is trusted ------------------------------------------------
