@@ -56,11 +56,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def normalize(raw: str) -> str:
     """Unicode NFC, one kind of newline, no non-breaking or zero-width spaces, no control characters."""
-    text = unicodedata.normalize("NFC", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     text = _CONTROL.sub("", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    # NFC last: a character removed above may have stood between a letter and its accent ("A\x1f\u0300").
+    return unicodedata.normalize("NFC", "\n".join(line.strip() for line in text.split("\n")))
 
 
 def boilerplate_reason(paragraph: str) -> str | None:
@@ -183,13 +183,17 @@ def segment(text: str) -> list[Sentence]:
         paragraph = text[p_start:p_end]
         quotes = quote_spans(paragraph, p_start)
         spans: list[list[int]] = []
+        covered = p_start  # pysbd can give a piece that overlaps the one before ("The . . ."): cut it there
         for piece in _segmenter().segment(paragraph):
-            start = p_start + piece.start
+            start = max(p_start + piece.start, covered)
             end = p_start + piece.start + len(piece.sent.rstrip())
+            while start < end and text[start].isspace():
+                start += 1
             if end <= start:
                 continue
+            covered = end
             inside_open_quote = any(q0 < start < q1 for q0, q1 in quotes)
-            lone_frame = _LONE_FRAME.match(paragraph[piece.start : piece.start + len(piece.sent.rstrip())])
+            lone_frame = _LONE_FRAME.match(text[start:end])
             # A lone frame belongs to the quote just before it; after a plain sentence, "She said 40 beds
             # would be added." is a sentence of its own.
             after_quote = bool(spans) and re.search(r"[\"”’][.,!?]?\s*$", text[spans[-1][0] : spans[-1][1]])
