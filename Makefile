@@ -51,9 +51,11 @@ test: $(DEV_STAMP)
 quick: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# bandit: the security lint of the code that ships (settings and how a finding is accepted: pyproject.toml).
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -q -r claims db ui app.py
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

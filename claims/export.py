@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -102,10 +102,15 @@ def rows(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None)
 
 def to_csv(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None) -> bytes:
     """The CSV as UTF-8 with a byte-order mark, so Excel reads the accents right."""
+    return write_csv(rows(engine, statuses=statuses))
+
+
+def write_csv(records: Iterable[dict]) -> bytes:
+    """``records`` (keys :data:`CSV_COLUMNS`) as the CSV file: a header, cells neutralised, UTF-8 with a BOM."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in rows(engine, statuses=statuses):
+    for row in records:
         writer.writerow({key: neutralise(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -108,11 +108,21 @@ _MINISTRY = re.compile(
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+# Latin letters whose accent is part of the letter, so that NFKD leaves them whole: "Łukasz" is "Lukasz".
+_UNACCENTED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe"}
+)
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII form for comparing spellings."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9 ]+", "", text.lower().replace("-", " ")).strip()
+    """Case- and accent-free form for comparing spellings: "Łukasz Gößl" and "lukasz GOSSL" fold alike.
+
+    Letters of other alphabets are kept, not dropped: "Сергей Лавров" and "Владимир Путин" must not
+    both fold to "" and so be one speaker.
+    """
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().translate(_UNACCENTED)
+    return re.sub(r"[^\w ]+|_", "", text.replace("-", " ")).strip()
 
 
 def role_words(title: str) -> set[str]:
@@ -173,10 +183,10 @@ def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -
     if match:
         nat = match.group("nat")
         kind = (match.group("kind") or match.group("kind2") or "").lower()
+        if nat and nat.lower() in {"the", "a", "an"}:  # before the next test: "the" is no kind of ministry
+            nat = None
         if nat and nat[0].islower():  # "the transport ministry": a kind of ministry, not a nation
             kind, nat = kind or nat.lower(), None
-        if nat and nat.lower() in {"the", "a", "an"}:
-            nat = None
         nation = NATIONALITY.get(fold(nat), nat) if nat else None
         kind = {"foreign affairs": "foreign", "defense": "defence"}.get(kind, kind)
         if not kind:

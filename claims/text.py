@@ -88,18 +88,18 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2
 
 def normalize(raw: str) -> str:
     """Unicode NFC, one kind of newline, no non-breaking spaces, no control or invisible characters."""
-    text = unicodedata.normalize("NFC", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.replace("\u00a0", " ")
     text = _INVISIBLE.sub("", _CONTROL.sub("", text))
-    return "\n".join(line.strip() for line in text.split("\n"))
+    # NFC last: a character removed above may have stood between a letter and its accent ("A\x1f\u0300").
+    return unicodedata.normalize("NFC", "\n".join(line.strip() for line in text.split("\n")))
 
 
 def clean_name(name: str) -> str:
     """A speaker's name as typed or read: normalised, on one line, without any invisible formatting
     character (a name needs no direction marks, and one left in would make it a different name)."""
-    text = normalize(name or "")
-    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
+    text = "".join(ch for ch in normalize(name or "") if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def boilerplate_reason(paragraph: str) -> str | None:
@@ -282,13 +282,17 @@ def segment(text: str) -> list[Sentence]:
         paragraph = text[p_start:p_end]
         quotes = quote_spans(paragraph, p_start)
         spans: list[list[int]] = []
+        covered = p_start  # pysbd can give a piece that overlaps the one before ("The . . ."): cut it there
         for piece in _segmenter().segment(paragraph):
-            start = p_start + piece.start
+            start = max(p_start + piece.start, covered)
             end = p_start + piece.start + len(piece.sent.rstrip())
+            while start < end and text[start].isspace():
+                start += 1
             if end <= start:
                 continue
+            covered = end
             inside_open_quote = any(q0 < start < q1 for q0, q1 in quotes)
-            lone_frame = _LONE_FRAME.match(paragraph[piece.start : piece.start + len(piece.sent.rstrip())])
+            lone_frame = _LONE_FRAME.match(text[start:end])
             # A lone frame belongs to the quote just before it; after a plain sentence, "She said 40 beds
             # would be added." is a sentence of its own.
             after_quote = bool(spans) and re.search(r"[\"”’][.,!?]?\s*$", text[spans[-1][0] : spans[-1][1]])

@@ -7,8 +7,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Property tests (tests/test_properties.py) run the same 200 examples on every run, so CI is quick and a
+# failure comes back the same way: no timing deadline on a shared 2-core machine, no example database
+# left in the work tree. HYPOTHESIS_PROFILE=deep searches 10,000 fresh examples per property by hand.
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("deep", max_examples=10_000, deadline=None, derandomize=False, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
