@@ -55,6 +55,7 @@ quick: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 	$(BIN)/bandit -c pyproject.toml -q -r claims db ui app.py
 
 format: $(DEV_STAMP)
