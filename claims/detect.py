@@ -9,12 +9,13 @@ quote that runs on into the next paragraph keeps its speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from claims.checkworthy import score as checkworthiness
 from claims.config import settings
 from claims.lexicon import REPORTING, ROLE_NOUNS, SOURCING
 from claims.nlp import Analysis
+from claims.passage import Passage
 from claims.records import Attribution, Mention, Sentence
 from claims.referents import (
     earlier_occasion,
@@ -100,23 +101,6 @@ _SPEECH = {
 _CONNECTIVES = re.compile(
     r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE
 )
-
-
-@dataclass
-class Passage:
-    """What a reader remembers while going through an article."""
-
-    book: SpeakerBook
-    last_person: str | None = None
-    last_speaker: Attribution | None = None
-    venues: dict[str, str] = field(default_factory=dict)  # person -> last venue they spoke at
-    occasions: dict[str, str | None] = field(default_factory=dict)  # person -> the date words of that report
-    roles: dict[str, str] = field(default_factory=dict)  # person -> title words seen with the name
-    organisations: list[str] = field(default_factory=list)
-    nlp: Analysis | None = None
-    home: str | None = None  # the country the article is mostly about, for "the Foreign Ministry"
-    since_speaker: int = 99  # units read since someone was last reported speaking
-    text: str = ""  # the article so far, for the minister a bare "the ministry" belongs to
 
 
 def _blank_quotes(unit: Sentence) -> str:

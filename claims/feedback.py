@@ -18,16 +18,15 @@ from sqlmodel import Session
 from claims import checkworthy
 from claims.config import Settings, settings
 from claims.embed import Embedder
-from claims.pipeline import load_book, load_linker, store_mention, store_speaker
 from claims.records import Attribution
 from claims.records import Mention as Found
 from claims.review import ReviewError, _check_version, _claim, _reviewer, _touch
 from claims.speakers import fold
+from claims.store import load_book, load_linker, store_mention, store_speaker
 from claims.text import clean_name, segment
 from db import crud
-from db.models import AttributionKind, ExtractionFeedback, History, Mention, SpeakerKind
+from db.models import A_CLAIM, NOT_A_CLAIM, AttributionKind, ExtractionFeedback, History, Mention, SpeakerKind
 
-NOT_A_CLAIM, A_CLAIM = 0, 1
 TSV_COLUMNS = ["text", "label"]
 
 

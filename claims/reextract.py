@@ -24,12 +24,12 @@ import numpy as np
 from sqlmodel import Session
 
 from claims.embed import Embedder, to_bytes
-from claims.feedback import A_CLAIM, NOT_A_CLAIM
 from claims.records import Article, Mention
 from claims.relink import RELINKER
 from claims.speakers import SpeakerBook
+from claims.store import EXTRACTION, extract_mentions, load_book, load_linker, store_mention, store_speaker
 from db import crud
-from db.models import AttributionKind
+from db.models import A_CLAIM, NOT_A_CLAIM, AttributionKind
 from db.models import Mention as MentionRow
 
 MACHINES = {RELINKER, "extraction"}  # History rows these write are not a reviewer's work
@@ -89,7 +89,6 @@ def reextract_article(
 ) -> ReextractReport:
     """Lay ``found`` (a fresh extraction of the stored article) over its stored mentions. The caller
     owns the transaction and relinks afterwards."""
-    from claims.pipeline import EXTRACTION, store_mention, store_speaker
 
     report = ReextractReport()
     feedback = crud.feedback_rows(session, article_id=article_id)
@@ -161,7 +160,6 @@ def reextract(
     """Extract the stored articles ``article_ids`` again; one transaction per article, each asking for
     the refresh (relinking, search vectors, the FAISS file) that :func:`claims.pipeline.ingest` runs next."""
     from claims.config import settings
-    from claims.pipeline import extract_mentions, load_book, load_linker
     from db.session import session_scope
 
     total = ReextractReport()

@@ -11,12 +11,9 @@ the roles met in earlier articles (an article may never name the minister).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from claims.lexicon import MINISTRY_KINDS, ROLE_NOUNS
-
-if TYPE_CHECKING:
-    from claims.detect import Passage
+from claims.passage import Passage
 
 PRONOUNS = {"he", "she"}
 _SUBJECTS = {"nsubj", "nsubjpass"}

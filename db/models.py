@@ -232,6 +232,10 @@ class SpeakerChange(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+# ExtractionFeedback.label: a reviewer's verdict on a span.
+NOT_A_CLAIM, A_CLAIM = 0, 1
+
+
 class ExtractionFeedback(SQLModel, table=True):
     """A reviewer's verdict on a span of an article: a claim the extractor missed (1) or a false one (0).
 

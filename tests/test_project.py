@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -42,6 +43,58 @@ def test_library_never_imports_streamlit():
         if re.search(r"^\s*(import streamlit|from streamlit)", path.read_text(), re.MULTILINE)
     ]
     assert offenders == []
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the modules of claims/ and db/ it imports, at any depth of the file (inside
+    functions and ``if TYPE_CHECKING:`` too): a cycle hidden in a function is still a cycle."""
+    files = [
+        p for folder in ("claims", "db") for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts
+    ]
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p for p in files
+    }
+    graph = {}
+    for module, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                subs = {f"{node.module}.{a.name}" for a in node.names} & modules.keys()
+                # "from claims import index" imports the module claims.index, not the package's API
+                found |= subs | ({node.module} if len(subs) < len(node.names) else set())
+        graph[module] = {m for m in found if m in modules and m != module}
+    return graph
+
+
+def test_no_import_cycle_in_the_package():
+    graph = import_graph()
+    cycles, done = [], set()
+
+    def visit(module, path):
+        if module in path:
+            cycles.append(path[path.index(module) :] + [module])
+            return
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, path + [module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert cycles == []
+
+
+def test_importing_the_package_loads_no_heavy_library():
+    """`import claims` stays quick for the CLI: torch, scikit-learn and spaCy load when a command needs them."""
+    heavy = ["torch", "sklearn", "spacy", "sentence_transformers", "transformers"]
+    code = f"import sys, claims, claims.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_migrations_match_the_models(tmp_path):
