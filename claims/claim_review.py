@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from claims.review import ReviewError, _check_version, _claim, _reviewer, _touch
+from claims.review_guards import ReviewError, check_version, claim_to_review, reviewer_name, save_claim
 from db import crud
 from db.models import History, Mention, TrackedClaim
 
@@ -43,11 +43,11 @@ def merge_claims(
     session: Session, *, keep_id: int, other_id: int, reviewer: str, expected_version: int | None = None
 ) -> TrackedClaim:
     """Move every mention of ``other_id`` into ``keep_id``; the emptied claim keeps its history."""
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     if keep_id == other_id:
         raise ReviewError("choose two different tracked claims to merge")
-    keep, other = _claim(session, keep_id), _claim(session, other_id)
-    _check_version("the tracked claim", keep.version, expected_version, keep.reviewer)
+    keep, other = claim_to_review(session, keep_id), claim_to_review(session, other_id)
+    check_version("the tracked claim", keep.version, expected_version, keep.reviewer)
     kept, moving = _members(session, keep.id), _members(session, other.id)
     if not kept or not moving:
         raise ReviewError("both tracked claims need mentions to be merged")
@@ -59,8 +59,8 @@ def merge_claims(
     session.add(
         History(claim_id=other.id, field="merged into", old=None, new=f"claim {keep.id}", reviewer=reviewer)
     )
-    _touch(session, keep, reviewer)
-    _touch(session, other, reviewer)
+    save_claim(session, keep, reviewer)
+    save_claim(session, other, reviewer)
     session.add_all([keep, other])
     session.flush()
     return keep
@@ -75,9 +75,9 @@ def split_mentions(
     expected_version: int | None = None,
 ) -> TrackedClaim:
     """Take ``mention_ids`` out of ``claim_id`` into a new tracked claim of their own (kept together)."""
-    reviewer = _reviewer(reviewer)
-    claim = _claim(session, claim_id)
-    _check_version("the tracked claim", claim.version, expected_version, claim.reviewer)
+    reviewer = reviewer_name(reviewer)
+    claim = claim_to_review(session, claim_id)
+    check_version("the tracked claim", claim.version, expected_version, claim.reviewer)
     members = _members(session, claim.id)
     chosen = [m for m in members if m.id in set(mention_ids)]
     rest = [m for m in members if m.id not in set(mention_ids)]
@@ -105,7 +105,7 @@ def split_mentions(
             reviewer=reviewer,
         )
     )
-    _touch(session, claim, reviewer)
+    save_claim(session, claim, reviewer)
     session.add(claim)
     session.flush()
     return new
@@ -113,13 +113,13 @@ def split_mentions(
 
 def move_mention(session: Session, *, mention_id: int, to_claim_id: int, reviewer: str) -> Mention:
     """Move one mention to another tracked claim: it stays apart from the one it leaves."""
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     mention = crud.get_mention(session, mention_id=mention_id)
     if mention is None:
         raise ReviewError(f"no mention {mention_id}")
     if mention.claim_id == to_claim_id:
         raise ReviewError(f"mention {mention_id} is already in tracked claim {to_claim_id}")
-    source, target = _claim(session, mention.claim_id), _claim(session, to_claim_id)
+    source, target = claim_to_review(session, mention.claim_id), claim_to_review(session, to_claim_id)
     left = [m for m in _members(session, source.id) if m.id != mention.id]
     joined = _members(session, target.id)
     if not joined:
@@ -129,8 +129,8 @@ def move_mention(session: Session, *, mention_id: int, to_claim_id: int, reviewe
     )
     crud.record_link_decisions(session, pairs=[(mention.id, joined[0].id)], same=True, reviewer=reviewer)
     _move(session, mention, target, reviewer, f"moved from claim {source.id}")
-    _touch(session, source, reviewer)
-    _touch(session, target, reviewer)
+    save_claim(session, source, reviewer)
+    save_claim(session, target, reviewer)
     session.add_all([source, target])
     session.flush()
     return mention

@@ -20,7 +20,7 @@ from claims.config import Settings, settings
 from claims.embed import Embedder
 from claims.records import Attribution
 from claims.records import Mention as Found
-from claims.review import ReviewError, _check_version, _claim, _reviewer, _touch
+from claims.review_guards import ReviewError, check_version, claim_to_review, reviewer_name, save_claim
 from claims.speakers import fold
 from claims.store import load_book, load_linker, store_mention, store_speaker
 from claims.text import clean_name, segment
@@ -95,12 +95,12 @@ def drop_mention(
         ReviewError: no reviewer or an unknown mention.
         ConflictError: the mention changed since ``expected_version``.
     """
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     mention = crud.get_mention(session, mention_id=mention_id)
     if mention is None:
         raise ReviewError(f"no mention {mention_id}")
-    _check_version("This mention", mention.version, expected_version, None)
-    claim = _claim(session, mention.claim_id)
+    check_version("This mention", mention.version, expected_version, None)
+    claim = claim_to_review(session, mention.claim_id)
     feedback = ExtractionFeedback(
         article_id=mention.article_id,
         start=mention.start,
@@ -150,7 +150,7 @@ def drop_mention(
             )
         )
         claim.canonical_text = left[0].mention.text
-    _touch(session, claim, reviewer)
+    save_claim(session, claim, reviewer)
     session.add(claim)
     session.flush()
     return feedback
@@ -186,7 +186,7 @@ def add_mention(
         ReviewError: no reviewer, unknown article, an empty or out-of-range
             span, or a span that overlaps an existing mention.
     """
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     article = crud.get_article(session, article_id=article_id)
     if article is None:
         raise ReviewError(f"no article {article_id}")
@@ -238,7 +238,7 @@ def add_mention(
             article_id=article.id, start=start, end=end, text=text, label=A_CLAIM, reviewer=reviewer
         )
     )
-    claim = _claim(session, stored.claim_id)
+    claim = claim_to_review(session, stored.claim_id)
     session.add(
         History(
             claim_id=claim.id,
@@ -249,7 +249,7 @@ def add_mention(
             reviewer=reviewer,
         )
     )
-    _touch(session, claim, reviewer)
+    save_claim(session, claim, reviewer)
     session.add(claim)
     session.flush()
     return stored

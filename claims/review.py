@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from claims.review_guards import (
+    ConflictError,
+    ReviewError,
+    check_version,
+    claim_to_review,
+    refuse,
+    reviewer_name,
+    save_claim,
+)
 from db import crud
 from db.models import (
     ClaimStatus,
@@ -23,60 +32,6 @@ from db.models import (
 )
 
 
-class ConflictError(Exception):
-    """Someone saved this claim after you opened it."""
-
-
-class ReviewError(Exception):
-    """A review action that cannot apply (unknown id, empty note, no reviewer name)."""
-
-
-def _reviewer(name: str | None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ReviewError("a reviewer name is needed to record the change")
-    return name
-
-
-def _claim(session: Session, claim_id: int) -> TrackedClaim:
-    claim = crud.get_claim(session, claim_id=claim_id)
-    if claim is None:
-        raise ReviewError(f"no tracked claim {claim_id}")
-    return claim
-
-
-def _check_version(kind: str, current: int, expected: int | None, who: str | None) -> None:
-    if expected is not None and current != expected:
-        by = f" by {who}" if who else ""
-        raise ConflictError(
-            f"{kind} was changed{by} after you opened it (version {expected} -> {current}); reload to see the change"
-        )
-
-
-def _touch(session: Session, claim: TrackedClaim, reviewer: str, **values) -> None:
-    """Write ``values`` to ``claim`` and move its version on, unless another reviewer saved it since it was read.
-
-    Raises:
-        ConflictError: the claim's version in the database is no longer the one read; nothing is written.
-    """
-    read = claim.version
-    if not crud.update_if_version(
-        session, claim, version=read, reviewer=reviewer, updated_at=utcnow(), **values
-    ):
-        current = crud.current_version(session, TrackedClaim, claim.id)
-        if current is not None:
-            session.expire(claim)  # to name who saved it: the row as it is now
-        _refuse("This claim", current, read, claim.reviewer if current is not None else None)
-
-
-def _refuse(kind: str, current: int | None, read: int, who: str | None) -> None:
-    """Raise the ConflictError for a conditional write that found ``current`` instead of ``read``."""
-    if current is None:
-        raise ConflictError(f"{kind} was removed after you opened it; reload")
-    _check_version(kind, current, read, who)
-    raise ConflictError(f"{kind} changed after you opened it; reload")
-
-
 def set_status(
     session: Session,
     *,
@@ -86,10 +41,10 @@ def set_status(
     expected_version: int | None = None,
 ) -> TrackedClaim:
     """Set a tracked claim's verdict status."""
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     status = ClaimStatus(status)
-    claim = _claim(session, claim_id)
-    _check_version("This claim", claim.version, expected_version, claim.reviewer)
+    claim = claim_to_review(session, claim_id)
+    check_version("This claim", claim.version, expected_version, claim.reviewer)
     if claim.status == status:
         return claim
     session.add(
@@ -97,7 +52,7 @@ def set_status(
             claim_id=claim.id, field="status", old=claim.status.value, new=status.value, reviewer=reviewer
         )
     )
-    _touch(session, claim, reviewer, status=status)
+    save_claim(session, claim, reviewer, status=status)
     return claim
 
 
@@ -110,12 +65,12 @@ def set_sourcing(
     expected_version: int | None = None,
 ) -> Mention:
     """Mark how one mention is sourced: Primary, Secondary or Unsourced."""
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     sourcing = Sourcing(sourcing) if sourcing else None
     mention = crud.get_mention(session, mention_id=mention_id)
     if mention is None:
         raise ReviewError(f"no mention {mention_id}")
-    _check_version("This mention", mention.version, expected_version, None)
+    check_version("This mention", mention.version, expected_version, None)
     if mention.sourcing == sourcing:
         return mention
     session.add(
@@ -130,27 +85,27 @@ def set_sourcing(
     )
     read = mention.version
     if not crud.update_if_version(session, mention, version=read, sourcing=sourcing):
-        _refuse("This mention", crud.current_version(session, Mention, mention_id), read, None)
-    _touch(session, _claim(session, mention.claim_id), reviewer)
+        refuse("This mention", crud.current_version(session, Mention, mention_id), read, None)
+    save_claim(session, claim_to_review(session, mention.claim_id), reviewer)
     return mention
 
 
 def add_note(session: Session, *, claim_id: int, text: str, reviewer: str) -> Note:
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     text = (text or "").strip()
     if not text:
         raise ReviewError("the note is empty")
-    claim = _claim(session, claim_id)
+    claim = claim_to_review(session, claim_id)
     note = Note(claim_id=claim.id, reviewer=reviewer, text=text)
     session.add(note)
     session.add(History(claim_id=claim.id, field="note", old=None, new=text, reviewer=reviewer))
-    _touch(session, claim, reviewer)
+    save_claim(session, claim, reviewer)
     return note
 
 
 def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, reviewer: str) -> LinkSuggestion:
     """Accept (move the mention into the suggested claim) or reject a link suggestion."""
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     suggestion = session.get(LinkSuggestion, suggestion_id)
     if suggestion is None:
         raise ReviewError(f"no link suggestion {suggestion_id}")
@@ -160,7 +115,7 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
         raise ConflictError(
             f"this suggestion was already {suggestion.state.value} by {suggestion.decided_by}"
         )
-    target = _claim(session, suggestion.claim_id)
+    target = claim_to_review(session, suggestion.claim_id)
     # Remembered as link decisions, so relinking after the next ingest keeps the reviewer's word.
     members = [
         row.mention.id
@@ -200,5 +155,5 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
                 reviewer=reviewer,
             )
         )
-    _touch(session, target, reviewer)
+    save_claim(session, target, reviewer)
     return suggestion

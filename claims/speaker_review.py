@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session
 
-from claims.review import ReviewError, _reviewer
+from claims.review_guards import ReviewError, reviewer_name
 from claims.speakers import fold
 from claims.text import clean_name
 from db import crud
@@ -89,7 +89,7 @@ def merge_speakers(session: Session, *, keep_id: int, merge_ids: Sequence[int], 
     Raises:
         ReviewError: no reviewer, an unknown id, nothing to merge, or a speaker merged into itself.
     """
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     keep = crud.get_speaker(session, speaker_id=keep_id)
     if keep is None:
         raise ReviewError(f"no speaker {keep_id}")
@@ -159,7 +159,7 @@ def split_speaker(
         ReviewError: no reviewer, unknown speaker, empty name, nothing chosen,
             a spelling or mention that is not the speaker's, or a split into itself.
     """
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     source = crud.get_speaker(session, speaker_id=speaker_id)
     if source is None:
         raise ReviewError(f"no speaker {speaker_id}")
@@ -214,7 +214,7 @@ def rename_speaker(session: Session, *, speaker_id: int, new_name: str, reviewer
     Raises:
         ReviewError: no reviewer, unknown speaker, empty name, or a name another speaker has.
     """
-    reviewer = _reviewer(reviewer)
+    reviewer = reviewer_name(reviewer)
     speaker = crud.get_speaker(session, speaker_id=speaker_id)
     if speaker is None:
         raise ReviewError(f"no speaker {speaker_id}")
