@@ -1,0 +1,133 @@
+"""What search reads: filters, search-model vectors and FTS5 keyword hits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from db.models import (
+    Article,
+    ClaimStatus,
+    Mention,
+    Outlet,
+    TrackedClaim,
+)
+
+
+def filtered_mention_ids(
+    session: Session,
+    *,
+    speaker_ids: Sequence[int] | None = None,
+    outlet: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    statuses: Sequence[ClaimStatus] | None = None,
+    min_checkworthiness: float | None = None,
+) -> list[int]:
+    """Ids of the mentions that pass every filter given (dates are the article's, inclusive; outlet ignores case)."""
+    query = (
+        select(Mention.id)
+        .join(Article, Mention.article_id == Article.id)
+        .join(TrackedClaim, Mention.claim_id == TrackedClaim.id)
+    )
+    if speaker_ids is not None:
+        query = query.where(Mention.speaker_id.in_(list(speaker_ids)))
+    if outlet:
+        query = query.join(Outlet, Article.outlet_id == Outlet.id).where(
+            func.lower(Outlet.name) == outlet.strip().lower()
+        )
+    if since is not None:
+        query = query.where(Article.published >= since)
+    if until is not None:
+        query = query.where(Article.published <= until)
+    if statuses:
+        query = query.where(TrackedClaim.status.in_(list(statuses)))
+    if min_checkworthiness:
+        query = query.where(Mention.checkworthiness >= min_checkworthiness)
+    return list(session.exec(query.order_by(Mention.id)).all())
+
+
+def search_context_vectors(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
+    """The search model's paragraph vectors of these mentions."""
+    ids = list(mention_ids)
+    if not ids:
+        return {}
+    query = select(Mention.id, Mention.search_context_embedding).where(
+        Mention.id.in_(ids), Mention.search_context_embedding.is_not(None)
+    )
+    return dict(session.exec(query).all())
+
+
+def search_vectors(session: Session) -> list[tuple[int, bytes]]:
+    """(mention id, the search model's vector of its text) of every mention that has one."""
+    return list(
+        session.exec(
+            select(Mention.id, Mention.search_embedding)
+            .where(Mention.search_embedding.is_not(None))
+            .order_by(Mention.id)
+        ).all()
+    )
+
+
+def search_vectors_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
+    """The search vectors of ``mention_ids`` that have one, by mention id."""
+    query = select(Mention.id, Mention.search_embedding).where(
+        Mention.id.in_([int(i) for i in mention_ids]), Mention.search_embedding.is_not(None)
+    )
+    return dict(session.exec(query).all())
+
+
+def search_vectors_stale(session: Session, *, model: str) -> bool:
+    """Whether any mention lacks search vectors of ``model``."""
+    stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
+    return session.exec(select(Mention.id).where(stale).limit(1)).first() is not None
+
+
+def mentions_needing_search_vectors(session: Session, *, model: str) -> list[tuple[Mention, Article]]:
+    """Mentions whose search vectors are missing or came from another model than ``model``."""
+    stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
+    mentions = session.exec(select(Mention).where(stale).order_by(Mention.id)).all()
+    # Each article is read once: joined, its text would come back once per mention, and a long
+    # article's thousands of mentions would hold thousands of copies of it at once.
+    articles = {
+        a.id: a
+        for a in session.exec(select(Article).where(Article.id.in_(select(Mention.article_id).where(stale))))
+    }
+    return [(m, articles[m.article_id]) for m in mentions]
+
+
+def keyword_hits(
+    session: Session, *, match: str, limit: int, mention_ids: Sequence[int] | None = None
+) -> list[tuple[int, float]]:
+    """(mention id, BM25) of the mentions whose text matches the FTS5 expression ``match``, best first.
+
+    BM25 as SQLite's ``bm25()`` gives it: negative, lower is better. ``mention_ids``
+    restricts the search to those mentions (the filters' result).
+    """
+    if not match or limit <= 0 or (mention_ids is not None and not mention_ids):
+        return []
+    sql = "SELECT rowid, bm25(mention_fts) AS rank FROM mention_fts WHERE mention_fts MATCH :match"
+    params: dict = {"match": match, "limit": limit}
+    if mention_ids is not None:
+        sql += " AND rowid IN (SELECT value FROM json_each(:ids))"
+        params["ids"] = json.dumps([int(i) for i in mention_ids])
+    rows = session.connection().execute(text(sql + " ORDER BY rank LIMIT :limit"), params).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def keyword_marked(
+    session: Session, *, match: str, mention_ids: Sequence[int], start: str, end: str
+) -> dict[int, str]:
+    """Each of ``mention_ids`` that matches ``match``: its text with the matched words between ``start`` and ``end``."""
+    if not match or not mention_ids:
+        return {}
+    sql = (
+        "SELECT rowid, highlight(mention_fts, 0, :start, :end) FROM mention_fts "
+        "WHERE mention_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
+    )
+    params = {"match": match, "start": start, "end": end, "ids": json.dumps([int(i) for i in mention_ids])}
+    return {int(i): marked for i, marked in session.connection().execute(text(sql), params).all()}
