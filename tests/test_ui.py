@@ -72,6 +72,11 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+def history_of(at: AppTest):
+    """The Claim page's history table (the page shows other tables too, e.g. removed page furniture)."""
+    return next(d.value for d in at.dataframe if "field" in d.value.columns)
+
+
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -146,7 +151,7 @@ def test_saving_a_status_records_history(app_db, seeded, zhirnov):
     at.button(key="save_status").click().run()
     assert not at.exception
     assert "Status set to “Misleading”." in texts(at.success)
-    history = at.dataframe[0].value
+    history = history_of(at)
     assert history.iloc[0][["field", "old", "new", "reviewer"]].tolist() == [
         "status",
         "Unreviewed",
@@ -267,7 +272,7 @@ def test_fact_checked_before_attaches_evidence(app_db, seeded, zhirnov, embedder
         b.key for b in at.button
     ]
     assert any("attached by Ann" in h for h in texts(at.html))
-    assert at.dataframe[0].value.iloc[-1][["field", "reviewer"]].tolist() == ["fact-check evidence", "Ann"]
+    assert history_of(at).iloc[-1][["field", "reviewer"]].tolist() == ["fact-check evidence", "Ann"]
     with Session(seeded) as session:
         assert [c.external_id for _, c in crud.evidence_for(session, claim_id=zhirnov)] == ["fc-kabul"]
     at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Bob")  # remembered on a fresh visit
@@ -533,7 +538,7 @@ def test_dropping_a_mention_after_confirming(app_db, seeded, zhirnov):
     assert not at.exception
     assert "Dropped: not a claim. This is remembered for the next retraining." in texts(at.success)
     assert dict(zip([m.label for m in at.metric], texts(at.metric)))["Mentions"] == "1"
-    history = at.dataframe[0].value
+    history = history_of(at)
     assert ["mention", "dropped: not a claim", "Ann"] in history[["field", "new", "reviewer"]].values.tolist()
     assert second.mention.text in at.html[0].value  # the claim is now headed by the mention left
     with Session(seeded) as session:
