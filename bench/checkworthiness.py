@@ -1,6 +1,6 @@
 """Check-worthiness figures of docs/BENCHMARKS.md (issue 4).
 
-    .venv/bin/python bench/checkworthiness.py [--method full|lora|dense|sparse] [--json FIGURES.json] [--scores DIR]
+    .venv/bin/python -m bench.checkworthiness [--method full|lora|dense|sparse] [--json FIGURES.json] [--scores DIR]
 
 * ClaimBuster CBD: 4-fold stratified cross-validation (seed 0), F1 of the
   check-worthy class. In each fold the news head is retrained with the shipped
@@ -9,7 +9,7 @@
   one with the best F1 over 3-fold inner cross-validation of the training folds:
   the held-out fold is only scored. With ``--method lora`` the head is the
   bundled encoder with LoRA adapters mixed with that recipe
-  (:func:`claimbuster_cv_lora`, ``bench/cw_lora.py``): epoch, weight and cut are
+  (:func:`claimbuster_cv_lora`, ``claims/train/lora.py``): epoch, weight and cut are
   chosen on a 15% slice of the training folds.
 * CLEF CheckThat! 2019 task 1 test: MAP over debates (AP per debate file, the id
   prefix before ':', then the mean), as the official scorer.
@@ -33,77 +33,26 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cw_data
+from claims.eval.checkworthy import TESTS, split_scores
+from claims.eval.metrics import average_precision, best_threshold, clef19_map, f1
+from claims.train import checkworthy_data, checkworthy_head, lora
 
 FOLDS, SEED = 4, 0
-TESTS = {
-    "clef19_test": "clef2019_t1_en/sentences.test.tsv",
-    "clef20_test": "clef2020_t1_en/sentences.test.tsv",
-}
-
-
-def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
-    """AP of a ranking by descending score (ties kept in input order, a stable sort)."""
-    order = np.argsort(-np.asarray(scores), kind="stable")
-    hits = np.asarray(labels)[order] > 0
-    if not hits.any():
-        return 0.0
-    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float(precision[hits].mean())
-
-
-def clef19_map(ids: list[str], labels: np.ndarray, scores: np.ndarray) -> float:
-    debates = np.array([i.split(":")[0] for i in ids])
-    return float(
-        np.mean([average_precision(labels[debates == d], scores[debates == d]) for d in sorted(set(debates))])
-    )
-
-
-def split_scores(
-    name: str, scorer=None, *, embedder=None, cache: bool = True
-) -> tuple[cw_data.Split, np.ndarray]:
-    """A test split and its scores, computed exactly as the CLI computes them for that file."""
-    from claims.checkworthy import default_scorer
-
-    split = cw_data.load(name, vectors=False)
-    if cache:
-        vectors = cw_data.cached_vectors(split.texts, embedder)
-    else:
-        from claims.embed import default_embedder
-
-        vectors = (embedder or default_embedder()).encode(split.texts)
-    return split, (scorer or default_scorer()).score(split.texts, vectors)
-
-
-def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
-    """The score threshold with the highest F1 of class 1 on (labels, scores)."""
-    order = np.argsort(-scores, kind="stable")
-    hits = labels[order] > 0
-    tp = np.cumsum(hits)
-    f1 = 2 * tp / (np.arange(1, len(hits) + 1) + hits.sum())
-    return float(scores[order][int(np.argmax(f1))])
-
-
-def f1(labels: np.ndarray, predicted: np.ndarray) -> float:
-    tp = int(np.sum(predicted & (labels > 0)))
-    return 2 * tp / max(int(predicted.sum()) + int((labels > 0).sum()), 1)
 
 
 def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[float]]:
-    import train_checkworthy as train
     from sklearn.model_selection import StratifiedKFold
 
-    cb = cw_data.load("claimbuster")
-    names = train.UNION if cv_data == "union" else train.HEADS["news"]
-    extra = [cw_data.load(n) for n in names if n != "claimbuster"]
+    cb = checkworthy_data.load("claimbuster")
+    names = checkworthy_head.UNION if cv_data == "union" else checkworthy_head.HEADS["news"]
+    extra = [checkworthy_data.load(n) for n in names if n != "claimbuster"]
 
     def fit_score(train_rows: np.ndarray, test_rows: np.ndarray) -> np.ndarray:
         texts = [cb.texts[i] for i in train_rows] + [t for s in extra for t in s.texts]
         vectors = np.vstack([cb.vectors[train_rows], *[s.vectors for s in extra]])
         labels = np.concatenate([cb.labels[train_rows], *[s.labels for s in extra]])
-        head = train.fit_head(texts, vectors, labels, blocks=blocks)
-        scorer = train.scorer_from(train.to_params({"news": head}, {}))
+        head = checkworthy_head.fit_head(texts, vectors, labels, blocks=blocks)
+        scorer = checkworthy_head.scorer_from(checkworthy_head.to_params({"news": head}, {}))
         return scorer.score([cb.texts[i] for i in test_rows], cb.vectors[test_rows], domain="news")
 
     scores = []
@@ -121,27 +70,24 @@ def claimbuster_cv(blocks: tuple[str, ...], cv_data: str) -> tuple[float, list[f
 
 
 def claimbuster_cv_lora() -> tuple[float, list[float], list[dict]]:
-    """As :func:`claimbuster_cv` with LoRA adapters on every layer mixed in (``bench/cw_lora.fit_mixed``).
+    """As :func:`claimbuster_cv` with LoRA adapters on every layer mixed in (``claims.train.lora.fit_mixed``).
 
     In each fold 15% of the training folds (stratified, seed 0) choose the epoch,
     the mixing weight and the cut; both models learn from the other 85%; the
     held-out fold is only scored.
     """
-    import cw_lora
     from sklearn.model_selection import StratifiedKFold, train_test_split
 
-    cb = cw_data.load("claimbuster")
-    bert = cw_lora.load_bert()
-    data = cw_lora.rows(bert, cb)
+    cb = checkworthy_data.load("claimbuster")
+    bert = lora.load_bert()
+    data = lora.rows(bert, cb)
     scores, chosen = [], []
     for k, (rows, held_out) in enumerate(
         StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(cb.texts, cb.labels)
     ):
         started = time.time()
-        fit, val = train_test_split(
-            rows, test_size=cw_lora.VALIDATION, stratify=cb.labels[rows], random_state=0
-        )
-        run = cw_lora.fit_mixed(bert, data.take(fit), data.take(val), score=[data.take(held_out)])
+        fit, val = train_test_split(rows, test_size=lora.VALIDATION, stratify=cb.labels[rows], random_state=0)
+        run = lora.fit_mixed(bert, data.take(fit), data.take(val), score=[data.take(held_out)])
         scores.append(f1(cb.labels[held_out], run["scores"][0] >= 0))
         chosen.append(
             {
@@ -184,12 +130,8 @@ def main() -> None:
     parser.add_argument(
         "--scores", type=Path, help="write <split>.jsonl files (the CLI's --file output) into this folder"
     )
-    import cw_lora
-
-    cw_lora.add_arguments(parser)
+    lora.add_arguments(parser)
     args = parser.parse_args()
-
-    import train_checkworthy as train
 
     blocks = {
         "full": ("dense", "sparse"),
@@ -200,16 +142,19 @@ def main() -> None:
     scorer = None
     if args.method not in ("full", "lora") or args.news_data != "shipped":  # retrain the heads in memory
         heads = {}
-        recipe = {**train.HEADS, "news": train.UNION if args.news_data == "union" else train.HEADS["news"]}
+        recipe = {
+            **checkworthy_head.HEADS,
+            "news": checkworthy_head.UNION if args.news_data == "union" else checkworthy_head.HEADS["news"],
+        }
         for head, names in recipe.items():
-            splits = [cw_data.load(n) for n in names]
+            splits = [checkworthy_data.load(n) for n in names]
             texts, vectors, labels = (
                 [t for s in splits for t in s.texts],
                 np.vstack([s.vectors for s in splits]),
                 np.concatenate([s.labels for s in splits]),
             )
-            heads[head] = train.fit_head(texts, vectors, labels, blocks=blocks)
-        scorer = train.scorer_from(train.to_params(heads, {}))
+            heads[head] = checkworthy_head.fit_head(texts, vectors, labels, blocks=blocks)
+        scorer = checkworthy_head.scorer_from(checkworthy_head.to_params(heads, {}))
     elif args.params:
         from claims.checkworthy import load_scorer
 
@@ -218,12 +163,12 @@ def main() -> None:
     figures: dict[str, object] = {"method": args.method, "news_data": args.news_data}
     started = time.time()
     if not args.skip_cv and args.method == "lora":
-        cw_lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
+        lora.configure(args.lora_rank, args.lora_targets, args.lora_epochs)
         figures["lora"] = {
-            "rank": cw_lora.RANK,
-            "targets": list(cw_lora.TARGETS),
-            "epochs": cw_lora.EPOCHS,
-            "lr": cw_lora.LR,
+            "rank": lora.RANK,
+            "targets": list(lora.TARGETS),
+            "epochs": lora.EPOCHS,
+            "lr": lora.LR,
         }
         mean, folds, chosen = claimbuster_cv_lora()
         figures["claimbuster_cv_f1"] = round(mean, 4)

@@ -1,7 +1,7 @@
 """Check-worthiness on our own news text: average precision of each sentence's score against
 "holds a claim of the gold" (tests/data/seeds_gold.json, demo_gold.json), for two parameter files.
 
-    .venv/bin/python bench/checkworthiness_news.py --old OLD.npz [--new claims/models/checkworthy.npz]
+    .venv/bin/python -m bench.checkworthiness_news --old OLD.npz [--new claims/models/checkworthy.npz]
 
 Sentences: claims.text.segment over each article's clean text (boilerplate
 already removed); a sentence is positive when it contains any gold claim's
@@ -13,11 +13,9 @@ on the kind of text the workbench reads.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
@@ -36,9 +34,9 @@ def main() -> None:
     import numpy as np
     from sklearn.metrics import average_precision_score
 
-    from bench.linking import CORPORA
     from claims.checkworthy import load_scorer
     from claims.embed import default_embedder
+    from claims.eval.corpora import CORPORA
     from claims.goldset import load_gold
     from claims.ingest import load
     from claims.text import segment

@@ -1,6 +1,6 @@
 """Claim-matching figures of docs/BENCHMARKS.md (issue 5), measured through the CLI users run.
 
-    .venv/bin/python bench/claim_matching.py SPLIT... [--plain] [--k 5] [--out DIR]
+    .venv/bin/python -m bench.claim_matching SPLIT... [--plain] [--k 5] [--out DIR]
 
 SPLIT is YEAR:NAME, e.g. 2020:dev 2021:dev 2022:dev (tuning) or 2020:test 2021:test
 (report each test split once per method). For each split the year's verified claims
@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from claims.eval.metrics import map_at_5
+from claims.train import claim_matching_data
 
-import cm_data  # noqa: E402
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def cli(*args: str) -> str:
@@ -44,12 +41,14 @@ def cli(*args: str) -> str:
 
 
 def run_split(year: str, name: str, *, plain: bool = False, k: int = 5, out: Path | None = None) -> dict:
-    split = cm_data.load_split(year, name)
+    split = claim_matching_data.load_split(year, name)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "claims.db"
         start = time.time()
         imported = (
-            cli("--db", db, "factchecks", "import", cm_data.vclaims_path(year)).strip().splitlines()[-1]
+            cli("--db", db, "factchecks", "import", claim_matching_data.vclaims_path(year))
+            .strip()
+            .splitlines()[-1]
         )
         imported_in = time.time() - start
         start = time.time()
@@ -71,7 +70,7 @@ def run_split(year: str, name: str, *, plain: bool = False, k: int = 5, out: Pat
         "split": f"{year}:{name}",
         "method": "dense cosine" if plain else "re-ranked",
         "queries": len(split.qrels),
-        "map@5": round(cm_data.map_at_5(ranked, split.qrels), 4),
+        "map@5": round(map_at_5(ranked, split.qrels), 4),
         "import": imported,
         "import_s": round(imported_in, 1),
         "match_s": round(matched_in, 1),

@@ -1,82 +1,25 @@
-"""The public check-worthiness sets in ../shared/bench and a cache of their embeddings.
+"""Fill bench/.cache with the embeddings of the public check-worthiness sets in ../shared/bench.
 
-Shared by ``bench/train_checkworthy.py`` and ``bench/checkworthiness.py``. The
-embeddings are cached in ``bench/.cache/`` (gitignored), keyed by a hash of the
-model name and the texts, and computed exactly as the CLI computes them: one
-``Embedder.encode`` call over the texts of one file, in file order.
+    .venv/bin/python -m bench.cw_data
+
+Prints each set's name, sentences, check-worthy sentences and the shape of its vectors.
 """
 
 from __future__ import annotations
 
-import hashlib
-import sys
-from dataclasses import dataclass
-from pathlib import Path
+import argparse
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-BENCH = ROOT.parent / "shared" / "bench"
-CACHE = ROOT / "bench" / ".cache"
-
-FILES = {
-    "claimbuster": BENCH / "claimbuster_cbd" / "sentences.tsv",
-    "clef19_train": BENCH / "clef2019_t1_en" / "sentences.train.tsv",
-    "clef19_test": BENCH / "clef2019_t1_en" / "sentences.test.tsv",
-    "clef20_train": BENCH / "clef2020_t1_en" / "sentences.train.tsv",
-    "clef20_dev": BENCH / "clef2020_t1_en" / "sentences.dev.tsv",
-    "clef20_test": BENCH / "clef2020_t1_en" / "sentences.test.tsv",
-}
+from claims.train.checkworthy_data import FILES, load
 
 
-@dataclass
-class Split:
-    name: str
-    ids: list[str]
-    texts: list[str]
-    labels: np.ndarray
-    vectors: np.ndarray | None = None
-
-
-def read(path: Path) -> tuple[list[str], list[str], list[int]]:
-    """ids, texts, labels of a TSV with a header: id, label, text (label optional).
-
-    Read by the same function as ``python -m claims checkworthy --file``, so the
-    texts are exactly the ones the CLI scores.
-    """
-    from claims.factchecks import read_table
-
-    rows = read_table(path)
-    return [r["id"] for r in rows], [r["text"] for r in rows], [int(r.get("label") or 0) for r in rows]
-
-
-def cached_vectors(texts: list[str], embedder=None, *, progress: bool = True) -> np.ndarray:
-    """The embedder's vectors for ``texts``, from bench/.cache when computed before."""
-    from claims.embed import MODEL_NAME, default_embedder
-
-    digest = hashlib.sha256("\n".join([MODEL_NAME, *texts]).encode("utf-8")).hexdigest()[:20]
-    path = CACHE / f"{MODEL_NAME}-{digest}.npy"
-    if path.exists():
-        return np.load(path)
-    embedder = embedder or default_embedder()
-    vectors = embedder.encode(texts, progress=progress)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
-    return vectors
-
-
-def load(name: str, *, vectors: bool = True) -> Split:
-    ids, texts, labels = read(FILES[name])
-    split = Split(name, ids, texts, np.asarray(labels, dtype=np.int64))
-    if vectors:
-        split.vectors = cached_vectors(texts)
-    return split
-
-
-if __name__ == "__main__":  # fill the cache
+def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     for key in FILES:
         s = load(key)
         print(key, len(s.texts), int(s.labels.sum()), s.vectors.shape, flush=True)
+
+
+if __name__ == "__main__":
+    main()

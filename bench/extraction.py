@@ -1,9 +1,9 @@
 """Extraction against the hand-made gold sets: claim recall and precision,
 speaker, venue, attribution-kind, role and date accuracy, boilerplate mentions.
 
-    .venv/bin/python bench/extraction.py                # seeds gold and demo gold
-    .venv/bin/python bench/extraction.py --verbose      # and every miss and mistake
-    .venv/bin/python bench/extraction.py --json
+    .venv/bin/python -m bench.extraction                # seeds gold and demo gold
+    .venv/bin/python -m bench.extraction --verbose      # and every miss and mistake
+    .venv/bin/python -m bench.extraction --json
 
 The articles go through the same loading and extraction code as ingestion
 (claims.ingest.load, claims.pipeline.extract_mentions), one speaker book per corpus.
@@ -13,33 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-CORPORA = {
-    "seeds": (ROOT / "tests" / "data" / "seeds_gold.json", ROOT.parent / "shared" / "seeds"),
-    "demo": (ROOT / "tests" / "data" / "demo_gold.json", ROOT / "demo" / "articles"),
-}
-
-
-def evaluate(gold_path: Path, folder: Path, embedder=None):
-    """(figures, per-article scores) for one corpus."""
-    from claims.embed import default_embedder
-    from claims.goldset import figures, load_gold, match
-    from claims.ingest import load
-    from claims.pipeline import extract_mentions
-    from claims.speakers import SpeakerBook
-
-    gold = load_gold(gold_path)
-    names = sorted(gold.articles)
-    articles = [load(str(folder / name)) for name in names]
-    extracted = extract_mentions(articles, book=SpeakerBook(), embedder=embedder or default_embedder())
-    scores = [match(mentions, gold.articles[name]) for name, (mentions, _) in zip(names, extracted)]
-    return figures(scores), scores
+from claims.eval.corpora import CORPORA
+from claims.eval.extraction import evaluate
 
 
 def _explain(scores) -> None:

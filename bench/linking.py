@@ -2,9 +2,9 @@
 that ingestion builds, distinct pairs merged, suggestions, and whether another
 ingest order gives the same tracked claims.
 
-    .venv/bin/python bench/linking.py                 # seeds and demo gold
-    .venv/bin/python bench/linking.py --verbose       # and every false and missed link
-    .venv/bin/python bench/linking.py --json
+    .venv/bin/python -m bench.linking                 # seeds and demo gold
+    .venv/bin/python -m bench.linking --verbose       # and every false and missed link
+    .venv/bin/python -m bench.linking --json
 
 Each corpus is ingested article by article through claims.pipeline.ingest into a
 fresh SQLite file, in name order and then in reverse order into another one.
@@ -14,18 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-CORPORA = {
-    "seeds": (ROOT / "tests" / "data" / "seeds_gold.json", ROOT.parent / "shared" / "seeds"),
-    "demo": (ROOT / "tests" / "data" / "demo_gold.json", ROOT / "demo" / "articles"),
-}
+from claims.eval.corpora import CORPORA
 
 
 def run(gold_path: Path, folder: Path, embedder, *, reverse: bool = False):

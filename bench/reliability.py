@@ -1,9 +1,9 @@
 """Reliability harnesses of issue 14: kill -9 mid-ingest, concurrent review edits, concurrent ingests.
 
-    .venv/bin/python bench/reliability.py edits [--processes 8] [--edits 500]
-    .venv/bin/python bench/reliability.py ingests
-    .venv/bin/python bench/reliability.py kills [--runs 50] [--seed 0]
-    .venv/bin/python bench/reliability.py sizes [--sizes 5000,100000,300000,1100000]
+    .venv/bin/python -m bench.reliability edits [--processes 8] [--edits 500]
+    .venv/bin/python -m bench.reliability ingests
+    .venv/bin/python -m bench.reliability kills [--runs 50] [--seed 0]
+    .venv/bin/python -m bench.reliability sizes [--sizes 5000,100000,300000,1100000]
 
 ``edits``: each process plays a reviewer who opens a claim (reads its version and status) and
 saves another status, over and over, on 4 claims shared by all. Every save must be accepted,
@@ -45,11 +45,10 @@ from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from claims.eval.reliability import new_claims, review_edits
 
-from claims.eval.reliability import new_claims, review_edits  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 DEMO = ROOT / "demo" / "articles"

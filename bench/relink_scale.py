@@ -1,7 +1,7 @@
 """How long one relinking takes as the archive grows: ``claims.relink.cluster`` over N mentions.
 
-    .venv/bin/python bench/relink_scale.py                 # N = 1000, 3000, 10000
-    .venv/bin/python bench/relink_scale.py --sizes 20000
+    .venv/bin/python -m bench.relink_scale                 # N = 1000, 3000, 10000
+    .venv/bin/python -m bench.relink_scale --sizes 20000
 
 Every ingest relinks all stored mentions, so this is the time an ingest adds
 on top of extraction. The texts are the CheckThat! 2021 task 2A verified
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
@@ -30,9 +28,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     args = parser.parse_args()
 
-    from bench.cw_data import cached_vectors
     from claims.pair_features import LinkItem
     from claims.relink import cluster
+    from claims.train.checkworthy_data import cached_vectors
 
     path = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en" / "vclaims.tsv"
     with path.open(encoding="utf-8") as handle:

@@ -2,7 +2,7 @@
 paraphrased queries (tests/data/search_queries.tsv, seeds and demo corpus), and
 search latency on the seeds database. Figures go to docs/BENCHMARKS.md.
 
-    .venv/bin/python bench/search.py [--seeds ../shared/seeds] [--repeat 5]
+    .venv/bin/python -m bench.search [--seeds ../shared/seeds] [--repeat 5]
 
 hit@1: the top result's tracked claim is the one holding the query's anchor.
 The fused weighting (claims.search.ALPHA, CONTEXT_WEIGHT, SPEAKER_BOOST) was
@@ -19,13 +19,11 @@ import argparse
 import csv
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
 
 # (label, search keyword arguments)

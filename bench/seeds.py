@@ -3,21 +3,19 @@ docs/BENCHMARKS.md: claims extracted, mentions per tracked claim, seconds per
 article, sentences embedded per second, and the similarities behind the link
 thresholds.
 
-    .venv/bin/python bench/seeds.py [--seeds ../shared/seeds]
+    .venv/bin/python -m bench.seeds [--seeds ../shared/seeds]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 # Same statement in two seed articles, by anchors of each side (our reading of the seeds).
 SAME_CLAIM = [

@@ -1,6 +1,6 @@
 """Fit the fact-check re-ranker (claims/models/factmatch.npz) on CLEF CheckThat! claim matching.
 
-    .venv/bin/python bench/train_factmatch.py \
+    .venv/bin/python -m bench.train_factmatch \
         [--train 2020:train,2021:train] [--dev 2020:dev,2021:dev,2022:dev] [--C 1.0] [--gbm 6 3] \
         [--ship gbm|lr] [--out claims/models/factmatch.npz]
 
@@ -19,13 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-import cm_data  # noqa: E402
-from cw_data import cached_vectors  # noqa: E402
-
-from claims.factcheck_match import (  # noqa: E402
+from claims.eval.metrics import map_at_5
+from claims.factcheck_match import (
     FEATURES,
     MODEL_FILE,
     Corpus,
@@ -34,6 +29,10 @@ from claims.factcheck_match import (  # noqa: E402
     candidates_and_features,
     clean_query,
 )
+from claims.train import claim_matching_data
+from claims.train.checkworthy_data import cached_vectors
+
+ROOT = Path(__file__).resolve().parent.parent
 
 _corpora: dict[str, Corpus] = {}
 
@@ -41,7 +40,7 @@ _corpora: dict[str, Corpus] = {}
 def corpus(year: str) -> Corpus:
     """The year's verified claims as the database would hold them after ``factchecks import``."""
     if year not in _corpora:
-        rows = cm_data.read_tsv(cm_data.vclaims_path(year))
+        rows = claim_matching_data.read_tsv(claim_matching_data.vclaims_path(year))
         texts = [r["text"] for r in rows]
         titles = [r.get("title") or "" for r in rows]
         text_vectors = cached_vectors(texts)
@@ -54,7 +53,7 @@ def corpus(year: str) -> Corpus:
 
 def split_features(year: str, name: str):
     """(per-query candidate rows and features, the split, the corpus) for one split."""
-    split = cm_data.load_split(year, name)
+    split = claim_matching_data.load_split(year, name)
     found = corpus(year)
     vectors = cached_vectors([clean_query(t) for _, t in split.queries])
     return candidates_and_features(found, [t for _, t in split.queries], vectors), split, found
@@ -75,7 +74,7 @@ def evaluate(blocks, split, found, scorer) -> float:
     for (query_id, _), (rows, matrix) in zip(split.queries, blocks):
         scores = scorer(matrix)
         ranked[query_id] = [found.ids[rows[i]] for i in np.argsort(-scores, kind="stable")[:5]]
-    return cm_data.map_at_5(ranked, split.qrels)
+    return map_at_5(ranked, split.qrels)
 
 
 def fit(x: np.ndarray, y: np.ndarray, c: float, note: str) -> Ranker:

@@ -1,7 +1,7 @@
 """Fit the link model (claims/models/linking.json) on pairs labelled by our gold sets.
 
-    .venv/bin/python bench/train_linking.py              # fit on seeds + demo gold, write the model
-    .venv/bin/python bench/train_linking.py --held-out   # also: fit on one corpus, score pairs of the other
+    .venv/bin/python -m bench.train_linking              # fit on seeds + demo gold, write the model
+    .venv/bin/python -m bench.train_linking --held-out   # also: fit on one corpus, score pairs of the other
 
 Pairs: every two extracted mentions (through claims.pipeline.extract_mentions,
 as ingestion makes them) that match gold claims and whose embeddings have a
@@ -15,16 +15,14 @@ highest probability that still reaches 95% recall of same pairs.
 from __future__ import annotations
 
 import argparse
-import sys
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from claims.eval.corpora import CORPORA
 
-from bench.linking import CORPORA  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MIN_COSINE = 0.35
 
@@ -81,8 +79,8 @@ def checkthat_pairs(embedder, negatives: int = 3):
     closest other claims by embedding (0). No speaker or frame: those features are 0."""
     import csv
 
-    from bench.cw_data import cached_vectors
     from claims.pair_features import LinkItem, pair_features
+    from claims.train.checkworthy_data import cached_vectors
 
     folder = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en"
     read = lambda name: list(

@@ -1,14 +1,14 @@
 """Adapt the bundled encoder to search: LoRA weights trained on paraphrase pairs we wrote ourselves.
 
-    CW_THREADS=2 .venv/bin/python bench/train_search.py         # writes claims/models/search.npz (about 3 min)
-    .venv/bin/python bench/train_search.py --out /tmp/search.npz --epochs 6
+    CW_THREADS=2 .venv/bin/python -m bench.train_search         # writes claims/models/search.npz (about 3 min)
+    .venv/bin/python -m bench.train_search --out /tmp/search.npz --epochs 6
 
 all-MiniLM-L6-v2 misses the paraphrases news re-reporting and fact-checkers'
 queries use (other words for the same statement, numbers written another way,
 a keyword string for a sentence). ``bench/data/search_pairs.tsv`` holds
 queries, the claim each means and a near-miss claim of the same story, on
 invented stories that never touch the search evaluation's (its README). Low-rank
-adapters (``bench/cw_lora.py``: rank 16 on every linear layer of all 6 layers,
+adapters (``claims/train/lora.py``: rank 16 on every linear layer of all 6 layers,
 the bundled weights frozen) are trained so that a query's vector is nearer its
 claim than every other claim and near-miss in its batch (cross-entropy over
 scaled cosines, "multiple negatives ranking" with hard negatives). Queries,
@@ -30,10 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from claims.train import lora
 
+ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "bench" / "data" / "search_pairs.tsv"
 OUT = ROOT / "claims" / "models" / "search.npz"
 RANK = 16
@@ -61,9 +60,8 @@ def read_pairs(path: Path) -> list[dict[str, str]]:
 def pooled(model, tokens: list[np.ndarray]):
     """Mean-pooled, normalised sentence vectors, as sentence-transformers computes them."""
     import torch
-    from cw_lora import pad_batch
 
-    ids, mask = pad_batch(torch, tokens, list(range(len(tokens))))
+    ids, mask = lora.pad_batch(torch, tokens, list(range(len(tokens))))
     hidden = model.bert(
         input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
     ).last_hidden_state
@@ -72,13 +70,11 @@ def pooled(model, tokens: list[np.ndarray]):
 
 
 def train(rows: list[dict[str, str]], *, epochs: int = EPOCHS, seed: int = 0):
-    import cw_lora
-
-    torch = cw_lora.torch_threads()
-    bert = cw_lora.load_bert()
-    model = cw_lora.build(bert, rank=RANK, targets=cw_lora.ALL_LINEAR, seed=seed)
+    torch = lora.torch_threads()
+    bert = lora.load_bert()
+    model = lora.build(bert, rank=RANK, targets=lora.ALL_LINEAR, seed=seed)
     queries, claims, others = (
-        cw_lora.tokenize(bert, [row[k] for row in rows]) for k in ("query", "claim", "other")
+        lora.tokenize(bert, [row[k] for row in rows]) for k in ("query", "claim", "other")
     )
     adapters = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
     optimiser = torch.optim.AdamW(adapters, lr=LR, weight_decay=0.01)
@@ -112,13 +108,11 @@ def train(rows: list[dict[str, str]], *, epochs: int = EPOCHS, seed: int = 0):
 
 
 def to_params(model, rows: list[dict[str, str]], epochs: int, source: Path) -> dict[str, np.ndarray]:
-    import cw_lora
-
     params = {}
     for name, (a, b) in model.adapters().items():
         params[f"lora.{name}.A"] = a.detach().cpu().numpy().astype(np.float16)
         params[f"lora.{name}.B"] = b.detach().cpu().numpy().astype(np.float16)
-    params["lora_scale"] = np.float64(cw_lora.ALPHA)
+    params["lora_scale"] = np.float64(lora.ALPHA)
     meta = {
         "model": "all-MiniLM-L6-v2",
         "trained_on": str(source.relative_to(ROOT) if source.is_relative_to(ROOT) else source),

@@ -5,7 +5,7 @@ Low-rank adapters (LoRA) on every layer: ``<head>.lora.<layer>.<module>.A``
 to the weights of a private copy of the bundled BERT (the shared embedder is not
 touched), whose mean-pooled, normalised output a linear head
 (``<head>.lora.head.weight``, ``.bias``) scores. A few hundred KB;
-``bench/cw_lora.py`` trains them.
+``claims/train/lora.py`` trains them.
 """
 
 from __future__ import annotations

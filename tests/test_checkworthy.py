@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
@@ -21,8 +20,6 @@ from claims.checkworthy_features import FEATURES, Tfidf, chars, words
 from claims.cli import app
 from tests.conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "bench"))
-
 CLAIM = "Unemployment fell to 3.5 percent in 2019, the lowest rate in fifty years."
 CHATTER = ["Thank you all for coming tonight.", "What do you think?", "Good evening and welcome."]
 
@@ -30,7 +27,7 @@ CHATTER = ["Thank you all for coming tonight.", "What do you think?", "Good even
 def test_shipped_parameters_exist_load_and_name_their_data():
     assert MODEL_PATH.exists() and MODEL_PATH.stat().st_size < 10_000_000
     note = (MODEL_PATH.parent / "NOTE.md").read_text()
-    assert "claimbuster_cbd" in note and "bench/train_checkworthy.py" in note
+    assert "claimbuster_cbd" in note and "python -m bench.train_checkworthy" in note
     scorer = load_scorer()
     assert set(scorer.heads) == {"news", "tweets"}
     trained_on = " ".join(name for names in scorer.meta["trained_on"].values() for name in names)
@@ -105,8 +102,8 @@ def test_run_time_tfidf_matches_scikit_learn():
 
 @pytest.mark.slow
 def test_cli_prints_the_scores_the_bench_used_on_the_clef2020_test_split(embedder):
-    from checkworthiness import TESTS, split_scores
-    from cw_data import BENCH
+    from claims.eval.checkworthy import TESTS, split_scores
+    from claims.train.checkworthy_data import BENCH
 
     split, bench_scores = split_scores("clef20_test", embedder=embedder, cache=False)
     result = CliRunner().invoke(app, ["checkworthy", "--file", str(BENCH / TESTS["clef20_test"]), "--json"])
@@ -188,16 +185,15 @@ def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(e
 
 @pytest.mark.slow
 def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
-    """`train_checkworthy.py --lora --extra feedback.tsv --extra-weight W`: a reviewer's verdict on a sentence
+    """`python -m bench.train_checkworthy --lora --extra feedback.tsv --extra-weight W`: a reviewer's verdict on a sentence
     moves both parts of the retrained model's score of it, and more so the more it weighs
     (small runs on real ClaimBuster rows)."""
     import csv
 
-    import cw_lora
-    import train_checkworthy as recipe
+    from claims.train import checkworthy_head, lora
 
-    monkeypatch.setattr(cw_lora, "RANK", 4)
-    monkeypatch.setattr(cw_lora, "EPOCHS", 3)
+    monkeypatch.setattr(lora, "RANK", 4)
+    monkeypatch.setattr(lora, "EPOCHS", 3)
     with open(
         ROOT.parent / "shared" / "bench" / "claimbuster_cbd" / "sentences.tsv", encoding="utf-8", newline=""
     ) as handle:
@@ -206,8 +202,8 @@ def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
     reviewed = "The harbour now handles ninety sailings a day, almost twice the figure of last winter."
     texts = [r["text"] for r in pick] + [reviewed]
     vectors = embedder.encode(texts)
-    bert = cw_lora.load_bert()
-    tokens = cw_lora.tokenize(bert, [reviewed])
+    bert = lora.load_bert()
+    tokens = lora.tokenize(bert, [reviewed])
 
     def moved(weight: float) -> tuple[float, float]:
         """How much the adapted and the linear logit of the reviewed sentence rise from verdict 0 to verdict 1."""
@@ -216,15 +212,17 @@ def test_reviewers_rows_reach_the_lora_retraining(embedder, monkeypatch):
             labels = np.array([int(r["label"]) for r in pick] + [verdict])
             weights = np.ones(len(texts))
             weights[-1] = weight
-            params, run = recipe.fit_lora(
+            params, run = lora.fit_lora(
                 texts, vectors, labels, weights=weights, extra=np.array([len(texts) - 1])
             )
             assert any(name.endswith(".A") for name in params)
-            model = cw_lora.build(bert)
+            model = lora.build(bert)
             model.load_state_dict(run["state"], strict=False)
-            linear = recipe.scorer_from(recipe.to_params({"news": run["lr"]}, {})).heads["news"]
+            linear = checkworthy_head.scorer_from(checkworthy_head.to_params({"news": run["lr"]}, {})).heads[
+                "news"
+            ]
             logits[verdict] = (
-                float(cw_lora.predict(model, tokens)[0]),
+                float(lora.predict(model, tokens)[0]),
                 float(linear.logits([reviewed], vectors[-1:])[0]),
             )
         return logits[1][0] - logits[0][0], logits[1][1] - logits[0][1]

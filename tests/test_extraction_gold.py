@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from claims.eval.corpora import CORPORA
+from claims.eval.extraction import evaluate
 from claims.goldset import load_gold, match
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-from extraction import CORPORA, evaluate  # noqa: E402
 
 pytestmark = pytest.mark.slow  # extraction of whole gold corpora
 

@@ -158,3 +158,51 @@ def test_demo_corpus_is_our_own_text():
         for line in article.read_text().splitlines():
             if len(line) > 60:
                 assert line not in seeds, (article.name, line)
+
+
+def _imported(path) -> set[str]:
+    """Every absolute module name ``path`` imports, ``from a import b`` giving both a and a.b."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_bench_scripts_are_entry_points_and_tests_import_only_the_package():
+    """bench/ scripts run as modules from the project root (`python -m bench.seeds`) and import the package
+    as installed; tests never reach into bench/."""
+    edits = [
+        str(path.relative_to(ROOT))
+        for folder in ("bench", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+        if re.search(r"sys\.path\.(insert|append)\b", path.read_text(encoding="utf-8"))
+    ]
+    assert edits == []
+    scripts = {"bench"} | {path.stem for path in (ROOT / "bench").glob("*.py")} - {"__init__"}
+    reaching = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for name in sorted(_imported(path))
+        if name.split(".")[0] in scripts
+    ]
+    assert reaching == []
+
+
+def test_only_bench_and_tests_import_the_training_and_evaluation_library():
+    """claims/train and claims/eval sit on the rest of claims/ and db/, never the reverse."""
+    inside = (ROOT / "claims" / "train", ROOT / "claims" / "eval")
+    files = [
+        ROOT / "app.py",
+        *(p for folder in ("claims", "db", "ui") for p in (ROOT / folder).rglob("*.py")),
+    ]
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in files
+        if not any(path.is_relative_to(folder) for folder in inside)
+        for name in sorted(_imported(path))
+        if name.split(".")[:2] in (["claims", "train"], ["claims", "eval"])
+    ]
+    assert offenders == []

@@ -1,7 +1,8 @@
-"""LoRA adapters on every layer of the bundled encoder for check-worthiness (issue 4; see docs/BENCHMARKS.md).
+"""LoRA adapters on every layer of the bundled encoder, trained for check-worthiness.
 
-The training library behind ``bench/train_checkworthy.py --lora`` (the shipped
-model) and ``bench/checkworthiness.py --method lora`` (its cross-validation).
+The training library behind ``python -m bench.train_checkworthy --lora`` (the
+shipped model) and ``python -m bench.checkworthiness --method lora`` (its
+cross-validation); the search model's training builds on it too.
 
 Low-rank matrices A (rank x in) and B (out x rank, zero at the start) are added
 to the query and value projections (``TARGETS``; ``all``: every linear layer) of
@@ -15,19 +16,18 @@ torch (installed with sentence-transformers).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cw_data
-
-from claims.checkworthy_encoder import MAX_TOKENS  # noqa: E402
+from claims.checkworthy_encoder import MAX_TOKENS
+from claims.eval.metrics import average_precision, best_threshold, f1
+from claims.train import checkworthy_data, checkworthy_head
 
 RANK = 8
 ALPHA = 2.0  # the adapters' output is scaled by ALPHA (alpha / rank = 16 / 8 in the usual notation)
@@ -284,14 +284,12 @@ class Rows:
         )
 
 
-def rows(bert, split: cw_data.Split) -> Rows:
+def rows(bert, split: checkworthy_data.Split) -> Rows:
     return Rows(split.texts, split.vectors, split.labels, tokenize(bert, split.texts), split.ids)
 
 
 def linear_head(fit: Rows | list[Rows]):
     """The shipped logistic-regression recipe trained on ``fit`` (uncalibrated), as a scorer head."""
-    import train_checkworthy as recipe
-
     fit = fit if isinstance(fit, list) else [fit]
     texts = [t for r in fit for t in r.texts]
     weights = (
@@ -299,10 +297,10 @@ def linear_head(fit: Rows | list[Rows]):
         if all(r.weights is None for r in fit)
         else np.concatenate([np.ones(len(r.texts)) if r.weights is None else r.weights for r in fit])
     )
-    head = recipe.fit_head(
+    head = checkworthy_head.fit_head(
         texts, np.vstack([r.vectors for r in fit]), np.concatenate([r.labels for r in fit]), weights=weights
     )
-    return head, recipe.scorer_from(recipe.to_params({"news": head}, {})).heads["news"]
+    return head, checkworthy_head.scorer_from(checkworthy_head.to_params({"news": head}, {})).heads["news"]
 
 
 def fit_mixed(
@@ -324,8 +322,6 @@ def fit_mixed(
     ``score`` lists rows to score with the chosen model (logits minus the cut, so 0 is the cut).
     Returns the linear parameters, the adapters' trainable state, the weight, the cut, the scores and every run.
     """
-    from checkworthiness import average_precision, best_threshold, f1
-
     lr_params, lr_head = linear_head(linear_fit or fit)
     lr_val = lr_head.logits(val.texts, val.vectors)
     runs = []
@@ -403,3 +399,61 @@ def to_params(model_state: dict, bert, run: dict) -> dict[str, np.ndarray]:
         }
     )
     return params
+
+
+def fit_lora(
+    texts: list[str],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    extra: np.ndarray | None = None,
+) -> tuple[dict[str, np.ndarray], dict]:
+    """The news head with LoRA adapters mixed in (:func:`fit_mixed`): 85% of the rows
+    train both models, the other 15% choose the epoch, the weight and the cut. Returns the parameters and the run.
+
+    ``extra`` (row numbers: reviewers' decisions) always train, with their ``weights``, and never choose:
+    the choice follows the benchmark's definition of check-worthy, not a handful of rows."""
+    from sklearn.model_selection import train_test_split
+
+    started = time.time()
+    bert = load_bert()
+    data = Rows(texts, vectors, labels, tokenize(bert, texts), weights=weights)
+    extra = np.asarray([] if extra is None else extra, dtype=np.int64)
+    base = np.setdiff1d(np.arange(len(texts)), extra)
+    fit, val = train_test_split(base, test_size=VALIDATION, stratify=labels[base], random_state=0)
+    run = fit_mixed(bert, data.take(np.concatenate([fit, extra])), data.take(val))
+    print(
+        f"news LoRA: epoch {run['epoch']}, mix {run['mix']}, validation F1 {run['val_f1']:.4f} (linear only {run['lr_val_f1']:.4f}), {time.time() - started:.0f} s",
+        flush=True,
+    )
+    return to_params(run["state"], bert, run), run
+
+
+def fit_lora_tweets(news_state: dict | None, epochs: int = 6) -> dict[str, np.ndarray]:
+    """The tweets head with LoRA adapters: trained on CLEF20 train from scratch and from the news head's
+    adapters (ClaimBuster as an intermediate task); the start, the epoch (1..epochs) and the weight are
+    chosen by AP on CLEF20 dev, the cut by F1 there. The linear part is then refitted on train + dev
+    as shipped."""
+    started = time.time()
+    bert = load_bert()
+    tr, dv = (
+        rows(bert, checkworthy_data.load("clef20_train")),
+        rows(bert, checkworthy_data.load("clef20_dev")),
+    )
+    runs = {}
+    for start, init in [("scratch", None), ("claimbuster", news_state)]:
+        if start == "claimbuster" and init is None:
+            continue
+        runs[start] = fit_mixed(bert, tr, dv, epochs=epochs, metric="ap", init=init)
+        print(
+            f"tweets LoRA from {start}: epoch {runs[start]['epoch']}, mix {runs[start]['mix']}, dev AP {runs[start]['val_ap']:.4f} (linear only {runs[start]['lr_val_ap']:.4f}); every epoch and weight: {json.dumps(runs[start]['runs'])}",
+            flush=True,
+        )
+    start = max(runs, key=lambda k: runs[k]["val_ap"])
+    run = runs[start]
+    run["lr"] = checkworthy_head.fit_head(
+        tr.texts + dv.texts, np.vstack([tr.vectors, dv.vectors]), np.concatenate([tr.labels, dv.labels])
+    )
+    print(f"tweets LoRA: chose the start from {start}, {time.time() - started:.0f} s", flush=True)
+    return to_params(run["state"], bert, run)

@@ -1,4 +1,4 @@
-"""CLEF CheckThat! claim-matching data in ../shared/bench (see its README): corpora, splits, MAP@5.
+"""CLEF CheckThat! claim-matching data in ../shared/bench (see its README): corpora and splits.
 
 Splits reuse query ids for different tweets, so every split is loaded on its own, never merged on id.
 """
@@ -9,7 +9,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
 DATASETS = {"2020": "clef2020_t2_en", "2021": "clef2021_t2a_en", "2022": "clef2022_t2a_en"}
 
 
@@ -49,20 +49,3 @@ def load_split(year: str, name: str) -> Split:
     for row in read_tsv(folder / f"qrels{suffix}.tsv"):
         qrels.setdefault(row["query_id"], set()).add(row["vclaim_id"])
     return Split(year, name, queries, qrels)
-
-
-def map_at_5(ranked: dict[str, list[str]], qrels: dict[str, set[str]]) -> float:
-    """MAP@5 as trec_eval's map_cut_5: AP over the top 5, divided by the number of relevant claims.
-
-    Queries without relevant claims are not scored (as the lab's scorer); a query with
-    relevant claims but no ranking counts 0.
-    """
-    total = 0.0
-    for query_id, relevant in qrels.items():
-        hits, precision_sum = 0, 0.0
-        for position, claim_id in enumerate(ranked.get(query_id, [])[:5], start=1):
-            if claim_id in relevant:
-                hits += 1
-                precision_sum += hits / position
-        total += precision_sum / len(relevant)
-    return total / len(qrels) if qrels else 0.0
