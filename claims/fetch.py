@@ -1,7 +1,6 @@
 """One web page downloaded within bounds, for :func:`claims.ingest.load`.
 
-trafilatura's own fetcher had no overall deadline, fell back to unverified TLS and fetched from any
-address (issue 14, findings 6, 8 and 12). This one:
+Unlike trafilatura's own fetcher, this one:
 
 - gives the whole download, redirects included, ``fetch_seconds`` of wall-clock time;
 - stops once more than ``max_file_bytes`` decoded bytes have arrived, so a gzip bomb is never

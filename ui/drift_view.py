@@ -1,4 +1,4 @@
-"""The claim page's "Wording over time" and "Provenance" sections (issue 5).
+"""The claim page's "Wording over time" and "Provenance" sections.
 
 The HTML helpers are pure (and tested on their own); :func:`show` draws both
 sections for one tracked claim's mention rows. All stored text is escaped.
