@@ -16,9 +16,13 @@ export CLAIMS_DB
 
 # A venv is built from a lock and never patched: when a lock changes, the venv is built
 # again from nothing, so a package the lock dropped cannot linger. pip check proves the set.
+# The venv's bundled pip (23.2 here) mis-resolves an extra (justext's lxml[html_clean]) in hash mode
+# once a newer lxml is on PyPI, so the lock's own hashed pip is installed first.
 define fresh_venv
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
+	awk '/^pip==/{p=1} p{print} p&&!/\\$$/{exit}' $(1) > $(VENV)/pip.lock
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.lock
 	$(BIN)/pip install --quiet --require-hashes -r $(1)
 	$(BIN)/pip check
 endef
