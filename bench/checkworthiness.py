@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from claims.eval.checkworthy import TESTS, split_scores
-from claims.eval.metrics import average_precision, best_threshold, clef19_map, f1
 from claims.train import checkworthy_data, checkworthy_head, lora
+from claims.train.metrics import average_precision, best_threshold, clef19_map, f1
 
 FOLDS, SEED = 4, 0
 
@@ -156,7 +156,7 @@ def main() -> None:
             heads[head] = checkworthy_head.fit_head(texts, vectors, labels, blocks=blocks)
         scorer = checkworthy_head.scorer_from(checkworthy_head.to_params(heads, {}))
     elif args.params:
-        from claims.checkworthy import load_scorer
+        from claims.checkworthy.model import load_scorer
 
         scorer = load_scorer(args.params)
 

@@ -3,7 +3,7 @@
 
     .venv/bin/python -m bench.checkworthiness_news --old OLD.npz [--new claims/models/checkworthy.npz]
 
-Sentences: claims.text.segment over each article's clean text (boilerplate
+Sentences: claims.text.sentences.segment over each article's clean text (boilerplate
 already removed); a sentence is positive when it contains any gold claim's
 anchor (optional ones included). Scored with the "news" head, as ingestion
 scores mentions. A check that a model better on the public sets is not worse
@@ -34,12 +34,12 @@ def main() -> None:
     import numpy as np
     from sklearn.metrics import average_precision_score
 
-    from claims.checkworthy import load_scorer
-    from claims.embed import default_embedder
+    from claims.checkworthy.model import load_scorer
+    from claims.embed.encoder import default_embedder
     from claims.eval.corpora import CORPORA
-    from claims.goldset import load_gold
-    from claims.ingest import load
-    from claims.text import segment
+    from claims.eval.goldset import load_gold
+    from claims.ingest.sources import load
+    from claims.text.sentences import segment
 
     embedder = default_embedder()
     scorers = {"old": load_scorer(args.old), "new": load_scorer(args.new)}

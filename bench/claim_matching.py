@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from claims.eval.metrics import map_at_5
 from claims.train import claim_matching_data
+from claims.train.metrics import map_at_5
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

@@ -6,7 +6,7 @@ speaker, venue, attribution-kind, role and date accuracy, boilerplate mentions.
     .venv/bin/python -m bench.extraction --json
 
 The articles go through the same loading and extraction code as ingestion
-(claims.ingest.load, claims.pipeline.extract_mentions), one speaker book per corpus.
+(claims.ingest.sources.load, claims.ingest.pipeline.extract_mentions), one speaker book per corpus.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from claims.embed import default_embedder
+    from claims.embed.encoder import default_embedder
 
     embedder = default_embedder()
     results = {}

@@ -6,7 +6,7 @@ ingest order gives the same tracked claims.
     .venv/bin/python -m bench.linking --verbose       # and every false and missed link
     .venv/bin/python -m bench.linking --json
 
-Each corpus is ingested article by article through claims.pipeline.ingest into a
+Each corpus is ingested article by article through claims.ingest.pipeline.ingest into a
 fresh SQLite file, in name order and then in reverse order into another one.
 """
 
@@ -24,9 +24,9 @@ from claims.eval.corpora import CORPORA
 def run(gold_path: Path, folder: Path, embedder, *, reverse: bool = False):
     from sqlmodel import Session
 
-    from claims.goldset import load_gold
-    from claims.link_eval import partition, score_links
-    from claims.pipeline import ingest
+    from claims.eval.goldset import load_gold
+    from claims.eval.linking import partition, score_links
+    from claims.ingest.pipeline import ingest
     from db.session import get_engine
 
     gold = load_gold(gold_path)
@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from claims.embed import default_embedder
+    from claims.embed.encoder import default_embedder
 
     embedder = default_embedder()
     out = {}

@@ -115,7 +115,7 @@ def cli(db: Path, *args) -> subprocess.Popen:
 def claims_of(db: Path) -> set:
     from sqlmodel import Session
 
-    from claims.link_eval import partition
+    from claims.eval.linking import partition
     from db.session import get_engine
 
     engine = get_engine(db)
@@ -127,7 +127,7 @@ def claims_of(db: Path) -> set:
 
 def reference(folders: list[Path], tmp: Path) -> set:
     """The tracked claims of one uninterrupted ingest of ``folders``."""
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
     from db.session import get_engine
 
     db = tmp / "reference.db"
@@ -142,7 +142,7 @@ def ingests_harness() -> dict:
 
     from sqlmodel import Session, select
 
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
     from db.models import TrackedClaim
     from db.session import get_engine
 
@@ -183,7 +183,7 @@ def consistent(db: Path) -> list[str]:
     """What is wrong with ``db`` after a rerun; empty when everything holds."""
     from sqlmodel import Session
 
-    from claims.index import VectorIndex, index_path
+    from claims.search.index import VectorIndex, index_path
     from db import crud, fts
     from db.session import get_engine
 

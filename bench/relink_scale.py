@@ -1,4 +1,4 @@
-"""How long one relinking takes as the archive grows: ``claims.relink.cluster`` over N mentions.
+"""How long one relinking takes as the archive grows: ``claims.link.relink.cluster`` over N mentions.
 
     .venv/bin/python -m bench.relink_scale                 # N = 1000, 3000, 10000
     .venv/bin/python -m bench.relink_scale --sizes 20000
@@ -28,8 +28,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     args = parser.parse_args()
 
-    from claims.pair_features import LinkItem
-    from claims.relink import cluster
+    from claims.link.pair_features import LinkItem
+    from claims.link.relink import cluster
     from claims.train.checkworthy_data import cached_vectors
 
     path = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en" / "vclaims.tsv"

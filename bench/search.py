@@ -5,10 +5,10 @@ search latency on the seeds database. Figures go to docs/BENCHMARKS.md.
     .venv/bin/python -m bench.search [--seeds ../shared/seeds] [--repeat 5]
 
 hit@1: the top result's tracked claim is the one holding the query's anchor.
-The fused weighting (claims.search.ALPHA, CONTEXT_WEIGHT, SPEAKER_BOOST) was
+The fused weighting (claims.search.hybrid.ALPHA, CONTEXT_WEIGHT, SPEAKER_BOOST) was
 chosen on the even rows only ("tune" below); the odd rows ("held out") played
 no part in choosing it.
-Latency: wall time of ``claims.search.search`` with the model and the index
+Latency: wall time of ``claims.search.hybrid.search`` with the model and the index
 loaded once (as the UI and a long-running process use it), and with the index
 loaded from its file at each call (as one CLI call does after the model load).
 """
@@ -66,10 +66,10 @@ def main() -> None:
 
     from sqlmodel import Session
 
-    from claims.embed import Embedder
-    from claims.index import load_or_rebuild
-    from claims.pipeline import ingest
-    from claims.search import search
+    from claims.embed.encoder import Embedder
+    from claims.ingest.pipeline import ingest
+    from claims.search.hybrid import search
+    from claims.search.index import load_or_rebuild
     from db import crud
     from db.session import get_engine
 

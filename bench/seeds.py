@@ -36,8 +36,8 @@ def main() -> None:
     from sqlmodel import Session
 
     from claims.config import settings
-    from claims.embed import Embedder, from_bytes
-    from claims.pipeline import ingest
+    from claims.embed.encoder import Embedder, from_bytes
+    from claims.ingest.pipeline import ingest
     from db import crud
     from db.session import get_engine
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.checkworthy import MODEL_PATH
+from claims.checkworthy.model import MODEL_PATH
 from claims.train import checkworthy_data, lora
 from claims.train.checkworthy_head import CALIBRATE_ON, HEADS, calibrate, fit_head, to_params
 

@@ -4,7 +4,7 @@
         [--train 2020:train,2021:train] [--dev 2020:dev,2021:dev,2022:dev] [--C 1.0] [--gbm 6 3] \
         [--ship gbm|lr] [--out claims/models/factmatch.npz]
 
-Training rows: for every training query, each first-stage candidate (claims/factcheck_match.py)
+Training rows: for every training query, each first-stage candidate (claims/factchecks/ranker.py)
 labelled 1 if the qrels pair it with the query. Only train splits are fitted; dev splits
 are scored for choosing C and the features. No test split is read.
 """
@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.eval.metrics import map_at_5
-from claims.factcheck_match import (
+from claims.factchecks.ranker import (
     FEATURES,
     MODEL_FILE,
     Corpus,
@@ -31,6 +30,7 @@ from claims.factcheck_match import (
 )
 from claims.train import claim_matching_data
 from claims.train.checkworthy_data import cached_vectors
+from claims.train.metrics import map_at_5
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,10 +3,10 @@
     .venv/bin/python -m bench.train_linking              # fit on seeds + demo gold, write the model
     .venv/bin/python -m bench.train_linking --held-out   # also: fit on one corpus, score pairs of the other
 
-Pairs: every two extracted mentions (through claims.pipeline.extract_mentions,
+Pairs: every two extracted mentions (through claims.ingest.pipeline.extract_mentions,
 as ingestion makes them) that match gold claims and whose embeddings have a
 cosine of at least the model's candidate floor; gold SAME = 1, DIFFERENT and
-DISTINCT = 0, RELATED left out. Features: claims/pair_features.py. A
+DISTINCT = 0, RELATED left out. Features: claims/link/pair_features.py. A
 logistic regression (scikit-learn, balanced classes); `join` is the
 probability with the best pair F1 on the training pairs, `suggest` the
 highest probability that still reaches 95% recall of same pairs.
@@ -29,11 +29,11 @@ MIN_COSINE = 0.35
 
 def corpus_pairs(name: str, embedder):
     """(features, labels, descriptions) of one gold corpus' candidate pairs."""
-    from claims.goldset import DIFFERENT, DISTINCT, SAME, load_gold, match
-    from claims.ingest import load
-    from claims.pair_features import LinkItem, pair_features, word_rarity
-    from claims.pipeline import extract_mentions
-    from claims.speakers import SpeakerBook
+    from claims.eval.goldset import DIFFERENT, DISTINCT, SAME, load_gold, match
+    from claims.extract.speakers import SpeakerBook
+    from claims.ingest.pipeline import extract_mentions
+    from claims.ingest.sources import load
+    from claims.link.pair_features import LinkItem, pair_features, word_rarity
 
     gold_path, folder = CORPORA[name]
     gold = load_gold(gold_path)
@@ -79,7 +79,7 @@ def checkthat_pairs(embedder, negatives: int = 3):
     closest other claims by embedding (0). No speaker or frame: those features are 0."""
     import csv
 
-    from claims.pair_features import LinkItem, pair_features
+    from claims.link.pair_features import LinkItem, pair_features
     from claims.train.checkworthy_data import cached_vectors
 
     folder = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en"
@@ -157,9 +157,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "claims" / "models" / "linking.json")
     args = parser.parse_args()
 
-    from claims.embed import default_embedder
-    from claims.pair_features import FEATURES
-    from claims.relink import LinkModel
+    from claims.embed.encoder import default_embedder
+    from claims.link.pair_features import FEATURES
+    from claims.link.relink import LinkModel
 
     embedder = default_embedder()
     data = {name: corpus_pairs(name, embedder) for name in CORPORA}

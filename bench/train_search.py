@@ -13,7 +13,7 @@ the bundled weights frozen) are trained so that a query's vector is nearer its
 claim than every other claim and near-miss in its batch (cross-entropy over
 scaled cosines, "multiple negatives ranking" with hard negatives). Queries,
 claims and paragraphs are all embedded by the adapted model
-(``claims/search_model.py``); linking, claim matching and check-worthiness keep
+(``claims/embed/search_model.py``); linking, claim matching and check-worthiness keep
 the bundled model. ``bench/search.py`` measures the result.
 """
 

@@ -4,26 +4,21 @@ link the same claim across sources, search, review and export.
 The public API; the CLI (``python -m claims``) and the UI sit on these.
 """
 
-from claims.checkworthy import Scorer, default_scorer, load_scorer
-from claims.claim_review import merge_claims, move_mention, split_mentions
-from claims.drift import Drift, compare, drift_flags, word_diff
-from claims.embed import Embedder, default_embedder
+from claims.checkworthy.model import Scorer, default_scorer, load_scorer
+from claims.embed.encoder import Embedder, default_embedder
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
-from claims.factchecks import (
-    FactCheckMatch,
-    attach_evidence,
-    detach_evidence,
-    matches_for_claim,
-)
-from claims.factchecks import import_file as import_factchecks
-from claims.factchecks import match as match_factchecks
-from claims.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
-from claims.index import LiveIndex, load_or_rebuild, rebuild
-from claims.ingest import IngestError
-from claims.pipeline import IngestReport, ingest
-from claims.provenance import citations, first_appearance, timeline, wordings
-from claims.relink import relink
-from claims.review import (
+from claims.factchecks.store import FactCheckMatch, attach_evidence, detach_evidence, matches_for_claim
+from claims.factchecks.store import import_file as import_factchecks
+from claims.factchecks.store import match as match_factchecks
+from claims.ingest.pipeline import IngestReport, ingest
+from claims.ingest.sources import IngestError
+from claims.link.relink import relink
+from claims.provenance.drift import Drift, compare, drift_flags, word_diff
+from claims.provenance.sources import citations, first_appearance, timeline, wordings
+from claims.review.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
+from claims.review.regroup import merge_claims, move_mention, split_mentions
+from claims.review.speakers import merge_speakers, rename_speaker, split_speaker
+from claims.review.verdicts import (
     ConflictError,
     ReviewError,
     add_note,
@@ -31,14 +26,9 @@ from claims.review import (
     set_sourcing,
     set_status,
 )
-from claims.search import (
-    Filters,
-    SearchResult,
-    rebuild_keywords,
-    resolve_speakers,
-    search,
-)
-from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
+from claims.search.hybrid import Filters, SearchResult, rebuild_keywords, search
+from claims.search.index import LiveIndex, load_or_rebuild, rebuild
+from claims.search.query import resolve_speakers
 
 __all__ = [
     "CSV_COLUMNS",

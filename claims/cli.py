@@ -140,7 +140,7 @@ def ingest(
     """
     from tqdm import tqdm
 
-    from claims.pipeline import ingest as run
+    from claims.ingest.pipeline import ingest as run
 
     bar = tqdm(total=0, unit="article", disable=None, file=sys.stderr)
 
@@ -222,8 +222,9 @@ def search(
     """
     from sqlmodel import Session
 
-    from claims.search import MODES, Filters, resolve_speakers
-    from claims.search import search as run
+    from claims.search.hybrid import MODES, Filters
+    from claims.search.hybrid import search as run
+    from claims.search.query import resolve_speakers
     from db.models import ClaimStatus
 
     valid = [s.value for s in ClaimStatus]
@@ -317,8 +318,8 @@ def factchecks_import(
 
         python -m claims factchecks import published_checks.tsv
     """
-    from claims.factchecks import import_file
-    from claims.ingest import IngestError
+    from claims.factchecks.store import import_file
+    from claims.ingest.sources import IngestError
 
     try:
         added, known = import_file(_engine(), file, progress=True)
@@ -328,8 +329,8 @@ def factchecks_import(
 
 
 def _read_queries(path: Path) -> list[tuple[str, str]]:
-    from claims.factchecks import read_table
-    from claims.ingest import IngestError
+    from claims.factchecks.store import read_table
+    from claims.ingest.sources import IngestError
 
     try:
         return [(row["id"], row["text"]) for row in read_table(path)]
@@ -359,7 +360,7 @@ def factchecks_match(
         python -m claims factchecks match "Kabul is safer under the Taliban" --k 3
         python -m claims factchecks match --file queries.tsv --k 5
     """
-    from claims.factchecks import match
+    from claims.factchecks.store import match
 
     if (text is None) == (file is None):
         _fail("give either TEXT or --file", 2)
@@ -403,7 +404,7 @@ def checkworthy(
         python -m claims checkworthy "The situation in Kabul is better than under Ashraf Ghani."
         python -m claims checkworthy --file sentences.tsv --json
     """
-    from claims.checkworthy import DOMAINS, default_scorer
+    from claims.checkworthy.model import DOMAINS, default_scorer
 
     if (text is None) == (file is None):
         _fail("give either TEXT or --file", 2)
@@ -417,7 +418,7 @@ def checkworthy(
         for (row_id, _), value in zip(rows, scores):
             typer.echo(json.dumps({"id": row_id, "score": float(value)}, ensure_ascii=False))
         return
-    from claims.embed import default_embedder
+    from claims.embed.encoder import default_embedder
 
     vector = default_embedder().encode([text])
     value = float(scorer.score([text], vector, domain=chosen)[0])
@@ -467,10 +468,10 @@ def reindex():
 
         python -m claims reindex
     """
-    from claims.index import index_path
-    from claims.pipeline import refresh
-    from claims.search import rebuild_keywords
-    from claims.search_model import search_embedder
+    from claims.embed.search_model import search_embedder
+    from claims.ingest.refresh import refresh
+    from claims.search.hybrid import rebuild_keywords
+    from claims.search.index import index_path
 
     engine = _engine()
     done = refresh(engine, force=True, embed_progress=True)
@@ -538,8 +539,8 @@ def speakers_merge(
 
         python -m claims speakers merge "Russian Foreign Ministry" "Foreign Ministry" 12 --reviewer "Ann Smith"
     """
-    from claims.review import ReviewError
-    from claims.speaker_review import merge_speakers_by_name
+    from claims.review.speakers import merge_speakers_by_name
+    from claims.review.verdicts import ReviewError
     from db.session import session_scope
 
     try:
@@ -566,7 +567,7 @@ def feedback_export(
     """
     from sqlmodel import Session
 
-    from claims.feedback import feedback_table, feedback_tsv
+    from claims.review.feedback import feedback_table, feedback_tsv
 
     with Session(_engine()) as session:
         data = feedback_tsv(session)

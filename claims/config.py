@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from pathlib import Path
+
+# The shipped model files (claims/models/NOTE.md says how each was trained).
+MODELS = Path(__file__).resolve().parent / "models"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from claims.provenance import wordings
+from claims.provenance.sources import wordings
 from db import crud
 from db.models import ClaimStatus
 

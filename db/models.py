@@ -128,7 +128,7 @@ class Mention(MentionBase, table=True):
     speaker_id: int | None = Field(default=None, foreign_key="speaker.id", index=True)
     embedding: bytes = Field(description="float32 little-endian, L2-normalised")
     search_embedding: bytes | None = Field(
-        default=None, description="The text embedded by the search model (claims.search_model)"
+        default=None, description="The text embedded by the search model (claims.embed.search_model)"
     )
     search_context_embedding: bytes | None = Field(
         default=None, description="The paragraph embedded by the search model"
@@ -256,7 +256,7 @@ class ExtractionFeedback(SQLModel, table=True):
 class LinkDecision(SQLModel, table=True):
     """A reviewer's word that two mentions are (or are not) one tracked claim.
 
-    Mentions are named by :func:`claims.relink.mention_key` (article content hash
+    Mentions are named by :func:`claims.link.relink.mention_key` (article content hash
     and span), so the decision holds across re-extraction and re-ingest; every
     relinking obeys it.
     """

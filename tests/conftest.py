@@ -38,7 +38,7 @@ def seed(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from claims.embed import Embedder
+    from claims.embed.encoder import Embedder
 
     return Embedder()
 
@@ -60,7 +60,7 @@ def engine(db_path):
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory, embedder) -> Path:
     """A database with the five seeds ingested once per test session (copied per test)."""
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
     from db.session import get_engine
 
     path = tmp_path_factory.mktemp("seeded") / "claims.db"

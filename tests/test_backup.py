@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from claims.cli import app
 from claims.eval.reliability import review_edits
-from claims.review import add_note
+from claims.review.verdicts import add_note
 from db import crud
 from db.backup import backup
 from db.models import TrackedClaim

@@ -8,15 +8,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from claims.checkworthy import (
-    MODEL_PATH,
-    default_scorer,
-    features,
-    guess_domain,
-    load_scorer,
-    score,
-)
-from claims.checkworthy_features import FEATURES, Tfidf, chars, words
+from claims.checkworthy.features import FEATURES, Tfidf, chars, features, words
+from claims.checkworthy.model import MODEL_PATH, default_scorer, guess_domain, load_scorer
+from claims.checkworthy.rules import rule_score
 from claims.cli import app
 from tests.conftest import ROOT
 
@@ -51,9 +45,9 @@ def test_score_embeds_when_no_vectors_are_given(embedder):
 
 
 def test_the_rules_score_is_a_float():
-    value = score(CLAIM, quoted=True)
+    value = rule_score(CLAIM, quoted=True)
     assert type(value) is float and 0.5 < value <= 1
-    assert score("What do you think?") < 0.5
+    assert rule_score("What do you think?") < 0.5
 
 
 def test_explain_names_the_reasons(embedder):
@@ -135,8 +129,8 @@ def test_bad_tsv_is_reported_by_name(tmp_path, content, message):
 def test_a_head_with_lora_adapters_mixes_them_in_and_leaves_the_embedder_alone(embedder):
     """LoRA adapters with B = 0 leave the encoder as bundled: the head scores the bundled embedding.
     Non-zero adapters change the scores but not the shared embedder's vectors."""
-    from claims.checkworthy import Scorer
-    from claims.checkworthy_encoder import LoRA
+    from claims.checkworthy.encoder import LoRA
+    from claims.checkworthy.model import Scorer
 
     rng = np.random.default_rng(0)
     direction = rng.normal(size=384).astype(np.float32)

@@ -223,7 +223,7 @@ def test_speakers_list_and_merge(seeded_path):
 
 
 def test_feedback_export_writes_text_and_label(seeded_path, tmp_path):
-    from claims.feedback import drop_mention
+    from claims.review.feedback import drop_mention
     from db import crud
     from db.session import get_engine, session_scope
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from claims.drift import (
+from claims.provenance.drift import (
     DELETE,
     EQUAL,
     INSERT,
@@ -22,10 +22,10 @@ from claims.drift import (
     SPEAKER_CHANGED,
     compare,
     drift_flags,
-    numbers,
     word_diff,
 )
-from claims.provenance import wordings
+from claims.provenance.sources import wordings
+from claims.text.numbers import numbers
 from db import crud
 
 

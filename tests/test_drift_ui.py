@@ -7,8 +7,8 @@ import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from claims.drift import DiffOp, Flag
-from claims.pipeline import ingest
+from claims.ingest.pipeline import ingest
+from claims.provenance.drift import DiffOp, Flag
 from db import crud
 from db.session import get_engine
 from tests.conftest import DEMO, ROOT

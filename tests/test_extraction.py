@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from claims.detect import extract
-from claims.speakers import SpeakerBook, person_name, same_person
-from claims.text import segment
+from claims.extract.detect import extract
+from claims.extract.speakers import SpeakerBook, person_name, same_person
+from claims.text.sentences import segment
 from db import crud
 
 

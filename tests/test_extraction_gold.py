@@ -13,7 +13,7 @@ import pytest
 
 from claims.eval.corpora import CORPORA
 from claims.eval.extraction import evaluate
-from claims.goldset import load_gold, match
+from claims.eval.goldset import load_gold, match
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,9 +92,9 @@ def test_headline_repeating_a_body_claim_is_a_marked_mention(seeds_result):
 
 
 def test_a_headline_repeats_its_lede_rather_than_a_closer_worded_later_quote(embedder):
-    from claims.ingest import load
-    from claims.pipeline import extract_mentions
-    from claims.speakers import SpeakerBook
+    from claims.extract.speakers import SpeakerBook
+    from claims.ingest.pipeline import extract_mentions
+    from claims.ingest.sources import load
 
     # "Ferries carry twice as many passengers" shares "ferries" with a later quote, but says the lede's "doubled".
     article = load(str(ROOT / "demo" / "articles" / "02_coastline_news.txt"))

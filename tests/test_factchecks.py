@@ -11,23 +11,9 @@ import numpy as np
 import pytest
 from sqlmodel import Session
 
-from claims.factcheck_match import (
-    BM25,
-    FEATURES,
-    Ranker,
-    TreeRanker,
-    clean_query,
-    load_ranker,
-    tokens,
-)
-from claims.factchecks import (
-    attach_evidence,
-    detach_evidence,
-    import_file,
-    match,
-    matches_for_claim,
-)
-from claims.review import ReviewError
+from claims.factchecks.ranker import BM25, FEATURES, Ranker, TreeRanker, clean_query, load_ranker, tokens
+from claims.factchecks.store import attach_evidence, detach_evidence, import_file, match, matches_for_claim
+from claims.review.verdicts import ReviewError
 from db import crud
 from db.session import session_scope
 
@@ -229,8 +215,8 @@ def test_cli_imports_claimreview_and_prints_the_contract(db_path, tmp_path):
 @pytest.mark.slow
 def test_a_slice_of_clef_2021_dev_through_the_cli(db_path, tmp_path):
     """20 CLEF 2021 dev tweets against their 20 fact-checks and 300 others: the bench's path in small."""
-    from claims.eval.metrics import map_at_5
     from claims.train import claim_matching_data as cm_data
+    from claims.train.metrics import map_at_5
 
     if not cm_data.vclaims_path("2021").exists():
         pytest.skip("no CLEF data in ../shared/bench")

@@ -8,8 +8,9 @@ import io
 import pytest
 from sqlmodel import Session
 
-from claims import review
-from claims.feedback import (
+from claims.embed.search_model import search_embedder
+from claims.review import verdicts as review
+from claims.review.feedback import (
     add_mention,
     drop_mention,
     explain,
@@ -17,9 +18,8 @@ from claims.feedback import (
     find_span,
     unextracted_sentences,
 )
-from claims.review import ConflictError, ReviewError
-from claims.search import search
-from claims.search_model import search_embedder
+from claims.review.verdicts import ConflictError, ReviewError
+from claims.search.hybrid import search
 from db import crud
 from db.session import session_scope
 
@@ -199,7 +199,7 @@ def test_explain_gives_the_rules_score_then_the_models_reasons():
 
 
 def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedder):
-    from claims.index import LiveIndex
+    from claims.search.index import LiveIndex
 
     live = LiveIndex(seeded)
     assert len(live.get()) > 0

@@ -103,7 +103,7 @@ def test_an_oversized_file_fails_alone_with_its_limit_named(tmp_path):
 
 
 def test_the_limits_follow_the_settings(tmp_path, monkeypatch):
-    from claims.ingest import IngestError, load
+    from claims.ingest.sources import IngestError, load
 
     page = tmp_path / "story.txt"
     page.write_text("Ferry report\n\nThe minister said crossings had doubled. " * 20)
@@ -129,9 +129,9 @@ def test_the_limits_follow_the_settings(tmp_path, monkeypatch):
 def test_a_long_article_is_read_in_parts_and_finds_what_one_reading_finds():
     """Finding 5: a long article is parsed a part at a time, so its memory stays bounded (the figures
     are in docs/BENCHMARKS.md, `bench/reliability.py sizes`); who said what carries across parts."""
-    from claims.detect import extract
-    from claims.ingest import load
-    from claims.text import parts
+    from claims.extract.detect import extract
+    from claims.ingest.sources import load
+    from claims.text.sentences import parts
 
     text = "\n\n".join(load(str(path)).text for path in sorted(SEEDS.glob("*.txt")))
     pieces = list(parts(text, 2_000))
@@ -159,7 +159,7 @@ def cli_process(db, *args) -> subprocess.Popen:
 
 
 def claims_of(db) -> set:
-    from claims.link_eval import partition
+    from claims.eval.linking import partition
 
     engine = get_engine(db)
     with Session(engine) as session:
@@ -170,7 +170,7 @@ def claims_of(db) -> set:
 
 @pytest.mark.slow
 def test_two_ingests_at_once_store_every_article_and_group_them_as_one_would(tmp_path, embedder):
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
 
     files = sorted(p for p in DEMO.iterdir() if p.is_file())
     halves = [tmp_path / "a", tmp_path / "b"]
@@ -247,7 +247,7 @@ This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of S
 def test_a_claim_on_a_furniture_topic_is_kept_and_every_removed_paragraph_is_listed():
     """Finding 9: "contribution", "donations", "subscribe" or "privacy policy" in a sentence of the
     story is no evidence that it is page furniture; the appeal and the sign-up box after it are."""
-    from claims.text import remove_boilerplate
+    from claims.text.clean import remove_boilerplate
 
     cleaned = remove_boilerplate(BUDGET_STORY)
     story = BUDGET_STORY.split("A Message from")[0].strip().split("\n")
@@ -263,7 +263,7 @@ def test_the_removed_paragraphs_are_stored_with_the_article_and_shown_to_reviewe
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
 
     page = tmp_path / "budget.txt"
     page.write_text(BUDGET_STORY)
@@ -318,7 +318,7 @@ def test_a_db_path_that_is_no_database_gets_one_clear_line(tmp_path, kind):
 
 
 def test_utf16_with_its_byte_order_mark_is_read_as_text(tmp_path):
-    from claims.ingest import load
+    from claims.ingest.sources import load
 
     page = tmp_path / "story.txt"
     text = "Ferry report\n\nThe minister said crossings had doubled since the bridge closed in March."
@@ -330,7 +330,7 @@ def test_control_characters_never_reach_the_store_or_the_terminal(tmp_path, embe
     from typer.testing import CliRunner
 
     from claims.cli import app
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
 
     page = tmp_path / "story.txt"
     page.write_text(
@@ -373,8 +373,8 @@ def test_names_and_claims_from_articles_are_shown_as_text_never_as_markdown(tmp_
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from claims.pipeline import ingest
-    from claims.speaker_review import rename_speaker, split_speaker
+    from claims.ingest.pipeline import ingest
+    from claims.review.speakers import rename_speaker, split_speaker
     from db.session import session_scope
 
     page = tmp_path / "harbour.txt"
@@ -452,7 +452,7 @@ ZHIRNOV_QUERY = "Kabul is safer now than when Ghani ruled"
 
 
 def first_hit(engine) -> tuple[str, float]:
-    from claims.search import search
+    from claims.search.hybrid import search
 
     top = search(engine, ZHIRNOV_QUERY, k=1, mode="dense")[0]
     return top.text, top.score
@@ -462,7 +462,7 @@ def first_hit(engine) -> tuple[str, float]:
 def test_a_damaged_index_file_is_never_trusted(seeded, damage):
     import faiss
 
-    from claims.index import index_path, rebuild
+    from claims.search.index import index_path, rebuild
 
     rebuild(seeded)
     path = index_path(seeded)
@@ -484,7 +484,7 @@ def test_a_damaged_index_file_is_never_trusted(seeded, damage):
     assert (text, round(score, 4)) == (expected[0], round(expected[1], 4))
     assert -1.0001 <= score <= 1.0001
     if damage != "a folder in its place":  # the cache was written again, and is whole
-        from claims.index import checked
+        from claims.search.index import checked
 
         assert checked(seeded, path) is not None
 
@@ -639,7 +639,7 @@ def site():
 
 
 def fetch_error(url: str, **kwargs) -> str:
-    from claims.ingest import IngestError, fetch
+    from claims.ingest.sources import IngestError, fetch
 
     with pytest.raises(IngestError) as error:
         fetch(url, **kwargs)
@@ -649,7 +649,7 @@ def fetch_error(url: str, **kwargs) -> str:
 
 def test_a_local_page_is_fetched_and_read_as_an_article(site):
     """The good case, through the same checks: a gzipped Latin-1 page is decoded as the header says."""
-    from claims.ingest import load
+    from claims.ingest.sources import load
 
     article = load(f"{site.url}/story", allow_private=True)
     assert site.requests == ["/story"]
@@ -751,7 +751,7 @@ def test_an_address_on_this_machine_is_refused_and_named(site, host):
 def test_a_redirect_to_this_machine_is_refused(site, monkeypatch):
     """Every redirect is checked again: the first hop passes (127.0.0.1 counted as public for this
     test only), the redirect to 127.0.0.2 does not."""
-    from claims import fetch as fetcher
+    from claims.ingest import fetch as fetcher
 
     public = fetcher.is_public
     monkeypatch.setattr(fetcher, "is_public", lambda address: address == "127.0.0.1" or public(address))
@@ -765,7 +765,7 @@ def test_a_redirect_to_this_machine_is_refused(site, monkeypatch):
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/story.html"])
 def test_a_url_other_than_http_is_refused(url):
-    from claims.ingest import IngestError, load
+    from claims.ingest.sources import IngestError, load
 
     with pytest.raises(IngestError) as error:
         load(url, allow_private=True)
@@ -1141,7 +1141,7 @@ def test_every_case_of_the_hostile_matrix_gets_one_line_and_the_batch_goes_on(tm
 
 
 def test_uploads_are_written_inside_their_folder_whatever_their_names(tmp_path):
-    from claims.ingest import stage_uploads
+    from claims.ingest.sources import stage_uploads
 
     folder = tmp_path / "uploads"
     folder.mkdir()

@@ -7,10 +7,10 @@ import time
 
 import numpy as np
 
-from claims import index as vector_index
 from claims.config import Settings
-from claims.index import LiveIndex, VectorIndex
-from claims.link import JOIN, NEW, SUGGEST, best_claim, decide
+from claims.link.linker import JOIN, NEW, SUGGEST, best_claim, decide
+from claims.search import index as vector_index
+from claims.search.index import LiveIndex, VectorIndex
 
 
 def test_search_matches_brute_force(tmp_path):
@@ -45,7 +45,7 @@ def test_index_is_rebuilt_when_missing_or_older_than_the_database(seeded):
 
 
 def test_live_index_follows_new_mentions(seeded, tmp_path, embedder):
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
 
     live = LiveIndex(seeded)
     before = len(live.get())
@@ -78,7 +78,7 @@ def test_search_model_is_the_bundled_one_adapted_and_leaves_it_alone(embedder):
     import hashlib
     import json
 
-    from claims.search_model import ADAPTERS, SearchEmbedder, search_embedder
+    from claims.embed.search_model import ADAPTERS, SearchEmbedder, search_embedder
 
     texts = [
         "Ferry crossings have doubled since the bridge closed.",
@@ -105,7 +105,7 @@ def test_search_vectors_follow_the_search_model(seeded, monkeypatch):
     when the index is next loaded; the index then answers in the search model's space."""
     from sqlalchemy import text
 
-    from claims.search_model import search_embedder
+    from claims.embed.search_model import search_embedder
 
     with seeded.begin() as connection:
         count = connection.execute(text("SELECT count(*) FROM mention")).scalar_one()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from claims.ingest import IngestError, load
-from claims.pipeline import ingest
-from claims.text import remove_boilerplate
+from claims.ingest.pipeline import ingest
+from claims.ingest.sources import IngestError, load
+from claims.text.clean import remove_boilerplate
 from db import crud
 from db.models import Article, Mention
 from tests.conftest import SEEDS, seed

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from claims.claim_review import merge_claims, move_mention, split_mentions
-from claims.goldset import load_gold
-from claims.link_eval import partition, score_links
-from claims.pair_features import LinkItem
-from claims.pipeline import ingest
-from claims.relink import cluster, relink
+from claims.eval.goldset import load_gold
+from claims.eval.linking import partition, score_links
+from claims.ingest.pipeline import ingest
+from claims.link.pair_features import LinkItem
+from claims.link.relink import cluster, relink
+from claims.review.regroup import merge_claims, move_mention, split_mentions
 from db import crud
 from db.session import get_engine, session_scope
 from tests.conftest import ROOT, SEEDS
@@ -208,7 +208,7 @@ def test_a_claim_narrowed_by_a_restriction_is_not_the_unrestricted_one(embedder)
 
 
 def test_a_negation_reaches_the_end_of_its_clause():
-    from claims.pair_features import negation_flip
+    from claims.link.pair_features import negation_flip
 
     # "not a single sailing had been cancelled" negates "cancelled" as "no sailing had been cancelled" does.
     assert not negation_flip("no sailing had been cancelled.", "not a single sailing had been cancelled.")
@@ -223,7 +223,7 @@ def test_a_negation_reaches_the_end_of_its_clause():
 def test_words_every_mention_shares_weigh_little_in_the_overlap():
     import numpy as np
 
-    from claims.pair_features import FEATURES, pair_features, word_rarity
+    from claims.link.pair_features import FEATURES, pair_features, word_rarity
 
     texts = [f"The Taliban and Afghanistan, statement {i}." for i in range(20)]
     a = LinkItem("a", "its exchanges with the Taliban are essential for Afghanistan", np.zeros(3))

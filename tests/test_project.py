@@ -15,7 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from claims.embed import model_path
+from claims.embed.encoder import model_path
 from db import fts
 from db.session import get_engine
 from tests.conftest import ROOT
@@ -62,7 +62,7 @@ def import_graph() -> dict[str, set[str]]:
                 found |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 subs = {f"{node.module}.{a.name}" for a in node.names} & modules.keys()
-                # "from claims import index" imports the module claims.index, not the package's API
+                # "from claims import index" imports the module claims.search.index, not the package's API
                 found |= subs | ({node.module} if len(subs) < len(node.names) else set())
         graph[module] = {m for m in found if m in modules and m != module}
     return graph
@@ -85,6 +85,46 @@ def test_no_import_cycle_in_the_package():
     for module in sorted(graph):
         visit(module, [])
     assert cycles == []
+
+
+# The stages from the bottom up (README, "Layout"): a module imports only from its own layer or below.
+LAYERS = [
+    ("db",),
+    ("claims.config", "claims.records"),
+    ("claims.text",),
+    ("claims.embed",),
+    ("claims.checkworthy",),
+    ("claims.extract",),
+    ("claims.link",),
+    ("claims.search",),
+    ("claims.ingest",),
+    ("claims.review",),
+    ("claims.factchecks",),
+    ("claims.provenance",),
+    ("claims.export",),
+    ("claims.train",),
+    ("claims.eval",),
+    ("claims.cli", "claims.__main__", "claims"),
+]
+
+
+def layer_of(module: str) -> int | None:
+    for level, prefixes in enumerate(LAYERS):
+        if any(module == p or (p != "claims" and module.startswith(p + ".")) for p in prefixes):
+            return level
+    return None
+
+
+def test_every_module_has_a_layer_and_none_imports_from_above_it():
+    graph = import_graph()
+    assert [m for m in sorted(graph) if layer_of(m) is None] == []
+    upward = [
+        f"{module} -> {target}"
+        for module, targets in sorted(graph.items())
+        for target in sorted(targets)
+        if layer_of(target) > layer_of(module)
+    ]
+    assert upward == []
 
 
 def test_importing_the_package_loads_no_heavy_library():

@@ -15,8 +15,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claims.export import CSV_COLUMNS, neutralise, write_csv
-from claims.speakers import SpeakerBook, fold, organisation_name, person_name, role_words, same_person
-from claims.text import normalize, paragraph_at, paragraphs, quote_spans, remove_boilerplate, segment
+from claims.extract.speakers import SpeakerBook, fold, organisation_name, person_name, role_words, same_person
+from claims.text.clean import normalize, remove_boilerplate
+from claims.text.sentences import paragraph_at, paragraphs, quote_spans, segment
 
 # Characters that have broken text pipelines before: newlines of every kind, NUL and other controls,
 # byte-order mark, non-breaking and zero-width spaces, direction marks and overrides, combining accents.
@@ -54,7 +55,7 @@ def test_normalize_is_idempotent(raw):
 @example("0A\x1f\u0300")
 @example("e\u200b\u0301 \u00a0\r\n")
 def test_normalize_leaves_no_control_characters_but_newline_and_tab(raw):
-    """Tab is kept on purpose (claims.text._CONTROL): a tab inside a line is a space, not an escape code."""
+    """Tab is kept on purpose (claims.text.clean._CONTROL): a tab inside a line is a space, not an escape code."""
     out = normalize(raw)
     assert [c for c in out if unicodedata.category(c) == "Cc" and c not in "\n\t"] == []
     assert not {"\r", "\u00a0", "\u200b", "\ufeff"} & set(out)
@@ -132,7 +133,7 @@ name_word = st.builds(lambda a, b: a.upper() + b, letter, st.text(letter, min_si
 full_name = st.lists(name_word, min_size=2, max_size=3).map(" ".join)
 
 
-# Letters a reader takes for an accented letter or a ligature, as claims.speakers.fold promises.
+# Letters a reader takes for an accented letter or a ligature, as claims.extract.speakers.fold promises.
 SAME_LETTERS = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe"}
 )

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from claims.pipeline import ingest
-from claims.provenance import (
+from claims.ingest.pipeline import ingest
+from claims.provenance.sources import (
     UNKNOWN_OUTLET,
     citations,
     cited_sources,

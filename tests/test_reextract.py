@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from claims.claim_review import split_mentions
-from claims.feedback import drop_mention
-from claims.pipeline import ingest
-from claims.review import add_note, set_sourcing, set_status
+from claims.ingest.pipeline import ingest
+from claims.review.feedback import drop_mention
+from claims.review.regroup import split_mentions
+from claims.review.verdicts import add_note, set_sourcing, set_status
 from db import crud
 from db.session import db_file, session_scope
 from tests.conftest import SEEDS

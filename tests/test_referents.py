@@ -1,10 +1,10 @@
-"""Speakers referred back to by pronoun, role or institution (claims.referents through claims.detect.extract)."""
+"""Speakers referred back to by pronoun, role or institution (claims.extract.referents through claims.extract.detect.extract)."""
 
 from __future__ import annotations
 
-from claims.detect import extract
-from claims.speakers import SpeakerBook
-from claims.text import segment
+from claims.extract.detect import extract
+from claims.extract.speakers import SpeakerBook
+from claims.text.sentences import segment
 
 
 def _speakers(text: str, book: SpeakerBook | None = None) -> dict[str, str | None]:

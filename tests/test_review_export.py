@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from claims import review
 from claims.export import CSV_COLUMNS, to_claimreview, to_csv
-from claims.pipeline import ingest
+from claims.ingest.pipeline import ingest
+from claims.review import verdicts as review
 from db import crud
 from db.models import ClaimStatus, Sourcing
 from db.session import get_engine, session_scope

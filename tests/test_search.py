@@ -10,15 +10,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from claims.feedback import add_mention, drop_mention
-from claims.search import (
-    Filters,
-    fuse,
-    rebuild_keywords,
-    resolve_speakers,
-    search,
-    spans,
-)
+from claims.review.feedback import add_mention, drop_mention
+from claims.search.hybrid import Filters, fuse, rebuild_keywords, search, spans
+from claims.search.query import resolve_speakers
 from db import crud, fts
 from db.session import get_engine, session_scope
 from tests.conftest import DEMO, ROOT, SEEDS
@@ -55,7 +49,7 @@ def hit_at_1(engine, embedder, mode: str) -> tuple[float, list[str]]:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, embedder):
     """The seeds and the demo corpus in one database."""
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
 
     engine = get_engine(tmp_path_factory.mktemp("corpus") / "claims.db")
     report = ingest(engine, [str(SEEDS), str(DEMO)], embedder=embedder)
@@ -168,7 +162,7 @@ def test_a_database_from_before_the_keyword_index_upgrades_with_its_data(tmp_pat
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from claims.pipeline import ingest
+    from claims.ingest.pipeline import ingest
 
     path = tmp_path / "old.db"
     config = Config()
@@ -205,7 +199,7 @@ def test_speakers_are_found_despite_typos(seeded):
 
 
 def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
-    from claims.search import named_speakers, speaker_part, statement_of
+    from claims.search.query import named_speakers, speaker_part, statement_of
 
     with Session(seeded) as session:
         names = {speaker.id: speaker.name for speaker, _ in crud.speakers_with_aliases(session)}
@@ -256,7 +250,7 @@ def test_filters(corpus, embedder):
     assert len(dated) < len(everything)
     assert run(statuses=["False"]) == []
     with session_scope(corpus) as session:
-        from claims.review import set_status
+        from claims.review.verdicts import set_status
 
         set_status(session, claim_id=everything[0].cluster_id, status="False", reviewer="Ann")
     assert [r.cluster_id for r in run(statuses=["False"])] == [everything[0].cluster_id]

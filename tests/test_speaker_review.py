@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from claims.pipeline import ingest
-from claims.review import ReviewError
-from claims.speaker_review import (
+from claims.extract.speakers import SpeakerBook
+from claims.ingest.pipeline import ingest
+from claims.review.speakers import (
     find_speaker,
     merge_speakers,
     merge_speakers_by_name,
     rename_speaker,
     split_speaker,
 )
-from claims.speakers import SpeakerBook
+from claims.review.verdicts import ReviewError
 from db import crud
 from db.models import Speaker
 from db.session import session_scope

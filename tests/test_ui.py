@@ -11,7 +11,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from claims import export
-from claims.review import set_status
+from claims.review.verdicts import set_status
 from db import crud
 from db.models import ClaimStatus
 from db.session import session_scope
@@ -248,7 +248,7 @@ def test_splitting_a_mention_off_and_merging_it_back(app_db, seeded, zhirnov):
 
 @pytest.mark.slow
 def test_fact_checked_before_attaches_evidence(app_db, seeded, zhirnov, embedder, tmp_path):
-    from claims.factchecks import import_file
+    from claims.factchecks.store import import_file
 
     checks = tmp_path / "checks.tsv"
     checks.write_text(

@@ -12,16 +12,8 @@ from html import escape
 import streamlit as st
 from sqlmodel import Session
 
-from claims.drift import DELETE, INSERT, DiffOp, Flag
-from claims.provenance import (
-    VENUE,
-    Citation,
-    TimelineRow,
-    Wording,
-    citations,
-    timeline,
-    wordings,
-)
+from claims.provenance.drift import DELETE, INSERT, DiffOp, Flag
+from claims.provenance.sources import VENUE, Citation, TimelineRow, Wording, citations, timeline, wordings
 from db import crud
 from db.crud import MentionRow
 from ui.resources import engine

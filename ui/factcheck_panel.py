@@ -9,8 +9,8 @@ from html import escape
 import streamlit as st
 from sqlmodel import Session
 
-from claims.factchecks import attach_evidence, detach_evidence, match
-from claims.review import ReviewError
+from claims.factchecks.store import attach_evidence, detach_evidence, match
+from claims.review.verdicts import ReviewError
 from db import crud
 from db.session import session_scope
 from ui import common

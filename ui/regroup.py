@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from claims.claim_review import merge_claims, move_mention, split_mentions
+from claims.review.regroup import merge_claims, move_mention, split_mentions
 from ui import common
 
 

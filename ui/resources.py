@@ -10,9 +10,9 @@ import threading
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from claims.embed import Embedder, default_embedder
-from claims.index import LiveIndex, VectorIndex
-from claims.search_model import search_embedder
+from claims.embed.encoder import Embedder, default_embedder
+from claims.embed.search_model import search_embedder
+from claims.search.index import LiveIndex, VectorIndex
 from db.session import default_db_path, get_engine
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 def evaluate(gold_path: Path, folder: Path, embedder=None):
     """(figures, per-article scores) for one corpus."""
-    from claims.embed import default_embedder
-    from claims.goldset import figures, load_gold, match
-    from claims.ingest import load
-    from claims.pipeline import extract_mentions
-    from claims.speakers import SpeakerBook
+    from claims.embed.encoder import default_embedder
+    from claims.eval.goldset import figures, load_gold, match
+    from claims.extract.speakers import SpeakerBook
+    from claims.ingest.pipeline import extract_mentions
+    from claims.ingest.sources import load
 
     gold = load_gold(gold_path)
     names = sorted(gold.articles)

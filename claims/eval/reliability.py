@@ -6,7 +6,7 @@ import random
 
 from sqlmodel import Session
 
-from claims.review import ConflictError, set_status
+from claims.review.verdicts import ConflictError, set_status
 from db import crud
 from db.models import ClaimStatus, TrackedClaim
 from db.session import get_engine, session_scope

@@ -44,7 +44,7 @@ def read(path: Path) -> tuple[list[str], list[str], list[int]]:
     Read by the same function as ``python -m claims checkworthy --file``, so the
     texts are exactly the ones the CLI scores.
     """
-    from claims.factchecks import read_table
+    from claims.factchecks.store import read_table
 
     rows = read_table(path)
     return [r["id"] for r in rows], [r["text"] for r in rows], [int(r.get("label") or 0) for r in rows]
@@ -52,7 +52,7 @@ def read(path: Path) -> tuple[list[str], list[str], list[int]]:
 
 def cached_vectors(texts: list[str], embedder=None, *, progress: bool = True) -> np.ndarray:
     """The embedder's vectors for ``texts``, from bench/.cache when computed before."""
-    from claims.embed import MODEL_NAME, default_embedder
+    from claims.embed.encoder import MODEL_NAME, default_embedder
 
     digest = hashlib.sha256("\n".join([MODEL_NAME, *texts]).encode("utf-8")).hexdigest()[:20]
     path = CACHE / f"{MODEL_NAME}-{digest}.npy"

@@ -12,8 +12,8 @@ import json
 
 import numpy as np
 
-from claims.checkworthy import Scorer
-from claims.checkworthy_features import FEATURES, chars, feature_matrix, words
+from claims.checkworthy.features import FEATURES, chars, feature_matrix, words
+from claims.checkworthy.model import Scorer
 
 C_DENSE = 1.0  # inverse regularisation of the embedding + features model
 C_SPARSE = 4.0  # and of the TF-IDF model

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from claims.checkworthy_encoder import MAX_TOKENS
-from claims.eval.metrics import average_precision, best_threshold, f1
+from claims.checkworthy.encoder import MAX_TOKENS
 from claims.train import checkworthy_data, checkworthy_head
+from claims.train.metrics import average_precision, best_threshold, f1
 
 RANK = 8
 ALPHA = 2.0  # the adapters' output is scaled by ALPHA (alpha / rank = 16 / 8 in the usual notation)
@@ -64,8 +64,8 @@ def load_bert():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    from claims.checkworthy_encoder import Bert
-    from claims.embed import model_path
+    from claims.checkworthy.encoder import Bert
+    from claims.embed.encoder import model_path
 
     return Bert(SentenceTransformer(str(model_path()), device="cpu"))
 
@@ -384,7 +384,7 @@ def fit_mixed(
 def to_params(model_state: dict, bert, run: dict) -> dict[str, np.ndarray]:
     """A head's parameters (names without the head prefix) for ``claims/checkworthy.npz``: the linear part,
     the adapters and head as float16 ``lora.*`` arrays, ``lora_scale``, ``mix``, ``cut``, ``top_mean``."""
-    from claims.checkworthy_encoder import lora_arrays
+    from claims.checkworthy.encoder import lora_arrays
 
     model = build(bert)
     model.load_state_dict(model_state, strict=False)

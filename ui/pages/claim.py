@@ -8,15 +8,9 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from claims.embed import from_bytes
-from claims.feedback import (
-    add_mention,
-    drop_mention,
-    explain,
-    find_span,
-    unextracted_sentences,
-)
-from claims.review import (
+from claims.embed.encoder import from_bytes
+from claims.review.feedback import add_mention, drop_mention, explain, find_span, unextracted_sentences
+from claims.review.verdicts import (
     ConflictError,
     ReviewError,
     add_note,

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from claims.ingest import stage_uploads
-from claims.pipeline import IngestReport, ingest
+from claims.ingest.pipeline import IngestReport, ingest
+from claims.ingest.sources import stage_uploads
 from ui import common
 from ui.render import plain
 from ui.resources import embedder, engine

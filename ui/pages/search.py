@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from claims.search import Filters, resolve_speakers, search
+from claims.search.hybrid import Filters, search
+from claims.search.query import resolve_speakers
 from db import crud
 from db.models import ClaimStatus
 from ui import common

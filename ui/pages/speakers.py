@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from claims.review import ReviewError
-from claims.speaker_review import merge_speakers, rename_speaker, split_speaker
+from claims.review.speakers import merge_speakers, rename_speaker, split_speaker
+from claims.review.verdicts import ReviewError
 from db import crud
 from db.session import session_scope
 from ui import common

@@ -1,0 +1,1 @@
+"""The bundled sentence encoder, its LoRA adapters, and the search model built on them."""

@@ -1,0 +1,271 @@
+"""Runs the stages for a batch of documents: load, extract, embed, link, store.
+
+One transaction per article, so an article lands whole or not at all, and one
+bad document never stops the rest of the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from claims.config import Settings, settings
+from claims.embed.encoder import Embedder, default_embedder
+from claims.extract.speakers import SpeakerBook
+from claims.ingest.refresh import refresh
+from claims.ingest.sources import IngestError, content_hash, expand, load
+from claims.ingest.store import (
+    EXTRACTION,
+    extract_mentions,
+    load_book,
+    load_linker,
+    store_mention,
+    store_speaker,
+)
+from claims.link.linker import Linker
+from claims.records import Article, Mention
+from db import crud
+from db.models import Article as ArticleRow
+from db.session import session_scope
+
+if TYPE_CHECKING:
+    from claims.ingest.reextract import ReextractReport
+
+
+# progress(done, total, message) is called as documents are processed.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class DocumentResult:
+    document: str
+    status: str  # "ingested", "skipped", "reextracted" or "failed"
+    reason: str = ""
+    mentions: int = 0
+    article_id: int | None = None
+
+
+@dataclass
+class IngestReport:
+    results: list[DocumentResult] = field(default_factory=list)
+    seconds: float = 0.0
+    embedded: int = 0
+    embed_seconds: float = 0.0
+    reextraction: ReextractReport | None = None
+    refreshed: bool = False  # clusters, search vectors and the FAISS file were brought up to date
+
+    def _with(self, status: str) -> list[DocumentResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def ingested(self) -> list[DocumentResult]:
+        return self._with("ingested")
+
+    @property
+    def skipped(self) -> list[DocumentResult]:
+        return self._with("skipped")
+
+    @property
+    def reextracted(self) -> list[DocumentResult]:
+        return self._with("reextracted")
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return self._with("failed")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _store_article(
+    session: Session,
+    article: Article,
+    digest: str,
+    mentions: list[Mention],
+    vectors: np.ndarray,
+    book: SpeakerBook,
+    linker: Linker,
+) -> tuple[ArticleRow, list[tuple[np.ndarray, int, int | None]]]:
+    outlet = crud.get_or_create_outlet(session, name=article.outlet) if article.outlet else None
+    row = ArticleRow(
+        document=article.document,
+        title=article.title,
+        published=article.published,
+        text=article.text,
+        outlet_id=outlet.id if outlet else None,
+        content_hash=digest,
+        removed=[list(pair) for pair in article.removed],
+    )
+    session.add(row)
+    session.flush()
+    speaker_ids: dict[str, int] = {}
+    added: list[tuple[np.ndarray, int, int | None]] = []
+    stored_ids: list[int] = []
+    pending = Linker(linker.matrix.shape[1], linker.config)
+    for mention, vector in zip(mentions, vectors):
+        who = mention.attribution
+        speaker_id = None
+        if who.speaker:
+            if who.speaker not in speaker_ids:
+                speaker_ids[who.speaker] = store_speaker(
+                    session, book, who.speaker, organisation=who.speaker_is_organisation
+                )
+            speaker_id = speaker_ids[who.speaker]
+        claim_id = added[mention.repeats][1] if mention.repeats is not None else None
+        stored = store_mention(
+            session,
+            article_id=row.id,
+            mention=mention,
+            vector=vector,
+            speaker_id=speaker_id,
+            linker=linker,
+            pending=pending,
+            claim_id=claim_id,
+        )
+        if mention.repeats is not None:
+            # Kept as a standing link, so every relinking keeps the headline with the body claim it repeats.
+            crud.record_link_decisions(
+                session, pairs=[(stored.id, stored_ids[mention.repeats])], same=True, reviewer=EXTRACTION
+            )
+        pending.add(vector[None, :], [stored.claim_id], [speaker_id])
+        added.append((vector, stored.claim_id, speaker_id))
+        stored_ids.append(stored.id)
+    crud.want_refresh(session)
+    return row, added
+
+
+def ingest(
+    engine: Engine,
+    sources: list[str],
+    *,
+    outlet: str | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    embed_progress: bool = False,
+    documents: dict[str, str] | None = None,
+    config: Settings | None = None,
+    reextract: bool = False,
+) -> IngestReport:
+    """Ingest files, folders and URLs into the database behind ``engine``.
+
+    Args:
+        engine: from :func:`db.session.get_engine`.
+        sources: paths of files or folders, or http(s) URLs.
+        outlet: the outlet's name for every document, overriding what they say.
+        embedder: defaults to the bundled model.
+        progress: called as ``progress(done, total, document)`` as articles are stored.
+        embed_progress: show a progress bar (on stderr) while embedding.
+        documents: the name to store and report for a source, when it is not
+            the source itself (an uploaded file's original name, not its temp path).
+        reextract: for documents already stored (same content), run extraction
+            again instead of skipping them (:mod:`claims.ingest.reextract`: reviewers'
+            work on the old mentions is kept).
+
+    Returns:
+        An :class:`IngestReport` with one result per document.
+    """
+    import time
+
+    started = time.perf_counter()
+    config = config or settings()
+    report = IngestReport()
+    names = documents or {}
+    loaded: list[tuple[Article, str]] = []
+    again: dict[str, str] = {}  # content hash -> document name, of stored articles to extract again
+    with Session(engine) as session:
+        seen = crud.known_hashes(session)
+    for item in expand(sources):
+        if isinstance(item, IngestError):
+            report.results.append(
+                DocumentResult(names.get(item.document, item.document), "failed", item.reason)
+            )
+            continue
+        try:
+            article = load(item, outlet=outlet, config=config)
+        except IngestError as error:
+            report.results.append(
+                DocumentResult(names.get(error.document, error.document), "failed", error.reason)
+            )
+            continue
+        article.document = names.get(item, item)
+        digest = content_hash(article.text)
+        if digest in seen:
+            if reextract and digest not in again:
+                again[digest] = article.document
+            elif digest not in again:
+                report.results.append(
+                    DocumentResult(article.document, "skipped", "already ingested (same content)")
+                )
+            continue
+        seen.add(digest)
+        loaded.append((article, digest))
+
+    if not loaded and not again:  # every document failed or was skipped: say so without loading the model
+        report.refreshed = refresh(engine, embed_progress=embed_progress) is not None
+        report.seconds = time.perf_counter() - started
+        return report
+    embedder = embedder or default_embedder()
+    with Session(engine) as session:
+        book = load_book(session)
+        linker = load_linker(session, embedder.dimension, config)
+    if progress and loaded:
+        progress(0, len(loaded), f"finding claims in {len(loaded)} articles")
+    t0 = time.perf_counter()
+    failed: dict[int, str] = {}
+    extracted = extract_mentions(
+        [article for article, _ in loaded],
+        book=book,
+        embedder=embedder,
+        config=config,
+        progress=embed_progress,
+        failed=failed,
+    )
+    for i in sorted(failed):
+        report.results.append(DocumentResult(loaded[i][0].document, "failed", failed[i]))
+    extracted = [pair for i, pair in enumerate(extracted) if i not in failed]
+    loaded = [pair for i, pair in enumerate(loaded) if i not in failed]
+    report.embed_seconds = time.perf_counter() - t0
+    report.embedded = sum(len(mentions) for mentions, _ in extracted)
+
+    total = len(loaded)
+    for done, ((article, digest), (mentions, article_vectors)) in enumerate(zip(loaded, extracted), start=1):
+        try:
+            with session_scope(engine) as session:
+                row, added = _store_article(session, article, digest, mentions, article_vectors, book, linker)
+        except Exception as error:  # the article's transaction is rolled back; the batch goes on
+            report.results.append(
+                DocumentResult(article.document, "failed", f"could not be stored ({error})")
+            )
+        else:
+            for vector, claim_id, speaker_id in added:
+                linker.add(vector[None, :], [claim_id], [speaker_id])
+            report.results.append(
+                DocumentResult(article.document, "ingested", mentions=len(mentions), article_id=row.id)
+            )
+        if progress:
+            progress(done, total, article.document)
+    if again:
+        from claims.ingest.reextract import reextract as extract_again
+
+        with Session(engine) as session:
+            stored = {digest: crud.article_with_hash(session, content_hash=digest).id for digest in again}
+        report.reextraction = extract_again(engine, list(stored.values()), embedder=embedder, config=config)
+        report.results += [
+            DocumentResult(document, "reextracted", article_id=stored[digest])
+            for digest, document in again.items()
+        ]
+    # Every stored article asked for a refresh in its own transaction; so did any run killed or still
+    # going elsewhere. Whatever is left is done here, so a rerun finishes an interrupted ingest.
+    if progress and total:
+        progress(total, total, "grouping claims and embedding them for search")
+    t0 = time.perf_counter()
+    report.refreshed = refresh(engine, embed_progress=embed_progress) is not None
+    report.embed_seconds += time.perf_counter() - t0
+    report.seconds = time.perf_counter() - started
+    return report

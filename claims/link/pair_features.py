@@ -1,0 +1,201 @@
+"""What two mentions share and where they disagree: the features the link model weighs.
+
+Cosine similarity alone links "ferry crossings doubled" with "ferry crossings
+rose by 60 percent, not doubled". These features add what a reviewer checks:
+the words and numbers both use, a negation or an opposite on one side only,
+whether the same speaker is named, and how each was reported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from claims.text.numbers import numbers
+
+FEATURES = (
+    "cosine",
+    "rare_overlap",  # shared content-word stems / the smaller side's, each weighed by its rarity: "Taliban" in every claim proves little
+    "fuzzy",  # rapidfuzz token_set_ratio / 100
+    "number_conflict",  # each gives a number the other does not
+    "number_one_side",  # only one side gives a number
+    "shared_number",  # both give one number ("twice" and "doubled" are both 2)
+    "negation_flip",  # one side negates what the other states
+    "opposite_words",  # "better" on one side, "worse" on the other
+    "restriction_one_side",  # "no sailing cancelled for technical reasons" against "no sailing cancelled"
+    "same_speaker",
+    "speaker_conflict",  # both name a speaker, different ones
+    "both_quotes",  # both direct quotes
+    "same_article",
+    "short",  # either side under 8 words
+)
+
+_STOP = set(
+    "the a an and or but of to in on at for by with from as is are was were be been being it its this that these those "
+    "he she they we i you his her their our my your them him us me has have had do does did will would shall should can "
+    "could may might must not no said says say told according also than then there here which who whom whose what when "
+    "where how all any some more most such into over under after before about against between through during".split()
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE
+)
+# Phrases that narrow what a claim covers: with one on one side only, the two claim different things.
+_RESTRICTION = re.compile(
+    r"\b(?:for\s+(?:\w+\s+){0,2}reasons?|except(?:\s+for)?|apart\s+from|other\s+than|excluding|unless|with\s+the\s+exception\s+of)\b",
+    re.IGNORECASE,
+)
+_OPPOSITES = [
+    ("better", "worse"),
+    ("more", "less"),
+    ("more", "fewer"),
+    ("increase", "decrease"),
+    ("increased", "decreased"),
+    ("rise", "fall"),
+    ("rose", "fell"),
+    ("up", "down"),
+    ("open", "closed"),
+    ("safe", "unsafe"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("higher", "lower"),
+    ("support", "oppose"),
+    ("legal", "illegal"),
+]
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    """One mention as the linker sees it."""
+
+    key: str  # stable across databases: article content hash, start, end
+    text: str
+    vector: np.ndarray
+    speaker_id: int | None = None
+    kind: str = ""
+    article: str = ""
+    role: str = "body"
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+RARITY_MIN_TEXTS = 20
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems(text: str) -> frozenset[str]:
+    # Cached: relinking meets each mention in about twenty pairs.
+    return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2)
+
+
+_CLAUSE_END = {
+    ",",
+    ";",
+    ":",
+    ".",
+    "!",
+    "?",
+    "—",
+    "–",
+    "but",
+    "and",
+    "while",
+    "although",
+    "though",
+    "because",
+    "since",
+    "as",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def negated_stems(text: str) -> frozenset[str]:
+    """Stems of the content words a negation governs: from "not", "no", "never"... to the end of its
+    clause, at most eight words ("not a single sailing had been cancelled" negates "cancelled")."""
+    out: set[str] = set()
+    tokens = re.findall(r"[a-z0-9']+|[,;:.!?—–]", text.lower())
+    for i, token in enumerate(tokens):
+        if _NEGATION.fullmatch(token) or token.endswith("n't"):
+            for word in tokens[i + 1 : i + 9]:
+                if word in _CLAUSE_END:
+                    break
+                if word not in _STOP and len(word) > 2:
+                    out.add(word[:5])
+    return frozenset(out)
+
+
+def negation_flip(a: str, b: str) -> bool:
+    """One side negates what the other states: "have not doubled" against "have doubled"."""
+    na, nb = negated_stems(a), negated_stems(b)
+    sa, sb = _stems(a), _stems(b)
+    return bool((na & (sb - nb)) or (nb & (sa - na)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _numbers(text: str) -> frozenset[float]:
+    return frozenset(numbers(text))
+
+
+def number_conflict(na: set[float], nb: set[float]) -> bool:
+    """Each side states a number the other does not ("seven years" / "seventeen years");
+    one adding a figure to the other's is not a conflict."""
+    return bool(na) and bool(nb) and not (na <= nb or nb <= na)
+
+
+def _opposite(a: str, b: str) -> bool:
+    wa, wb = set(re.findall(r"[a-z]+", a.lower())), set(re.findall(r"[a-z]+", b.lower()))
+    return any(
+        (x in wa and y in wb and y not in wa and x not in wb)
+        or (y in wa and x in wb and x not in wa and y not in wb)
+        for x, y in _OPPOSITES
+    )
+
+
+def word_rarity(texts: Iterable[str]) -> dict[str, float]:
+    """Each content-word stem's inverse document frequency over ``texts`` (the mentions being linked)."""
+    texts = list(texts)
+    if len(texts) < RARITY_MIN_TEXTS:  # too few to tell a topic word from a telling one: count every word
+        return {}
+    counts = Counter(stem for text in texts for stem in _stems(text))
+    return {stem: math.log((len(texts) + 1) / (n + 1)) for stem, n in counts.items()}
+
+
+def pair_features(
+    a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: dict[str, float] | None = None
+) -> np.ndarray:
+    """The :data:`FEATURES` of one pair, float64. ``rarity`` (from :func:`word_rarity`) weighs the shared words;
+    without it every word counts the same."""
+    sa, sb = _stems(a.text), _stems(b.text)
+    weigh = (lambda stems: sum(rarity.get(x, 1.0) for x in stems)) if rarity else len
+    smaller = min(weigh(sa), weigh(sb)) if sa and sb else 0.0
+    if sa and sb and not smaller:  # every word of one side is in every mention: count words
+        weigh, smaller = len, min(len(sa), len(sb))
+    rare_overlap = weigh(sa & sb) / smaller if smaller else 0.0
+    na, nb = _numbers(a.text), _numbers(b.text)
+    known = a.speaker_id is not None and b.speaker_id is not None
+    return np.array(
+        [
+            float(np.dot(a.vector, b.vector)),
+            rare_overlap,
+            fuzz.token_set_ratio(a.text.lower(), b.text.lower()) / 100.0,
+            float(number_conflict(na, nb)),
+            float(bool(na) != bool(nb)),
+            float(bool(na & nb)),
+            float(negation_flip(a.text, b.text)),
+            float(_opposite(a.text, b.text)),
+            float(bool(_RESTRICTION.search(a.text)) != bool(_RESTRICTION.search(b.text))),
+            float(known and a.speaker_id == b.speaker_id),
+            float(known and a.speaker_id != b.speaker_id),
+            float(a.kind == b.kind == "direct quote"),
+            float(bool(a.article) and a.article == b.article),
+            float(min(a.words, b.words) < short_words),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""What reviewers change: verdicts, sourcing and notes, regrouping, speaker changes, extraction feedback, and the guards every versioned save goes through."""

@@ -1,0 +1,136 @@
+"""What a search query says: the speaker it names (typo-tolerant) and the statement it looks for without its frame."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+from sqlmodel import Session
+
+from claims.extract.speakers import fold
+from db import crud
+from db.models import SpeakerKind
+
+SPEAKER_CUTOFF = 80  # rapidfuzz similarity (0-100) a spelling needs to count as the speaker typed
+
+
+def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUTOFF) -> list[tuple[int, str]]:
+    """The speakers a typed name most likely means, as (id, canonical name).
+
+    Folded text is compared (rapidfuzz) with every name and alias, each word
+    of four letters or more in them, and (a little lower) any part of them,
+    so "Zhirnof", "sergey lavrov", "Lavrov" and "foreign ministry" find their
+    speaker. The
+    speakers scoring within 2 points of the best (and at least ``cutoff``)
+    are returned; none when nothing comes close.
+    """
+    wanted = fold(name or "")
+    if not wanted:
+        return []
+    spellings = crud.speaker_spellings(session)
+    scores: dict[int, float] = {}
+    for speaker_id, spelling in spellings:
+        folded = fold(spelling)
+        # The whole spelling, and each longer word of it, so a misspelt surname alone finds its speaker.
+        score = max(
+            fuzz.ratio(wanted, word) for word in {folded, *(w for w in folded.split() if len(w) >= 4)}
+        )
+        if len(wanted) >= 4:  # part of a longer name ("foreign ministry"), a little below a whole match
+            score = max(score, 0.95 * fuzz.partial_ratio(wanted, folded))
+        if score >= cutoff and score > scores.get(speaker_id, 0):
+            scores[speaker_id] = score
+    if not scores:
+        return []
+    best = max(scores.values())
+    names: dict[int, str] = {}
+    for speaker_id, spelling in spellings:
+        names.setdefault(speaker_id, spelling)  # the canonical name comes first for each speaker
+    return sorted(
+        ((sid, names[sid]) for sid, score in scores.items() if score >= best - 2),
+        key=lambda pair: (-scores[pair[0]], pair[1]),
+    )
+
+
+def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
+    """Speakers a free-text query names ("Zhirnof says ...", "Lavrov: ...", "the Harbour Party claims ..."),
+    and the words of the query that named them.
+
+    A claim's text leaves its "X said" frame out, so neither retriever sees the
+    name a fact-checker types. A person is named by the surname of any of their
+    spellings: exactly, or, written with a capital, one letter off (two in
+    long names), so "Lavrof" and "Kabulow" count and "Kabul" or "calmer" do not.
+    An organisation is named by one of its spellings as whole words.
+    """
+    typed = re.findall(r"[^\W\d_]+", query)
+    words = [(fold(word), word, word[:1].isupper()) for word in typed]
+    folded = " " + " ".join(word for word, _, _ in words) + " "
+    found: set[int] = set()
+    naming: set[str] = set()
+    for speaker, aliases in crud.speakers_with_aliases(session):
+        spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
+        if speaker.kind == SpeakerKind.organisation:
+            hits = [name for name in spellings if len(name) >= 4 and f" {name} " in folded]
+            if hits:
+                found.add(speaker.id)
+                naming |= {
+                    original for word, original, _ in words if any(word in name.split() for name in hits)
+                }
+            continue
+        surnames = {name.split()[-1] for name in spellings if len(name.split()[-1]) >= 4}
+        for word, original, capital in words:
+            if word in surnames or (
+                capital
+                and len(word) >= 5
+                and any(Levenshtein.distance(word, name) <= (2 if len(name) >= 8 else 1) for name in surnames)
+            ):
+                found.add(speaker.id)
+                naming.add(original)
+    return found, naming
+
+
+_COLON_FRAME = re.compile(r"^\s*[^:]{1,40}:\s+(?P<rest>\S.*)$", re.DOTALL)
+
+
+_SAYS_FRAME = re.compile(
+    r"^\s*(?:[\w'’.-]+\s+){1,5}?(?:says|said|claims|claimed|insists|argues|believes|thinks|states|told\s+(?:[\w'’.-]+\s+){0,3}?that)\s+(?:that\s+)?(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+_LEADING_CAPITALS = re.compile(r"^\s*(?:[A-Z][\w'’.-]*\s+){1,4}")  # "Zhirnov Taliban businesslike positive"
+
+
+def _frame(query: str) -> tuple[str, str, bool]:
+    """(where the query names its speaker, the rest, whether that was a frame): "Lavrov: X" and
+    "the envoy says X" give ("Lavrov: ", X, True) and ("the envoy says ", X, True); without such a
+    frame, the leading capitalised words, where a keyword query puts its speaker ("Zhirnov Taliban ...")."""
+    for frame in (_COLON_FRAME, _SAYS_FRAME):
+        found = frame.match(query)
+        if found:
+            return query[: found.start("rest")], found.group("rest"), True
+    found = _LEADING_CAPITALS.match(query)
+    return (found.group(), query[found.end() :], False) if found else ("", query, False)
+
+
+def speaker_part(query: str) -> str:
+    """Where a query names its speaker: its frame, or its leading capitalised words.
+
+    A name later on is what the statement is about ("a criminal offence in
+    Russia", "Dahl: Markovic only meant ..."), not who made it.
+    """
+    return _frame(query)[0]
+
+
+def statement_of(query: str, names: set[str]) -> str:
+    """The statement a query looks for, without its "Lavrov:" or "the envoy says" frame or a leading speaker's
+    name (``names``, as typed), which claim texts leave out; the query itself when little would be left."""
+    head, rest, framed = _frame(query)
+    if not framed:
+        if names:
+            head = re.sub(
+                r"\b(?:" + "|".join(re.escape(name) for name in sorted(names)) + r")(?:['’]s)?\b", " ", head
+            )
+        rest = head + rest
+    rest = re.sub(r"\s+", " ", rest).strip(" ,;:-")
+    return rest if len(rest.split()) >= 2 else query
