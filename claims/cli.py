@@ -141,6 +141,7 @@ def ingest(
     from tqdm import tqdm
 
     from claims.ingest.pipeline import ingest as run
+    from claims.records import DocumentStatus
 
     bar = tqdm(total=0, unit="article", disable=None, file=sys.stderr)
 
@@ -153,11 +154,11 @@ def ingest(
     )
     bar.close()
     for result in report.results:
-        if result.status == "ingested":
+        if result.status == DocumentStatus.ingested:
             typer.echo(f"ingested  {result.document}  ({result.mentions} claims)")
-        elif result.status == "reextracted":
+        elif result.status == DocumentStatus.reextracted:
             typer.echo(f"extracted again  {result.document}")
-        elif result.status == "skipped":
+        elif result.status == DocumentStatus.skipped:
             typer.echo(f"skipped   {result.document}  ({result.reason})")
         else:
             typer.echo(f"FAILED    {result.document}: {result.reason}", err=True)

@@ -1,13 +1,25 @@
-"""Plain records passed between the pipeline stages (no database, no model)."""
+"""Plain records passed between the pipeline stages (no database, no model; the stored vocabulary's enums)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
+
+from db.models import AttributionKind, MentionRole
+
+
+class DocumentStatus(StrEnum):
+    """What became of one document of a batch."""
+
+    ingested = "ingested"
+    skipped = "skipped"  # already stored with the same content
+    reextracted = "reextracted"
+    failed = "failed"
 
 
 @dataclass
-class Article:
+class CleanArticle:
     """One ingested document, boilerplate already removed."""
 
     document: str  # path or URL it came from
@@ -33,7 +45,7 @@ class Sentence:
 class Attribution:
     speaker: str | None  # canonical-ish name as written, titles stripped
     venue: str | None
-    kind: str  # one of db.models.AttributionKind values
+    kind: AttributionKind
     speaker_is_organisation: bool = False
     # Where the reported statement itself sits in the unit, without its frame ("X said that ...").
     statement: tuple[int, int] | None = None
@@ -41,7 +53,7 @@ class Attribution:
 
 
 @dataclass
-class Mention:
+class FoundClaim:
     """A check-worthy claim found in an article."""
 
     start: int
@@ -50,6 +62,6 @@ class Mention:
     attribution: Attribution
     checkworthiness: float
     sentence: str  # the whole unit it came from, for context
-    role: str = "body"  # or "headline" / "caption" when it repeats a body claim
+    role: MentionRole = MentionRole.body  # headline when it repeats a body claim
     said_on: date | None = None  # attribution.when resolved against the article's date
     repeats: int | None = None  # for a headline: index of the body mention it repeats

@@ -13,9 +13,6 @@ keyword index from following the mentions.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -37,17 +34,6 @@ _TRIGGERS = {
         "INSERT INTO mention_fts(rowid, text) VALUES (new.id, new.text); END"
     ),
 }
-
-# Words too common to say anything about which claim is meant.
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between both but by
-    can could did do does doing down during each few for from further had has have having he her here hers herself him himself
-    his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own said same says say she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves""".split()
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def not_ours(obj, name, type_, reflected, compare_to) -> bool:
@@ -83,17 +69,3 @@ def rebuild(connection: Connection) -> None:
 def indexed_count(connection: Connection) -> int:
     """How many mentions the keyword index holds (one docsize row per indexed row)."""
     return int(connection.execute(text("SELECT count(*) FROM mention_fts_docsize")).scalar_one())
-
-
-def terms(query: str) -> list[str]:
-    """The query's words worth matching: lower-cased, stopwords and one-letter words out, each once."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(query.lower()):
-        if len(word) > 1 and word not in STOPWORDS:
-            seen.setdefault(word, None)
-    return list(seen)
-
-
-def match_expression(words: Iterable[str]) -> str:
-    """An FTS5 MATCH expression true when any of ``words`` occurs (each quoted, so none is an operator)."""
-    return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)

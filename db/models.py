@@ -8,7 +8,7 @@ the same statement across sources (``cluster_id``).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -35,10 +35,20 @@ class Sourcing(str, Enum):
     unsourced = "Unsourced"
 
 
-class AttributionKind(str, Enum):
+class AttributionKind(StrEnum):
+    """How a mention reports its claim: the speaker's words in quotes, their words reported, or the
+    outlet saying it itself."""
+
     direct_quote = "direct quote"
     reported_speech = "reported speech"
     outlet_assertion = "outlet's own"
+
+
+class MentionRole(StrEnum):
+    """Where in the article a mention stands: the body, or the headline repeating a body claim."""
+
+    body = "body"
+    headline = "headline"
 
 
 class SuggestionState(str, Enum):
@@ -114,7 +124,10 @@ class MentionBase(SQLModel):
     attribution: AttributionKind = AttributionKind.outlet_assertion
     checkworthiness: float = 0.0
     sourcing: Sourcing | None = None
-    role: str = Field(default="body", description="body, or headline when the title repeats a body claim")
+    role: str = Field(
+        default=MentionRole.body,
+        description="A MentionRole: body, or headline when the title repeats a body claim",
+    )
     said_when: str | None = Field(
         default=None, description="The frame's date phrase as written ('on Tuesday')"
     )

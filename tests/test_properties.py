@@ -15,7 +15,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claims.export import CSV_COLUMNS, neutralise, write_csv
-from claims.extract.speakers import SpeakerBook, fold, organisation_name, person_name, role_words, same_person
+from claims.extract.speakers import (
+    SpeakerBook,
+    fold,
+    organisation_name,
+    person_name,
+    same_person,
+    title_roles,
+)
 from claims.text.clean import normalize, remove_boilerplate
 from claims.text.sentences import paragraph_at, paragraphs, quote_spans, segment
 
@@ -150,7 +157,7 @@ def _reference_fold(word: str) -> str:
 @given(any_text)
 def test_fold_is_idempotent_and_never_fails(text):
     assert fold(fold(text)) == fold(text)
-    role_words(text), person_name(text), organisation_name(text), same_person(text, text)
+    title_roles(text), person_name(text), organisation_name(text), same_person(text, text)
 
 
 @given(full_name)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from claims.review.feedback import add_mention, drop_mention
 from claims.search.hybrid import Filters, fuse, rebuild_keywords, search, spans
-from claims.search.query import resolve_speakers
+from claims.search.query import keyword_terms, resolve_speakers
 from db import crud, fts
 from db.session import get_engine, session_scope
 from tests.conftest import DEMO, ROOT, SEEDS
@@ -79,10 +79,10 @@ def test_queries_are_paraphrases_not_copies(corpus):
     with Session(corpus) as session:
         texts = [row.mention.text.lower() for row in crud.mention_rows(session)]
     for row in rows:
-        words = fts.terms(row["query"])
+        words = keyword_terms(row["query"])
         # no query is a mention's words: fewer than 70% of its content words occur in its intended mention
         target = next(t for t in texts if row["anchor"].lower() in t)
-        shared = sum(1 for w in words if w in fts.terms(target))
+        shared = sum(1 for w in words if w in keyword_terms(target))
         assert shared / len(words) < 0.7, row["query"]
         assert row["query"].lower() not in target
 

@@ -16,6 +16,7 @@ from claims.provenance.drift import DELETE, INSERT, DiffOp, Flag
 from claims.provenance.sources import VENUE, Citation, TimelineRow, Wording, citations, timeline, wordings
 from db import crud
 from db.crud import MentionRow
+from db.models import MentionRole
 from ui.resources import engine
 
 _DEL = "background:#fde2e1;color:#8a1c1c;text-decoration:line-through"
@@ -68,7 +69,7 @@ def _source_line(row: MentionRow) -> str:
         f"said by {escape(row.speaker)}" if row.speaker else "no speaker",
         escape(m.attribution.value),
     ]
-    if m.role != "body":
+    if m.role != MentionRole.body:
         parts.append(f"<i>{escape(m.role)}</i>")
     return " · ".join(parts)
 
@@ -100,7 +101,11 @@ def timeline_html(rows: Sequence[TimelineRow]) -> str:
     for r in rows:
         outlet = f"<b>{escape(r.outlet)}</b>" if r.outlet != last else ""
         last = r.outlet
-        note = " (first appearance)" if r.first else (f" ({escape(r.role)})" if r.role != "body" else "")
+        note = (
+            " (first appearance)"
+            if r.first
+            else (f" ({escape(r.role)})" if r.role != MentionRole.body else "")
+        )
         body.append(
             f"<tr><td>{outlet}</td><td>{escape(when(r.published, r.ingested_at))}</td><td><code>{escape(_name(r.document))}</code>{note}</td></tr>"
         )

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.records import Mention
+from claims.records import FoundClaim
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 
@@ -116,7 +116,7 @@ def load_gold(path: Path) -> GoldSet:
 @dataclass
 class Found:
     claim: GoldClaim
-    mention: Mention
+    mention: FoundClaim
 
     @property
     def speaker_ok(self) -> bool:
@@ -145,12 +145,12 @@ class ArticleScore:
     name: str
     found: list[Found]
     missed: list[GoldClaim]  # required claims no mention found
-    extra: list[Mention]  # mentions that found no claim
-    boilerplate: list[Mention]  # mentions holding a not-a-claim anchor
+    extra: list[FoundClaim]  # mentions that found no claim
+    boilerplate: list[FoundClaim]  # mentions holding a not-a-claim anchor
     required: int
 
 
-def match(mentions: Iterable[Mention], gold: GoldArticle) -> ArticleScore:
+def match(mentions: Iterable[FoundClaim], gold: GoldArticle) -> ArticleScore:
     """Pair mentions with gold claims, required claims first, each mention used once."""
     pool = [(squash(m.text), m) for m in mentions]
     used: set[int] = set()

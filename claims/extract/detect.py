@@ -23,7 +23,7 @@ from claims.extract.referents import (
     person_subject,
     person_with_role,
     pronoun_referent,
-    role_words,
+    role_of_subject,
     sourcing,
     subject_of,
 )
@@ -37,14 +37,14 @@ from claims.extract.speakers import (
     person_name,
 )
 from claims.extract.venues import MEDIA, venue_of
-from claims.records import Attribution, Mention, Sentence
+from claims.records import Attribution, FoundClaim, Sentence
 from claims.text.clean import is_heading
 from claims.text.lexicon import REPORTING, ROLE_NOUNS, SOURCING
 from claims.text.nlp import Analysis
 from claims.text.sentences import parts, segment
 from claims.text.spans import MIN_WORDS, split_units, statement_quotes, statement_spans, trim
+from db.models import AttributionKind
 
-DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
 CHECKWORTHY_THRESHOLD = 0.5
 
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*\([^)]{2,60}\))?\s*[–—-]\s+")
@@ -181,7 +181,7 @@ def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, 
         pronoun = _PRONOUN_SUBJECT.search(window).group(1)
     if pronoun:
         return pronoun_referent(pronoun, state), False, "pronoun"
-    words = role_words(subject)
+    words = role_of_subject(subject)
     role = _ROLE_SUBJECT.search(window) if subject is None else None
     if words or role:
         words = words or [role.group(1).lower()]
@@ -396,7 +396,9 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
     if not verbs and starts_with_quote and state.last_speaker:
         # A quote paragraph with no frame continues the previous speaker's quote.
         previous = state.last_speaker
-        return Attribution(previous.speaker, previous.venue, DIRECT, previous.speaker_is_organisation)
+        return Attribution(
+            previous.speaker, previous.venue, AttributionKind.direct_quote, previous.speaker_is_organisation
+        )
     if not speaker:
         m = re.search(r"\baccording to\s+((?:the\s+)?[\w’'. -]{2,60}?)\s*(?:[.,;]|$)", frame, re.IGNORECASE)
         if m:
@@ -434,12 +436,16 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         state.last_person = speaker
     if speaker and is_org and speaker not in state.organisations:
         state.organisations.append(speaker)
-    kind = REPORTED if speaker or verbs else OWN
+    kind = AttributionKind.reported_speech if speaker or verbs else AttributionKind.outlet_assertion
     attribution = Attribution(
         speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement
     )
     # The date the parse attaches to the reporting verb is the report's; else the frame's first date.
-    attribution.when = (_dated(dated) or _when(unit, frame, statement, state)) if kind == REPORTED else None
+    attribution.when = (
+        (_dated(dated) or _when(unit, frame, statement, state))
+        if kind == AttributionKind.reported_speech
+        else None
+    )
     state.since_speaker += 1
     if speaker:
         state.last_speaker = attribution
@@ -542,7 +548,7 @@ def extract(
     threshold: float = CHECKWORTHY_THRESHOLD,
     nlp: bool = True,
     part_chars: int | None = None,
-) -> list[Mention]:
+) -> list[FoundClaim]:
     """Check-worthy mentions in a clean article text, in reading order.
 
     A long article is read in parts of whole paragraphs, so that the parse of one part at a time is
@@ -556,7 +562,7 @@ def extract(
         part_chars: the most characters parsed at once (default: ``settings().part_chars``).
     """
     part_chars = part_chars or settings().part_chars
-    mentions: list[Mention] = []
+    mentions: list[FoundClaim] = []
     state: Passage | None = None
     for offset, part in parts(text, part_chars):
         analysis = Analysis(part) if nlp else None
@@ -570,8 +576,8 @@ def extract(
     return mentions
 
 
-def _extract_part(text: str, state: Passage, threshold: float) -> list[Mention]:
-    mentions: list[Mention] = []
+def _extract_part(text: str, state: Passage, threshold: float) -> list[FoundClaim]:
+    mentions: list[FoundClaim] = []
     units = []
     for unit in segment(text):
         dateline = _DATELINE.match(unit.text)
@@ -595,7 +601,7 @@ def _extract_part(text: str, state: Passage, threshold: float) -> list[Mention]:
             direct = Attribution(
                 attribution.speaker,
                 attribution.venue,
-                DIRECT,
+                AttributionKind.direct_quote,
                 attribution.speaker_is_organisation,
                 when=attribution.when,
             )
@@ -604,19 +610,19 @@ def _extract_part(text: str, state: Passage, threshold: float) -> list[Mention]:
             lead = text[unit.start : quotes[0][0] - 1]
             if re.search(REPORTING.pattern + r"(?:\s+[^.“\"]{0,60}?)?\s+that\s+\S+(?:\s+\S+){5,}", lead):
                 spans.insert(0, (*trim(text, unit.start, quotes[0][0] - 1), attribution))
-        elif attribution.statement and attribution.kind == REPORTED:
+        elif attribution.statement and attribution.kind == AttributionKind.reported_speech:
             spans.extend(statement_spans(text, unit, *attribution.statement, attribution))
         else:
             spans.append((unit.start, unit.end, attribution))
         for start, end, who in spans:
             claim = text[start:end]
-            score = rule_score(claim, quoted=who.kind != OWN)
-            if who.kind == REPORTED and len(claim.split()) < MIN_WORDS:
+            score = rule_score(claim, quoted=who.kind != AttributionKind.outlet_assertion)
+            if who.kind == AttributionKind.reported_speech and len(claim.split()) < MIN_WORDS:
                 # A short reported clause ("that crossings had doubled") is judged with its frame, which says who claims it.
                 score = max(score, rule_score(unit.text, quoted=True))
             if score >= threshold:
                 mentions.append(
-                    Mention(
+                    FoundClaim(
                         start=start,
                         end=end,
                         text=claim,

@@ -22,9 +22,10 @@ import numpy as np
 
 from claims.embed.encoder import Embedder
 from claims.extract.detect import headline
-from claims.records import Mention
+from claims.records import FoundClaim
 from claims.text.numbers import numbers
 from claims.text.sentences import paragraph_at
+from db.models import AttributionKind, MentionRole
 
 MATCH = 0.6  # cosine; same-headline pairs in the seeds and demo score 0.69-0.87, unrelated ones below 0.6
 LEDE_MATCH = 0.4  # cosine for a claim of the lede (the first paragraph with a claim)
@@ -36,11 +37,11 @@ def _stems(text: str) -> set[str]:
 
 
 def attach_headline(
-    text: str, mentions: list[Mention], vectors: np.ndarray, embedder: Embedder
-) -> tuple[list[Mention], np.ndarray]:
+    text: str, mentions: list[FoundClaim], vectors: np.ndarray, embedder: Embedder
+) -> tuple[list[FoundClaim], np.ndarray]:
     """``mentions`` and ``vectors``, plus the headline when it repeats one of the mentions."""
     span = headline(text)
-    body = [i for i, m in enumerate(mentions) if m.role == "body"]
+    body = [i for i, m in enumerate(mentions) if m.role == MentionRole.body]
     if span is None or not body:
         return mentions, vectors
     title = text[span[0] : span[1]]
@@ -66,9 +67,9 @@ def attach_headline(
     if chosen is None:
         return mentions, vectors
     source = mentions[chosen]
-    kind = "reported speech" if source.attribution.speaker else "outlet's own"
+    kind = AttributionKind.reported_speech if source.attribution.speaker else AttributionKind.outlet_assertion
     who = replace(source.attribution, kind=kind, venue=None, when=None, statement=None)
-    repeat = Mention(
-        span[0], span[1], title, who, source.checkworthiness, title, role="headline", repeats=chosen
+    repeat = FoundClaim(
+        span[0], span[1], title, who, source.checkworthiness, title, role=MentionRole.headline, repeats=chosen
     )
     return mentions + [repeat], np.vstack([vectors, vector[None, :]])

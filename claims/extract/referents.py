@@ -92,7 +92,7 @@ def is_pronoun(subject) -> bool:
     return subject is not None and subject.lower_ in PRONOUNS
 
 
-def role_words(subject) -> list[str] | None:
+def role_of_subject(subject) -> list[str] | None:
     """'the transport minister' -> ['transport', 'minister'].
 
     None unless the subject is a definite role noun naming no one: "Transport

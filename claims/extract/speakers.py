@@ -125,7 +125,7 @@ def fold(text: str) -> str:
     return re.sub(r"[^\w ]+|_", "", text.replace("-", " ")).strip()
 
 
-def role_words(title: str) -> set[str]:
+def title_roles(title: str) -> set[str]:
     """The words naming a role right before the name that ends ``title``, folded.
 
     "by the end of the year, Transport Minister Elena Markovic" -> {"transport", "minister"};
@@ -280,7 +280,7 @@ class SpeakerBook:
 
     def note_role(self, person: str, title: str) -> None:
         """Keep the role words of ``title`` (the text before a name, then the name as written)."""
-        self.roles.setdefault(person, set()).update(role_words(title))
+        self.roles.setdefault(person, set()).update(title_roles(title))
 
     def person_with_role(self, words: list[str]) -> str | None:
         """The one known person whose titles hold every word of ``words``, if only one does."""

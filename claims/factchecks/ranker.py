@@ -21,6 +21,9 @@ import numpy as np
 from scipy import sparse
 
 from claims.config import MODELS
+from claims.text.lexicon import STOP_WORDS as LEXICON_STOP_WORDS
+from claims.text.lexicon import TWEET_WORDS
+from claims.text.numbers import digit_strings
 
 MODEL_FILE = MODELS / "factmatch.npz"
 CANDIDATES = 20  # per first-stage list; the union is re-ranked
@@ -30,17 +33,9 @@ _URL = re.compile(r"(https?://\S+|pic\.twitter\.com/\S+|\bt\.co/\S+)")
 # "— Name (@handle) January 14, 2020" closes every embedded tweet.
 _TWEET_TAIL = re.compile(r"\s*[—–-]\s*[^—–]*\(@\w+\)\s*\w+ \d{1,2}, \d{4}\s*$")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z]+")
 
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between both but
-    by can could did do does doing down during each few for from further had has have having he her here hers herself him
-    himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
-    our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself yourselves rt via amp""".split()
-)
+STOP_WORDS = LEXICON_STOP_WORDS | TWEET_WORDS
 
 
 def clean_query(text: str) -> str:
@@ -62,10 +57,6 @@ def tokens(text: str) -> list[str]:
             word = word[:-1]
         words.append(word)
     return words
-
-
-def numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
 def capitals(text: str) -> set[str]:
@@ -127,7 +118,7 @@ class Corpus:
         self.bm25_title = BM25(self.titles)
         self.text_tokens = [set(tokens(t)) for t in self.texts]
         self.title_tokens = [set(tokens(t)) for t in self.titles]
-        self.numbers = [numbers(f"{title} {text}") for text, title in zip(self.texts, self.titles)]
+        self.numbers = [digit_strings(f"{title} {text}") for text, title in zip(self.texts, self.titles)]
         self.capitals = [capitals(f"{title} {text}") for text, title in zip(self.texts, self.titles)]
 
     def __len__(self) -> int:
@@ -178,7 +169,7 @@ def candidates_and_features(
             rows.extend(np.argsort(-matrix[q], kind="stable")[:depth].tolist())
         rows = list(dict.fromkeys(rows))
         q_tokens = set(tokens(query))
-        q_numbers = numbers(query)
+        q_numbers = digit_strings(query)
         q_capitals = capitals(query)
         lowered = query.lower()
         bm_top = max(float(bm_all[q].max()), 1e-6)

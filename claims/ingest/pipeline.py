@@ -28,9 +28,9 @@ from claims.ingest.store import (
     store_speaker,
 )
 from claims.link.linker import Linker
-from claims.records import Article, Mention
+from claims.records import CleanArticle, DocumentStatus, FoundClaim
 from db import crud
-from db.models import Article as ArticleRow
+from db.models import Article
 from db.session import session_scope
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class DocumentResult:
     document: str
-    status: str  # "ingested", "skipped", "reextracted" or "failed"
+    status: DocumentStatus
     reason: str = ""
     mentions: int = 0
     article_id: int | None = None
@@ -59,24 +59,24 @@ class IngestReport:
     reextraction: ReextractReport | None = None
     refreshed: bool = False  # clusters, search vectors and the FAISS file were brought up to date
 
-    def _with(self, status: str) -> list[DocumentResult]:
+    def _with(self, status: DocumentStatus) -> list[DocumentResult]:
         return [r for r in self.results if r.status == status]
 
     @property
     def ingested(self) -> list[DocumentResult]:
-        return self._with("ingested")
+        return self._with(DocumentStatus.ingested)
 
     @property
     def skipped(self) -> list[DocumentResult]:
-        return self._with("skipped")
+        return self._with(DocumentStatus.skipped)
 
     @property
     def reextracted(self) -> list[DocumentResult]:
-        return self._with("reextracted")
+        return self._with(DocumentStatus.reextracted)
 
     @property
     def failed(self) -> list[DocumentResult]:
-        return self._with("failed")
+        return self._with(DocumentStatus.failed)
 
     @property
     def ok(self) -> bool:
@@ -85,15 +85,15 @@ class IngestReport:
 
 def _store_article(
     session: Session,
-    article: Article,
+    article: CleanArticle,
     digest: str,
-    mentions: list[Mention],
+    mentions: list[FoundClaim],
     vectors: np.ndarray,
     book: SpeakerBook,
     linker: Linker,
-) -> tuple[ArticleRow, list[tuple[np.ndarray, int, int | None]]]:
+) -> tuple[Article, list[tuple[np.ndarray, int, int | None]]]:
     outlet = crud.get_or_create_outlet(session, name=article.outlet) if article.outlet else None
-    row = ArticleRow(
+    row = Article(
         document=article.document,
         title=article.title,
         published=article.published,
@@ -176,21 +176,21 @@ def ingest(
     config = config or settings()
     report = IngestReport()
     names = documents or {}
-    loaded: list[tuple[Article, str]] = []
+    loaded: list[tuple[CleanArticle, str]] = []
     again: dict[str, str] = {}  # content hash -> document name, of stored articles to extract again
     with Session(engine) as session:
         seen = crud.known_hashes(session)
     for item in expand(sources):
         if isinstance(item, IngestError):
             report.results.append(
-                DocumentResult(names.get(item.document, item.document), "failed", item.reason)
+                DocumentResult(names.get(item.document, item.document), DocumentStatus.failed, item.reason)
             )
             continue
         try:
             article = load(item, outlet=outlet, config=config)
         except IngestError as error:
             report.results.append(
-                DocumentResult(names.get(error.document, error.document), "failed", error.reason)
+                DocumentResult(names.get(error.document, error.document), DocumentStatus.failed, error.reason)
             )
             continue
         article.document = names.get(item, item)
@@ -200,7 +200,9 @@ def ingest(
                 again[digest] = article.document
             elif digest not in again:
                 report.results.append(
-                    DocumentResult(article.document, "skipped", "already ingested (same content)")
+                    DocumentResult(
+                        article.document, DocumentStatus.skipped, "already ingested (same content)"
+                    )
                 )
             continue
         seen.add(digest)
@@ -227,7 +229,7 @@ def ingest(
         failed=failed,
     )
     for i in sorted(failed):
-        report.results.append(DocumentResult(loaded[i][0].document, "failed", failed[i]))
+        report.results.append(DocumentResult(loaded[i][0].document, DocumentStatus.failed, failed[i]))
     extracted = [pair for i, pair in enumerate(extracted) if i not in failed]
     loaded = [pair for i, pair in enumerate(loaded) if i not in failed]
     report.embed_seconds = time.perf_counter() - t0
@@ -240,13 +242,15 @@ def ingest(
                 row, added = _store_article(session, article, digest, mentions, article_vectors, book, linker)
         except Exception as error:  # the article's transaction is rolled back; the batch goes on
             report.results.append(
-                DocumentResult(article.document, "failed", f"could not be stored ({error})")
+                DocumentResult(article.document, DocumentStatus.failed, f"could not be stored ({error})")
             )
         else:
             for vector, claim_id, speaker_id in added:
                 linker.add(vector[None, :], [claim_id], [speaker_id])
             report.results.append(
-                DocumentResult(article.document, "ingested", mentions=len(mentions), article_id=row.id)
+                DocumentResult(
+                    article.document, DocumentStatus.ingested, mentions=len(mentions), article_id=row.id
+                )
             )
         if progress:
             progress(done, total, article.document)
@@ -257,7 +261,7 @@ def ingest(
             stored = {digest: crud.article_with_hash(session, content_hash=digest).id for digest in again}
         report.reextraction = extract_again(engine, list(stored.values()), embedder=embedder, config=config)
         report.results += [
-            DocumentResult(document, "reextracted", article_id=stored[digest])
+            DocumentResult(document, DocumentStatus.reextracted, article_id=stored[digest])
             for digest, document in again.items()
         ]
     # Every stored article asked for a refresh in its own transaction; so did any run killed or still

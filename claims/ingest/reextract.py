@@ -34,10 +34,9 @@ from claims.ingest.store import (
     store_speaker,
 )
 from claims.link.relink import RELINKER
-from claims.records import Article, Mention
+from claims.records import CleanArticle, FoundClaim
 from db import crud
-from db.models import A_CLAIM, NOT_A_CLAIM, AttributionKind
-from db.models import Mention as MentionRow
+from db.models import A_CLAIM, NOT_A_CLAIM, AttributionKind, Mention
 
 MACHINES = {RELINKER, "extraction"}  # History rows these write are not a reviewer's work
 
@@ -54,12 +53,12 @@ class ReextractReport:
         return f"{self.kept} kept, {self.added} added, {self.removed} removed, {self.held} held for reviewers, {self.refused} left out as not a claim"
 
 
-def as_article(row) -> Article:
+def as_article(row) -> CleanArticle:
     """A stored article as extraction reads it: the clean text it stored, not the file again."""
-    return Article(document=row.document, text=row.text, title=row.title, published=row.published)
+    return CleanArticle(document=row.document, text=row.text, title=row.title, published=row.published)
 
 
-def _reviewed(session: Session, mention: MentionRow, added_by_reviewer: set[tuple[int, int]]) -> bool:
+def _reviewed(session: Session, mention: Mention, added_by_reviewer: set[tuple[int, int]]) -> bool:
     if (mention.start, mention.end) in added_by_reviewer or mention.sourcing is not None:
         return True
     return any(
@@ -67,7 +66,7 @@ def _reviewed(session: Session, mention: MentionRow, added_by_reviewer: set[tupl
     )
 
 
-def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id: int | None) -> bool:
+def _update(mention: Mention, found: FoundClaim, vector: np.ndarray, speaker_id: int | None) -> bool:
     """Lay the new extraction over a stored mention of the same span; whether anything changed."""
     who = found.attribution
     fresh = {
@@ -87,12 +86,12 @@ def _update(mention: MentionRow, found: Mention, vector: np.ndarray, speaker_id:
         setattr(mention, name, value)
     mention.embedding = to_bytes(vector)
     if changed:
-        mention.version = MentionRow.version + 1  # in SQL: no increment is lost to another writer
+        mention.version = Mention.version + 1  # in SQL: no increment is lost to another writer
     return changed
 
 
 def reextract_article(
-    session: Session, article_id: int, found: list[Mention], vectors: np.ndarray, book: SpeakerBook, linker
+    session: Session, article_id: int, found: list[FoundClaim], vectors: np.ndarray, book: SpeakerBook, linker
 ) -> ReextractReport:
     """Lay ``found`` (a fresh extraction of the stored article) over its stored mentions. The caller
     owns the transaction and relinks afterwards."""

@@ -1,4 +1,4 @@
-"""Files, folders, URLs and HTML -> :class:`claims.records.Article`.
+"""Files, folders, URLs and HTML -> :class:`claims.records.CleanArticle`.
 
 Every failure is an :class:`IngestError` naming the document and the reason,
 so a batch can report it and go on with the rest.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from claims.config import Settings, settings
 from claims.ingest.fetch import FetchError, download
-from claims.records import Article
+from claims.records import CleanArticle
 from claims.text.clean import is_heading, normalize, remove_boilerplate
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -183,8 +183,8 @@ def load(
     outlet: str | None = None,
     config: Settings | None = None,
     allow_private: bool = False,
-) -> Article:
-    """Load one document (a file path or an http(s) URL) as a clean Article.
+) -> CleanArticle:
+    """Load one document (a file path or an http(s) URL) as a clean CleanArticle.
 
     Args:
         source: path of a .txt/.md/.html file, or a URL.
@@ -245,10 +245,10 @@ def fetch(url: str, *, config: Settings | None = None, allow_private: bool = Fal
         raise IngestError(url, f"could not be fetched ({type(error).__name__}: {error})") from error
 
 
-def from_text(raw: str, *, document: str) -> Article:
+def from_text(raw: str, *, document: str) -> CleanArticle:
     """A plain-text article: boilerplate removed, title/outlet/date read off the text."""
     cleaned = remove_boilerplate(raw)
-    return Article(
+    return CleanArticle(
         document=document,
         text=cleaned.text,
         title=guess_title(cleaned.text),
@@ -258,7 +258,7 @@ def from_text(raw: str, *, document: str) -> Article:
     )
 
 
-def from_html(html: str, *, document: str) -> Article:
+def from_html(html: str, *, document: str) -> CleanArticle:
     """An HTML page: trafilatura takes the main text and the metadata."""
     import trafilatura
 
@@ -276,7 +276,7 @@ def from_html(html: str, *, document: str) -> Article:
             published = datetime.strptime(data["date"][:10], "%Y-%m-%d").date()
         except ValueError:
             published = None
-    return Article(
+    return CleanArticle(
         document=document,
         text=cleaned.text,
         title=data.get("title") or guess_title(cleaned.text),

@@ -16,12 +16,11 @@ from claims.extract.detect import extract
 from claims.extract.headlines import attach_headline
 from claims.extract.speakers import SpeakerBook, fold
 from claims.link.linker import JOIN, SUGGEST, Linker
-from claims.records import Article, Mention
+from claims.records import CleanArticle, FoundClaim
 from claims.text.clean import clean_name
 from claims.text.dates import resolve
 from db import crud
-from db.models import AttributionKind, LinkSuggestion, SpeakerKind, TrackedClaim
-from db.models import Mention as MentionRow
+from db.models import AttributionKind, LinkSuggestion, Mention, SpeakerKind, TrackedClaim
 
 EXTRACTION = "extraction"  # the reviewer name of link decisions extraction itself makes
 
@@ -49,14 +48,14 @@ def load_linker(session: Session, dimension: int, config: Settings) -> Linker:
 
 
 def extract_mentions(
-    articles: list[Article],
+    articles: list[CleanArticle],
     *,
     book: SpeakerBook,
     embedder: Embedder,
     config: Settings | None = None,
     progress: bool = False,
     failed: dict[int, str] | None = None,
-) -> list[tuple[list[Mention], np.ndarray]]:
+) -> list[tuple[list[FoundClaim], np.ndarray]]:
     """Each article's check-worthy mentions and their embeddings, as ingestion stores them.
 
     The benchmark of extraction calls this too, so what it measures is what lands in the database.
@@ -122,13 +121,13 @@ def store_mention(
     session: Session,
     *,
     article_id: int,
-    mention: Mention,
+    mention: FoundClaim,
     vector: np.ndarray,
     speaker_id: int | None,
     linker: Linker,
     pending: Linker | None = None,
     claim_id: int | None = None,
-) -> MentionRow:
+) -> Mention:
     """Link ``mention`` to a tracked claim (joining one, or a new one with perhaps a suggestion) and store it.
 
     Args:
@@ -153,7 +152,7 @@ def store_mention(
         session.flush()
         claim_id = claim.id
     who = mention.attribution
-    stored = MentionRow(
+    stored = Mention(
         article_id=article_id,
         claim_id=claim_id,
         speaker_id=speaker_id,

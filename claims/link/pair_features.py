@@ -18,7 +18,9 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz
 
+from claims.text.lexicon import LINK_STOP_WORDS, negates
 from claims.text.numbers import numbers
+from db.models import AttributionKind, MentionRole
 
 FEATURES = (
     "cosine",
@@ -37,15 +39,6 @@ FEATURES = (
     "short",  # either side under 8 words
 )
 
-_STOP = set(
-    "the a an and or but of to in on at for by with from as is are was were be been being it its this that these those "
-    "he she they we i you his her their our my your them him us me has have had do does did will would shall should can "
-    "could may might must not no said says say told according also than then there here which who whom whose what when "
-    "where how all any some more most such into over under after before about against between through during".split()
-)
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|won't|n't)\b|n't\b", re.IGNORECASE
-)
 # Phrases that narrow what a claim covers: with one on one side only, the two claim different things.
 _RESTRICTION = re.compile(
     r"\b(?:for\s+(?:\w+\s+){0,2}reasons?|except(?:\s+for)?|apart\s+from|other\s+than|excluding|unless|with\s+the\s+exception\s+of)\b",
@@ -80,7 +73,7 @@ class LinkItem:
     speaker_id: int | None = None
     kind: str = ""
     article: str = ""
-    role: str = "body"
+    role: str = MentionRole.body
 
     @property
     def words(self) -> int:
@@ -93,7 +86,9 @@ RARITY_MIN_TEXTS = 20
 @lru_cache(maxsize=1 << 16)
 def _stems(text: str) -> frozenset[str]:
     # Cached: relinking meets each mention in about twenty pairs.
-    return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2)
+    return frozenset(
+        w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in LINK_STOP_WORDS and len(w) > 2
+    )
 
 
 _CLAUSE_END = {
@@ -123,11 +118,11 @@ def negated_stems(text: str) -> frozenset[str]:
     out: set[str] = set()
     tokens = re.findall(r"[a-z0-9']+|[,;:.!?—–]", text.lower())
     for i, token in enumerate(tokens):
-        if _NEGATION.fullmatch(token) or token.endswith("n't"):
+        if negates(token):
             for word in tokens[i + 1 : i + 9]:
                 if word in _CLAUSE_END:
                     break
-                if word not in _STOP and len(word) > 2:
+                if word not in LINK_STOP_WORDS and len(word) > 2:
                     out.add(word[:5])
     return frozenset(out)
 
@@ -194,7 +189,7 @@ def pair_features(
             float(bool(_RESTRICTION.search(a.text)) != bool(_RESTRICTION.search(b.text))),
             float(known and a.speaker_id == b.speaker_id),
             float(known and a.speaker_id != b.speaker_id),
-            float(a.kind == b.kind == "direct quote"),
+            float(a.kind == b.kind == AttributionKind.direct_quote),
             float(bool(a.article) and a.article == b.article),
             float(min(a.words, b.words) < short_words),
         ]

@@ -29,7 +29,7 @@ from claims.embed.encoder import from_bytes
 from claims.link.pair_features import FEATURES, LinkItem, pair_features, word_rarity
 from db import crud
 from db.crud import mention_key
-from db.models import History, LinkSuggestion, Mention, SuggestionState, TrackedClaim
+from db.models import History, LinkSuggestion, Mention, MentionRole, SuggestionState, TrackedClaim
 
 MODEL_PATH = MODELS / "linking.json"
 RELINKER = "relinking"
@@ -118,7 +118,7 @@ class _Pairs:
             return False
         # Two statements in one article's body are two claims (a headline repeating one is joined
         # at extraction); a reviewer can still merge them.
-        if a.article and a.article == b.article and a.role == b.role == "body":
+        if a.article and a.article == b.article and a.role == b.role == MentionRole.body:
             return False
         # "Doubled" and "did not double", "seven years" and "seventeen years", "no sailing cancelled" and
         # "none cancelled for technical reasons": at most a suggestion,
@@ -189,7 +189,7 @@ def cluster(
     pairs = _Pairs(items, model)
 
     def _voices(group: list[int]) -> list[int]:
-        body = [i for i in group if items[i].role != "headline"]
+        body = [i for i in group if items[i].role != MentionRole.headline]
         return body or group
 
     candidates = _candidates(items, model)

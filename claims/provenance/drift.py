@@ -16,8 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from claims.text.lexicon import negates
 from claims.text.numbers import numbers
 from claims.text.tokens import Token, tokens
+from db.models import AttributionKind
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 
@@ -36,7 +38,6 @@ NAMES_ADDED = "names added"
 NAMES_DROPPED = "names dropped"
 SPEAKER_CHANGED = "different speaker"
 
-DIRECT, REPORTED, OWN = "direct quote", "reported speech", "outlet's own"
 
 # Hedges and limiters whose loss or gain changes how strong a claim is.
 # Negations ("not", "never") are handled apart, as NEGATION_FLIPPED.
@@ -69,7 +70,6 @@ QUALIFIERS = (
 )
 # Qualifiers that hedge only a number: "talks about Afghanistan" is no hedge.
 _BEFORE_NUMBERS_ONLY = {"about", "around"}
-NEGATIONS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"}
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -297,7 +297,7 @@ def drift_flags(
         flags.append(Flag(QUALIFIER_ADDED, ", ".join(added)))
 
     def negations(words: list[str]) -> list[str]:
-        return [w for w in words if w in NEGATIONS or w.endswith("n't")]
+        return [w for w in words if negates(w)]
 
     neg_a, neg_b = negations(a_words), negations(b_words)
     if bool(neg_a) != bool(neg_b):
@@ -308,13 +308,17 @@ def drift_flags(
         )
 
     if base_kind and other_kind and base_kind != other_kind:
-        if base_kind == DIRECT:
+        if base_kind == AttributionKind.direct_quote:
             flags.append(Flag(QUOTE_TO_PARAPHRASE, f"quoted first, {other_kind} here"))
-        elif other_kind == DIRECT:
+        elif other_kind == AttributionKind.direct_quote:
             flags.append(Flag(PARAPHRASE_TO_QUOTE, f"{base_kind} first, quoted here"))
         else:
             flags.append(Flag(ATTRIBUTION_CHANGED, f"{base_kind} → {other_kind}"))
-    if base_kind == DIRECT and other_kind == DIRECT and a_words != b_words:
+    if (
+        base_kind == AttributionKind.direct_quote
+        and other_kind == AttributionKind.direct_quote
+        and a_words != b_words
+    ):
         flags.append(Flag(QUOTE_ALTERED, "the same quote with different words"))
 
     names_a, names_b = _names(base), _names(other)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from claims.provenance.drift import NAMES_DROPPED, Drift, compare
 from claims.text.sentences import paragraph_at
 from db.crud import MentionRow
+from db.models import MentionRole
 
 UNKNOWN_OUTLET = "unknown outlet"
 VENUE = "venue"  # the phrase of a citation found as the mention's stored venue, not in its paragraph
@@ -106,7 +107,7 @@ def _key(row: MentionRow) -> tuple:
         article.published or date.max,
         ingested,
         article.id,
-        mention.role != "body",
+        mention.role != MentionRole.body,
         mention.start,
         mention.id,
     )
@@ -160,7 +161,9 @@ def wordings(rows: Iterable[MentionRow]) -> list[Wording]:
             base_speaker=base.speaker,
             other_speaker=row.speaker,
         )
-        if row.mention.role != "body":  # a headline or caption shortens by design: dropped names are no drift
+        if (
+            row.mention.role != MentionRole.body
+        ):  # a headline or caption shortens by design: dropped names are no drift
             drift.flags = [f for f in drift.flags if f.kind != NAMES_DROPPED]
         out.append(Wording(row, drift))
     return out

@@ -21,8 +21,7 @@ from claims.config import Settings, settings
 from claims.embed.encoder import Embedder
 from claims.extract.speakers import fold
 from claims.ingest.store import load_book, load_linker, store_mention, store_speaker
-from claims.records import Attribution
-from claims.records import Mention as Found
+from claims.records import Attribution, FoundClaim
 from claims.review.guards import ReviewError, check_version, claim_to_review, reviewer_name, save_claim
 from claims.text.clean import clean_name
 from claims.text.sentences import segment
@@ -223,7 +222,7 @@ def add_mention(
         )
     vector = embedder.encode_one(text)
     score = round(float(default_scorer().score([text], vector[None, :], domain="news")[0]), 4)
-    found = Found(
+    found = FoundClaim(
         start=start,
         end=end,
         text=text,

@@ -32,7 +32,14 @@ from sqlmodel import Session
 from claims.embed.encoder import Embedder, from_bytes
 from claims.embed.search_model import search_embedder
 from claims.search.index import VectorIndex, load_or_rebuild
-from claims.search.query import named_speakers, resolve_speakers, speaker_part, statement_of
+from claims.search.query import (
+    keyword_terms,
+    match_expression,
+    named_speakers,
+    resolve_speakers,
+    speaker_part,
+    statement_of,
+)
 from db import crud, fts
 from db.models import ClaimStatus
 
@@ -249,7 +256,7 @@ def search(
     with Session(engine) as session:
         named, naming = named_speakers(session, speaker_part(query)) if framing else (set(), set())
         looked_for = statement_of(query, naming) if framing else query
-        match = fts.match_expression(fts.terms(looked_for))
+        match = match_expression(keyword_terms(looked_for))
         among = allowed_mentions(session, filters)
         if among is not None and not among:
             return []

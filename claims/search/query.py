@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from sqlmodel import Session
 
 from claims.extract.speakers import fold
+from claims.text.lexicon import SAYING, STOP_WORDS
 from db import crud
 from db.models import SpeakerKind
 
@@ -134,3 +136,21 @@ def statement_of(query: str, names: set[str]) -> str:
         rest = head + rest
     rest = re.sub(r"\s+", " ", rest).strip(" ,;:-")
     return rest if len(rest.split()) >= 2 else query
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def keyword_terms(query: str) -> list[str]:
+    """The query's words worth matching in the keyword index: lower-cased, stop words, "said" and
+    one-letter words out, each once."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(query.lower()):
+        if len(word) > 1 and word not in STOP_WORDS and word not in SAYING:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def match_expression(words: Iterable[str]) -> str:
+    """An FTS5 MATCH expression true when any of ``words`` occurs (each quoted, so none is an operator)."""
+    return " OR ".join('"' + word.replace('"', '""') + '"' for word in words)

@@ -1,4 +1,4 @@
-"""Word lists shared by segmentation, detection and speaker resolution."""
+"""The word lists of the package, in one place: reporting verbs, titles and roles, stop words, negations."""
 
 from __future__ import annotations
 
@@ -68,3 +68,40 @@ FRAME_WORDS = (
     )
     | NON_NAME_WORDS
 )
+
+# English function words (NLTK's list): too common to say which claim or fact-check a text means.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves
+    """.split()
+)
+# What a query's frame adds ("Lavrov says ..."): left out of keyword search.
+SAYING = frozenset({"said", "say", "says"})
+# Tweet furniture in published fact-checks' claims ("RT @agency via ...", "&amp;").
+TWEET_WORDS = frozenset({"rt", "via", "amp"})
+# The shorter list the link model's word-overlap features were fitted with (bench/train_linking.py):
+# changing it changes every pair's features, so it changes only with a refit of claims/models/linking.json.
+LINK_STOP_WORDS = frozenset(
+    """
+    a about according after against all also an and any are as at be been before being between but
+    by can could did do does during for from had has have he her here him his how i in into is it
+    its may me might more most must my no not of on or our over said say says shall she should some
+    such than that the their them then there these they this those through to told under us was we
+    were what when where which who whom whose will with would you your
+    """.split()
+)
+# Words that negate what follows; a word ending in "n't" negates too (:func:`negates`).
+NEGATIONS = frozenset(
+    {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"}
+)
+
+
+def negates(word: str) -> bool:
+    """``word`` (lower-cased) negates what follows: "not", "never", "won't", "didn't"..."""
+    return word in NEGATIONS or word.endswith("n't")

@@ -1,4 +1,4 @@
-"""The one number parser: every number a text states, in digits or in words."""
+"""The one number parser: every number a text states, in digits or in words, and its digit runs as written."""
 
 from __future__ import annotations
 
@@ -114,3 +114,14 @@ def numbers(text: str) -> list[float]:
             close()
     close()
     return found
+
+
+_DIGIT_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def digit_strings(text: str) -> set[str]:
+    """The runs of digits ``text`` writes, thousands commas dropped: "1,200 and 3.5" -> {"1200", "3.5"}.
+
+    What the fact-check ranker's number features compare (it was fitted on these, not on values).
+    """
+    return {n.replace(",", "") for n in _DIGIT_RUN.findall(text)}
