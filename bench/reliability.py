@@ -183,28 +183,20 @@ def consistent(db: Path) -> list[str]:
     """What is wrong with ``db`` after a rerun; empty when everything holds."""
     from sqlmodel import Session
 
-    from claims.search.index import VectorIndex, index_path
-    from db import crud, fts
+    from claims.ingest.refresh import out_of_step
+    from db import crud
     from db.session import get_engine
 
     problems = []
     with closing(sqlite3.connect(db)) as connection:
         if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             problems.append("integrity_check")
-        wanted, done = connection.execute("SELECT wanted, done FROM refresh_state").fetchone()
-        if wanted != done:
-            problems.append(f"refresh left undone ({wanted} wanted, {done} done)")
     engine = get_engine(db)
     with Session(engine) as session:
         counts = crud.counts(session)
-        mentions = crud.mention_signature(session)[0]
-    with engine.connect() as connection:
-        if fts.indexed_count(connection) != mentions:
-            problems.append("keyword index")
     if counts["articles"] != 5:
         problems.append(f"{counts['articles']} articles stored")
-    if len(VectorIndex.load(index_path(engine))) != mentions:
-        problems.append("FAISS file")
+    problems += out_of_step(engine)
     engine.dispose()
     return problems
 

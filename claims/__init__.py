@@ -26,8 +26,9 @@ from claims.review.verdicts import (
     set_sourcing,
     set_status,
 )
-from claims.search.hybrid import Filters, SearchResult, rebuild_keywords, search
+from claims.search.hybrid import Filters, SearchResult, search
 from claims.search.index import LiveIndex, load_or_rebuild, rebuild
+from claims.search.keywords import rebuild_keywords
 from claims.search.query import resolve_speakers
 
 __all__ = [

@@ -471,7 +471,6 @@ def reindex():
     """
     from claims.embed.search_model import search_embedder
     from claims.ingest.refresh import refresh
-    from claims.search.hybrid import rebuild_keywords
     from claims.search.index import index_path
 
     engine = _engine()
@@ -486,7 +485,7 @@ def reindex():
             f"embedded {done.embedded} mentions and their paragraphs with the search model ({search_embedder().name})"
         )
     typer.echo(f"indexed {done.indexed} mentions -> {index_path(engine)}")
-    typer.echo(f"keyword index: {rebuild_keywords(engine)} mentions")
+    typer.echo(f"keyword index: {done.keywords} mentions")
 
 
 @speakers_app.command("list")
@@ -540,17 +539,13 @@ def speakers_merge(
 
         python -m claims speakers merge "Russian Foreign Ministry" "Foreign Ministry" 12 --reviewer "Ann Smith"
     """
+    from claims.review.actions import run
     from claims.review.speakers import merge_speakers_by_name
-    from claims.review.verdicts import ReviewError
-    from db.session import session_scope
 
-    try:
-        with session_scope(_engine()) as session:
-            kept = merge_speakers_by_name(session, keep=keep, merge=merge, reviewer=reviewer)
-            name = kept.name
-    except ReviewError as error:
-        _fail(str(error))
-    typer.echo(f"merged {len(merge)} speaker(s) into {name}")
+    done = run(_engine(), merge_speakers_by_name, reviewer=reviewer, keep=keep, merge=merge)
+    if not done.saved:
+        _fail(done.message)
+    typer.echo(f"merged {len(merge)} speaker(s) into {done.result.name}")
 
 
 @feedback_app.command("export")

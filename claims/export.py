@@ -37,6 +37,7 @@ CSV_COLUMNS = [
     "notes",
     "first_seen",
     "drift",
+    "mention_id",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +74,7 @@ def rows(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None)
     for m in mentions:
         out.append(
             {
-                "claim_id": m.mention.id,
+                "claim_id": m.mention.id,  # the contract's name for the mention's id; mention_id says it
                 "cluster_id": m.claim.id,
                 "claim_text": m.mention.text,
                 "speaker": m.speaker or "",
@@ -95,6 +96,7 @@ def rows(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None)
                 "notes": " | ".join(f"{n.reviewer}: {n.text}" for n in notes.get(m.claim.id, [])),
                 "first_seen": first[m.mention.id],
                 "drift": drift[m.mention.id],
+                "mention_id": m.mention.id,
             }
         )
     return out

@@ -60,6 +60,7 @@ def test_search_finds_the_zhirnov_claim_first(seeded_path):
     assert result.exit_code == 0, result.output
     results = json.loads(result.stdout)
     assert {"claim_id", "cluster_id", "text", "speaker", "document", "score"} <= set(results[0])
+    assert all(r["mention_id"] == r["claim_id"] for r in results)  # the contract's name, and what it is
     assert results[0]["speaker"] == "Dmitry Zhirnov"
     assert "Ashraf Ghani" in results[0]["text"]
     assert len({r["cluster_id"] for r in results}) == len(results)  # grouped by tracked claim

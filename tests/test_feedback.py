@@ -71,8 +71,8 @@ def test_dropping_a_mention_keeps_the_claim_and_hides_it_from_search(seeded, emb
     assert ("mention", first.mention.text, "dropped: not a claim", "Ann") in history
     assert ("sourcing", None, "Primary", "Ann") in history  # earlier changes stay in the claim's history
     hits = search(seeded, first.mention.text, k=3)  # the saved index is refreshed, not trusted
-    assert hits[0].cluster_id == claim_id and hits[0].claim_id == second.mention.id
-    assert first.mention.id not in {h.claim_id for h in hits}
+    assert hits[0].cluster_id == claim_id and hits[0].mention_id == second.mention.id
+    assert first.mention.id not in {h.mention_id for h in hits}
     assert _feedback(seeded) == [{"text": first.mention.text, "label": "0"}]
 
 
@@ -92,7 +92,7 @@ def test_dropping_the_only_mention_removes_the_claim(seeded, embedder):
         before["mentions"] - 1,
         before["tracked_claims"] - 1,
     )
-    assert mention.id not in {h.claim_id for h in search(seeded, mention.text, k=5)}
+    assert mention.id not in {h.mention_id for h in search(seeded, mention.text, k=5)}
 
 
 def test_dropping_is_refused_when_stale_or_unknown(seeded):
@@ -145,7 +145,7 @@ def test_adding_a_missed_claim_stores_links_and_finds_it(seeded, embedder):
         "Ann",
     )
     hits = search(seeded, "Moscow struggled to evacuate its embassy under fire", k=3)
-    assert stored.id in {h.claim_id for h in hits}
+    assert stored.id in {h.mention_id for h in hits}
     assert _feedback(seeded) == [{"text": MISSED, "label": "1"}]
 
     with (
@@ -214,6 +214,6 @@ def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedd
         )
     assert added.id == newest.id  # SQLite gave the dropped id to the new mention
     hits = search(seeded, MISSED, k=1, index=live.get())
-    assert hits[0].claim_id == added.id and hits[0].text == MISSED
+    assert hits[0].mention_id == added.id and hits[0].text == MISSED
     ((found, cosine),) = live.get().search(search_embedder().encode_query(MISSED), 1)
     assert found == added.id and cosine > 0.99  # the new mention's vector, not the dropped one's

@@ -154,7 +154,7 @@ def test_a_cited_outlet_without_a_mention_of_the_claim_is_kept_by_name(seeded):
 def test_csv_rows_carry_first_seen_and_drift(seeded):
     from claims.export import CSV_COLUMNS, rows
 
-    assert CSV_COLUMNS[-2:] == ["first_seen", "drift"]
+    assert CSV_COLUMNS[-3:] == ["first_seen", "drift", "mention_id"]  # new columns go last: none moves
     zhirnov = [r for r in rows(seeded) if "Ashraf Ghani" in r["claim_text"]]
     assert len(zhirnov) == 2
     assert {r["first_seen"].rsplit("/", 1)[-1] for r in zhirnov} == {"001_000a073d6dfb7b73.txt"}

@@ -55,6 +55,7 @@ def test_status_sourcing_note_persist_with_history_and_show_in_csv(seeded_path):
     assert set(rows.status) == {"Misleading"} and set(rows.reviewer) == {"Anna"}
     assert rows.cluster_size.tolist() == [str(len(rows))] * len(rows)
     assert rows[rows.claim_id == str(mention_id)].sourcing.tolist() == ["Primary"]
+    assert (rows.mention_id == rows.claim_id).all()  # claim_id is the mention's id, as mention_id says
     assert "Ekho Moskvy transcript checked" in rows.notes.iloc[0]
     assert any(d.endswith("001_000a073d6dfb7b73.txt") for d in rows.document)
 

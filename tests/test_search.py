@@ -11,7 +11,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from claims.review.feedback import add_mention, drop_mention
-from claims.search.hybrid import Filters, fuse, rebuild_keywords, search, spans
+from claims.search.hybrid import Filters, fuse, search, spans
+from claims.search.keywords import rebuild_keywords
 from claims.search.query import keyword_terms, resolve_speakers
 from db import crud, fts
 from db.session import get_engine, session_scope
@@ -110,18 +111,20 @@ def test_keyword_index_follows_ingest_drop_and_add(seeded, embedder):
     hits = search(seeded, "Ashraf Ghani", mode="keyword")
     target = next(r for r in hits if "better than under Ashraf Ghani" in r.text)
     with Session(seeded) as session:
-        row = crud.mention_rows(session, mention_ids=[target.claim_id])[0]
+        row = crud.mention_rows(session, mention_ids=[target.mention_id])[0]
         article_id, start, end = row.article.id, row.mention.start, row.mention.end
     with session_scope(seeded) as session:
-        drop_mention(session, mention_id=target.claim_id, reviewer="Ann")
+        drop_mention(session, mention_id=target.mention_id, reviewer="Ann")
     assert keyword_count(seeded) == mention_count(seeded)
-    assert target.claim_id not in {r.claim_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")}
+    assert target.mention_id not in {
+        r.mention_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")
+    }
     with session_scope(seeded) as session:
         added_id = add_mention(
             session, article_id=article_id, start=start, end=end, reviewer="Ann", embedder=embedder
         ).id
     assert keyword_count(seeded) == mention_count(seeded)
-    assert added_id in {r.claim_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")}
+    assert added_id in {r.mention_id for r in search(seeded, "Ashraf Ghani", k=50, mode="keyword")}
     with seeded.begin() as connection:  # FTS5 compares its index with the mentions; raises if they differ
         connection.execute(text("INSERT INTO mention_fts(mention_fts, rank) VALUES ('integrity-check', 1)"))
 

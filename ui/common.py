@@ -1,11 +1,16 @@
-"""What several pages share: the empty-database notice, the reviewer check, messages, opening a claim."""
+"""What several pages share: the empty-database notice, the reviewer check, the one action wrapper,
+messages, opening a claim, and how a document is named on screen."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 from sqlmodel import Session
 
+from claims.review import actions
 from db import crud
+from ui.resources import engine
 
 EMPTY = "No claims yet — ingest articles on the Ingest page."
 CLAIM_PAGE = "ui/pages/claim.py"
@@ -67,3 +72,36 @@ def claim_opener(choices: dict[int, str], *, key: str) -> None:
     )
     if right.button("Open", key=f"{key}_open", icon=":material/open_in_new:", width="stretch"):
         open_claim(chosen)
+
+
+def act(success: str, action, *, opened: int | None = None, **arguments) -> bool:
+    """Run one review action for the reviewer named in the sidebar (:func:`claims.review.actions.run`)
+    and say how it went. ``opened`` is the tracked claim the page has open: a save of it is checked
+    against the version the reviewer opened, and a refusal because someone saved first offers a reload."""
+    name = reviewer()
+    if name is None:
+        return False
+    seen_key = seen_version_key(opened) if opened is not None else None
+    done = actions.run(
+        engine(), action, reviewer=name, opened=opened, seen=st.session_state.get(seen_key), **arguments
+    )
+    if not done.saved:
+        flash("error", f"Not saved: {done.message}.")
+        if done.conflict:
+            st.session_state["conflict"] = opened
+        return False
+    if seen_key in st.session_state:
+        st.session_state[seen_key] = done.seen
+    flash("success", success)
+    return True
+
+
+def document_name(document: str) -> str:
+    """How a document is named on screen: a URL as given, a file (an upload too, not the temporary
+    folder it sat in) by its name."""
+    return document if "://" in document else Path(document).name
+
+
+def mention_label(row, width: int = 70) -> str:
+    """ "file.txt: the first words of the claim", for pickers of mentions."""
+    return f"{document_name(row.article.document)}: {row.mention.text[:width]}"

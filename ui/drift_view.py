@@ -17,15 +17,12 @@ from claims.provenance.sources import VENUE, Citation, TimelineRow, Wording, cit
 from db import crud
 from db.crud import MentionRow
 from db.models import MentionRole
+from ui.common import document_name
 from ui.resources import engine
 
 _DEL = "background:#fde2e1;color:#8a1c1c;text-decoration:line-through"
 _INS = "background:#dcf5e3;color:#0f5c2a;text-decoration:none;font-weight:600"
 _BADGE = "display:inline-block;margin:0 .3em .3em 0;padding:.05em .55em;border-radius:.8em;font-size:.85em;background:#fff1cc;color:#6b4a00;border:1px solid #e8c766"
-
-
-def _name(document: str) -> str:
-    return document.rsplit("/", 1)[-1]
 
 
 def when(published, ingested_at) -> str:
@@ -65,7 +62,7 @@ def _source_line(row: MentionRow) -> str:
     m = row.mention
     parts = [
         f"<b>{escape(row.outlet or 'unknown outlet')}</b>, {escape(when(row.article.published, row.article.ingested_at))}, "
-        f"<code>{escape(_name(row.article.document))}</code>",
+        f"<code>{escape(document_name(row.article.document))}</code>",
         f"said by {escape(row.speaker)}" if row.speaker else "no speaker",
         escape(m.attribution.value),
     ]
@@ -90,7 +87,7 @@ def wording_html(wording: Wording) -> str:
 def first_html(row: MentionRow) -> str:
     return (
         f"<b>First appeared</b>: {escape(row.outlet or 'unknown outlet')}, {escape(when(row.article.published, row.article.ingested_at))}, "
-        f"in <code>{escape(_name(row.article.document))}</code>"
+        f"in <code>{escape(document_name(row.article.document))}</code>"
         + (f" — {escape(row.article.title)}" if row.article.title else "")
     )
 
@@ -107,7 +104,7 @@ def timeline_html(rows: Sequence[TimelineRow]) -> str:
             else (f" ({escape(r.role)})" if r.role != MentionRole.body else "")
         )
         body.append(
-            f"<tr><td>{outlet}</td><td>{escape(when(r.published, r.ingested_at))}</td><td><code>{escape(_name(r.document))}</code>{note}</td></tr>"
+            f"<tr><td>{outlet}</td><td>{escape(when(r.published, r.ingested_at))}</td><td><code>{escape(document_name(r.document))}</code>{note}</td></tr>"
         )
     return (
         '<table class="timeline"><tr><th style="text-align:left">Outlet</th><th style="text-align:left">Date</th><th style="text-align:left">Document</th></tr>'
@@ -120,10 +117,10 @@ def citations_html(cited: Sequence[Citation], by_id: dict[int, MentionRow]) -> s
     items = []
     for c in cited:
         row = by_id[c.mention_id]
-        who = f"{escape(row.outlet or 'unknown outlet')} (<code>{escape(_name(row.article.document))}</code>)"
+        who = f"{escape(row.outlet or 'unknown outlet')} (<code>{escape(document_name(row.article.document))}</code>)"
         target: MentionRow | None = by_id.get(c.cites) if c.cites else None
         link = (
-            f" → its mention in <code>{escape(_name(target.article.document))}</code>, {escape(when(target.article.published, target.article.ingested_at))}"
+            f" → its mention in <code>{escape(document_name(target.article.document))}</code>, {escape(when(target.article.published, target.article.ingested_at))}"
             if target
             else " — no mention of this claim from that source is stored"
         )

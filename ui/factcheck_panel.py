@@ -10,26 +10,11 @@ import streamlit as st
 from sqlmodel import Session
 
 from claims.factchecks.store import attach_evidence, detach_evidence, match
-from claims.review.verdicts import ReviewError
 from db import crud
-from db.session import session_scope
 from ui import common
 from ui.resources import embedder, engine
 
 SHOWN = 3
-
-
-def _change(action, success: str, **kwargs) -> None:
-    name = common.reviewer()
-    if name is None:
-        return
-    try:
-        with session_scope(engine()) as session:
-            action(session, reviewer=name, **kwargs)
-    except ReviewError as error:
-        common.flash("error", f"Not saved: {error}.")
-        return
-    common.flash("success", success)
 
 
 def _describe(text: str, title, url, rating) -> str:
@@ -56,8 +41,8 @@ def render(claim_id: int, claim_text: str) -> None:
                 + f"<br><small>attached by {escape(evidence.reviewer)}</small>"
             )
             right.button(
-                "Remove", key=f"detach_{check.id}", on_click=_change, icon=":material/link_off:",
-                args=(detach_evidence, "Fact-check removed from the evidence."), kwargs={"claim_id": claim_id, "fact_check_id": check.id},
+                "Remove", key=f"detach_{check.id}", on_click=common.act, icon=":material/link_off:",
+                args=("Fact-check removed from the evidence.", detach_evidence), kwargs={"opened": claim_id, "claim_id": claim_id, "fact_check_id": check.id},
             )  # fmt: skip
     if not imported:
         st.caption("No published fact-checks imported yet (python -m claims factchecks import FILE).")
@@ -78,6 +63,6 @@ def render(claim_id: int, claim_text: str) -> None:
                 right.caption("Attached")
             else:
                 right.button(
-                    "Attach as evidence", key=f"attach_{m.fact_check_id}", on_click=_change, icon=":material/attach_file:",
-                    args=(attach_evidence, "Attached as evidence."), kwargs={"claim_id": claim_id, "fact_check_id": m.fact_check_id, "score": m.score},
+                    "Attach as evidence", key=f"attach_{m.fact_check_id}", on_click=common.act, icon=":material/attach_file:",
+                    args=("Attached as evidence.", attach_evidence), kwargs={"opened": claim_id, "claim_id": claim_id, "fact_check_id": m.fact_check_id, "score": m.score},
                 )  # fmt: skip

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import streamlit as st
 
 from claims.review.regroup import merge_claims, move_mention, split_mentions
 from ui import common
 
 
-def _label(row) -> str:
-    return f"{Path(row.article.document).name}: {row.mention.text[:70]}"
-
-
-def render(claim, rows, save: Callable[..., bool]) -> None:
-    """Controls for ``claim`` (with mention ``rows``); ``save(claim_id, message, action, **kwargs)`` runs one action."""
+def render(claim, rows) -> None:
+    """Controls for ``claim`` (with mention ``rows``), each change one :func:`ui.common.act`."""
     st.subheader("Regroup mentions")
     with st.expander("Merge another claim into this one, split mentions off, or move one", expanded=False):
         st.caption("Each change is remembered: re-ingesting articles and relinking keep it.")
-        labels = {row.mention.id: _label(row) for row in rows}
+        labels = {row.mention.id: common.mention_label(row) for row in rows}
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         left.number_input(
             "Tracked claim # to merge into this one",
@@ -30,7 +23,7 @@ def render(claim, rows, save: Callable[..., bool]) -> None:
             key=f"merge_other_{claim.id}",
         )
         right.button(
-            "Merge", key=f"merge_go_{claim.id}", on_click=_merge, args=(claim, save), icon=":material/merge:"
+            "Merge", key=f"merge_go_{claim.id}", on_click=_merge, args=(claim,), icon=":material/merge:"
         )
         if len(rows) > 1:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -44,7 +37,7 @@ def render(claim, rows, save: Callable[..., bool]) -> None:
                 "Split off",
                 key=f"split_go_{claim.id}",
                 on_click=_split,
-                args=(claim, save),
+                args=(claim,),
                 icon=":material/call_split:",
             )
         a, b, c = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -58,42 +51,46 @@ def render(claim, rows, save: Callable[..., bool]) -> None:
         )
         b.number_input("to tracked claim #", min_value=1, step=1, value=None, key=f"move_to_{claim.id}")
         c.button(
-            "Move", key=f"move_go_{claim.id}", on_click=_move, args=(claim, save), icon=":material/move_item:"
+            "Move", key=f"move_go_{claim.id}", on_click=_move, args=(claim,), icon=":material/move_item:"
         )
 
 
-def _merge(claim, save) -> None:
+def _merge(claim) -> None:
     other = st.session_state.get(f"merge_other_{claim.id}")
     if other is None:
         common.flash("error", "Not saved: type the number of the claim to merge into this one.")
         return
-    save(
-        claim.id, f"Claim #{other} merged into this one.", merge_claims, keep_id=claim.id, other_id=int(other)
+    common.act(
+        f"Claim #{other} merged into this one.",
+        merge_claims,
+        opened=claim.id,
+        keep_id=claim.id,
+        other_id=int(other),
     )
 
 
-def _split(claim, save) -> None:
+def _split(claim) -> None:
     chosen = st.session_state.get(f"split_pick_{claim.id}") or []
-    if save(
-        claim.id,
+    if common.act(
         f"{len(chosen)} mention(s) split off into a new claim.",
         split_mentions,
+        opened=claim.id,
         claim_id=claim.id,
         mention_ids=list(chosen),
     ):
         st.session_state[f"split_pick_{claim.id}"] = []
 
 
-def _move(claim, save) -> None:
+def _move(claim) -> None:
     mention = st.session_state.get(f"move_pick_{claim.id}")
     target = st.session_state.get(f"move_to_{claim.id}")
     if mention is None or target is None:
         common.flash("error", "Not saved: choose the mention and the claim to move it to.")
         return
-    save(
-        claim.id,
+    common.act(
         f"Mention moved to claim #{int(target)}.",
         move_mention,
+        opened=claim.id,
         mention_id=mention,
         to_claim_id=int(target),
     )

@@ -1,15 +1,26 @@
-"""The one refresh after every write: relink, search vectors, the FAISS file, the keyword index."""
+"""The one refresh after every write: relink, search vectors, the FAISS file, the keyword index.
+
+Every write path ends with :func:`refresh`: an ingest, a re-extraction, the CLI's reindex and each
+reviewer action that regroups or adds or drops mentions (:mod:`claims.review.actions`). A write asks
+for it in its own transaction (:func:`db.crud.want_refresh`), so a run killed before its refresh
+leaves the mark behind and the next one finishes the work.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from claims.embed.encoder import from_bytes
+from claims.embed.search_model import search_embedder
 from claims.link.relink import RelinkReport, relink
 from claims.search import index as vector_index
+from claims.search.keywords import keywords_in_step, rebuild_keywords
 from claims.search.vectors import refresh as refresh_search_vectors
-from db import crud
+from db import crud, fts
 from db.session import session_scope
 
 
@@ -18,16 +29,17 @@ class RefreshReport:
     relinked: RelinkReport
     embedded: int  # mentions embedded by the search model
     indexed: int  # vectors in the FAISS file
+    keywords: int  # mentions in the keyword index
 
 
 def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False) -> RefreshReport | None:
     """Bring the derived data up to what is stored: regroup every mention into tracked claims (the
     clusters are recomputed over all of them, so the order articles came in does not matter), embed
-    new mentions with the search model, rebuild the FAISS file.
+    new mentions with the search model, rebuild the FAISS file and bring the keyword index in step.
 
-    Runs only when a write asked for it (:func:`db.crud.want_refresh`) and no refresh has covered
-    that yet, or when ``force``d. Relinking holds the database's write lock, so two runs at once
-    take turns; each is complete on its own. Returns None when there was nothing to do.
+    Runs only when a write asked for it and no refresh has covered that yet, or when ``force``d
+    (which also re-indexes every mention's words). Relinking holds the database's write lock, so two
+    runs at once take turns; each is complete on its own. Returns None when there was nothing to do.
     """
     with session_scope(engine) as session:
         wanted = crud.refresh_wanted(session)
@@ -36,7 +48,40 @@ def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False
         relinked = relink(session)
     embedded = refresh_search_vectors(engine, progress=embed_progress)
     index = vector_index.rebuild(engine)
+    keywords = rebuild_keywords(engine) if force else keywords_in_step(engine)
     if wanted is not None:
         with session_scope(engine) as session:
             crud.refresh_done(session, wanted=wanted)
-    return RefreshReport(relinked, embedded, len(index))
+    return RefreshReport(relinked, embedded, len(index), keywords)
+
+
+def out_of_step(engine: Engine) -> list[str]:
+    """What of the derived data disagrees with the stored mentions; empty when all is in step.
+
+    Checked in full, not sampled: every mention has search vectors of the current search model,
+    the FAISS file holds exactly those vectors under the mentions' ids, the keyword index holds
+    every mention's text, and no refresh is left undone.
+    """
+    problems = []
+    with Session(engine) as session:
+        if crud.refresh_wanted(session) is not None:
+            problems.append("a refresh was asked for and not done")
+        if crud.search_vectors_stale(session, model=search_embedder().name):
+            problems.append("mentions without search vectors of the current search model")
+        stored = dict(crud.search_vectors(session))
+        mentions = crud.mention_signature(session)[0]
+    path = vector_index.index_path(engine)
+    saved = vector_index.VectorIndex.load(path) if path is not None and path.exists() else None
+    if saved is None:
+        problems.append("no FAISS file")
+    else:
+        ids = saved.ids()
+        if sorted(ids) != sorted(stored):
+            problems.append(f"the FAISS file holds {len(ids)} ids, the database {len(stored)} vectors")
+        elif any(not np.allclose(saved.vector(i), from_bytes(stored[i]), atol=1e-6) for i in ids):
+            problems.append("the FAISS file's vectors differ from the database's")
+    with engine.connect() as connection:
+        indexed = fts.indexed_count(connection)
+    if indexed != mentions:
+        problems.append(f"the keyword index holds {indexed} mentions, the database {mentions}")
+    return problems

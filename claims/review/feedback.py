@@ -154,6 +154,7 @@ def drop_mention(
     save_claim(session, claim, reviewer)
     session.add(claim)
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return feedback
 
 
@@ -253,6 +254,7 @@ def add_mention(
     save_claim(session, claim, reviewer)
     session.add(claim)
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return stored
 
 

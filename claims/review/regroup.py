@@ -63,6 +63,7 @@ def merge_claims(
     save_claim(session, other, reviewer)
     session.add_all([keep, other])
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return keep
 
 
@@ -108,6 +109,7 @@ def split_mentions(
     save_claim(session, claim, reviewer)
     session.add(claim)
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return new
 
 
@@ -133,4 +135,5 @@ def move_mention(session: Session, *, mention_id: int, to_claim_id: int, reviewe
     save_claim(session, target, reviewer)
     session.add_all([source, target])
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return mention

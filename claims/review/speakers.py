@@ -130,6 +130,7 @@ def merge_speakers(session: Session, *, keep_id: int, merge_ids: Sequence[int], 
         session.flush()
     _add_alias(session, keep, fold(keep.name))
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return keep
 
 
@@ -205,6 +206,7 @@ def split_speaker(
         )
     )
     session.flush()
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return target
 
 

@@ -156,4 +156,5 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
             )
         )
     save_claim(session, target, reviewer)
+    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
     return suggestion

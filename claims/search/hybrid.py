@@ -40,7 +40,7 @@ from claims.search.query import (
     speaker_part,
     statement_of,
 )
-from db import crud, fts
+from db import crud
 from db.models import ClaimStatus
 
 MODES = ("hybrid", "dense", "keyword")
@@ -90,7 +90,7 @@ class Filters:
 class SearchResult:
     """One tracked claim, represented by its mention that best matches the query."""
 
-    claim_id: int  # the best-matching mention
+    mention_id: int  # the best-matching mention
     cluster_id: int  # its tracked claim
     text: str
     speaker: str | None
@@ -111,15 +111,8 @@ class SearchResult:
     )  # [start, end) of matched words in ``text``
 
     def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def rebuild_keywords(engine: Engine) -> int:
-    """Re-create the keyword index's table and triggers if missing and re-index every mention; the count indexed."""
-    with engine.begin() as connection:
-        if not fts.ensure(connection):
-            fts.rebuild(connection)
-        return fts.indexed_count(connection)
+        """The CLI's JSON: ``claim_id`` is kept beside ``mention_id`` (the same id) for the tools that read it."""
+        return {"claim_id": self.mention_id, **asdict(self)}
 
 
 def allowed_mentions(session: Session, filters: Filters) -> list[int] | None:
@@ -300,7 +293,7 @@ def search(
             highlights = []
         results.append(
             SearchResult(
-                claim_id=mention.id,
+                mention_id=mention.id,
                 cluster_id=row.claim.id,
                 text=mention.text,
                 speaker=row.speaker,

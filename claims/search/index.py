@@ -78,6 +78,13 @@ class VectorIndex:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
+    def ids(self) -> list[int]:
+        """The mention ids held, in the order they were added."""
+        return [int(i) for i in faiss.vector_to_array(self.index.id_map)]
+
+    def vector(self, mention_id: int) -> np.ndarray:
+        return self.index.reconstruct(int(mention_id))
+
     @classmethod
     def load(cls, path: Path) -> VectorIndex:
         index = cls.__new__(cls)

@@ -11,7 +11,6 @@ from sqlmodel import Session
 from claims.embed.encoder import from_bytes
 from claims.review.feedback import add_mention, drop_mention, explain, find_span, unextracted_sentences
 from claims.review.verdicts import (
-    ConflictError,
     ReviewError,
     add_note,
     decide_suggestion,
@@ -20,7 +19,6 @@ from claims.review.verdicts import (
 )
 from db import crud
 from db.models import AttributionKind, ClaimStatus, Sourcing, SpeakerKind
-from db.session import session_scope
 from ui import common, drift_view, factcheck_panel, regroup
 from ui.render import highlighted_context, plain
 from ui.resources import embedder, engine
@@ -30,39 +28,13 @@ NOT_SET = "Not set"
 SOURCING = [NOT_SET] + [s.value for s in Sourcing]
 
 
-def _save(page_claim: int, success: str, action, **kwargs) -> bool:
-    """Run one review action touching ``page_claim`` in its own transaction; refusals become messages."""
-    name = common.reviewer()
-    if name is None:
-        return False
-    seen = common.seen_version_key(page_claim)
-    try:
-        with session_scope(engine()) as session:
-            before = crud.get_claim(session, claim_id=page_claim).version
-            action(session, reviewer=name, **kwargs)
-            left = crud.get_claim(session, claim_id=page_claim)  # dropping its last mention removes a claim
-            after = left.version if left else None
-    except ConflictError as error:
-        common.flash("error", f"Not saved: another reviewer changed this after you opened it. {error}.")
-        st.session_state["conflict"] = page_claim
-        return False
-    except ReviewError as error:
-        common.flash("error", f"Not saved: {error}.")
-        return False
-    # Our own change moves the seen version on; a change someone made before it must still be caught.
-    if st.session_state.get(seen) == before:
-        st.session_state[seen] = after
-    common.flash("success", success)
-    return True
-
-
 def _save_status(claim_id: int) -> None:
     status = st.session_state[f"status_{claim_id}"]
     expected = st.session_state[common.seen_version_key(claim_id)]
-    _save(
-        claim_id,
+    common.act(
         f"Status set to “{status}”.",
         set_status,
+        opened=claim_id,
         claim_id=claim_id,
         status=status,
         expected_version=expected,
@@ -73,10 +45,10 @@ def _save_sourcing(claim_id: int, mention_id: int, version: int, shown: str) -> 
     key = f"sourcing_{mention_id}_v{version}"
     chosen = st.session_state[key]
     sourcing = None if chosen == NOT_SET else chosen
-    if not _save(
-        claim_id,
+    if not common.act(
         f"Sourcing set to “{chosen}”.",
         set_sourcing,
+        opened=claim_id,
         mention_id=mention_id,
         sourcing=sourcing,
         expected_version=version,
@@ -86,21 +58,21 @@ def _save_sourcing(claim_id: int, mention_id: int, version: int, shown: str) -> 
 
 def _add_note(claim_id: int) -> None:
     key = f"note_{claim_id}"
-    if _save(claim_id, "Note added.", add_note, claim_id=claim_id, text=st.session_state[key]):
+    if common.act("Note added.", add_note, opened=claim_id, claim_id=claim_id, text=st.session_state[key]):
         st.session_state[key] = ""
 
 
 def _decide(claim_id: int, suggestion_id: int, accept: bool) -> None:
     done = "Suggestion accepted: the mention now belongs to this claim." if accept else "Suggestion rejected."
-    _save(claim_id, done, decide_suggestion, suggestion_id=suggestion_id, accept=accept)
+    common.act(done, decide_suggestion, opened=claim_id, suggestion_id=suggestion_id, accept=accept)
 
 
 def _drop(claim_id: int, mention_id: int, version: int) -> None:
     st.session_state.pop(f"confirm_drop_{mention_id}", None)
-    if _save(
-        claim_id,
+    if common.act(
         "Dropped: not a claim. This is remembered for the next retraining.",
         drop_mention,
+        opened=claim_id,
         mention_id=mention_id,
         expected_version=version,
     ):
@@ -130,10 +102,10 @@ def _add_missed(claim_id: int) -> None:
         common.flash("error", f"Not saved: {error}.")
         return
     kind = st.session_state.get("add_attribution")
-    if _save(
-        claim_id,
+    if common.act(
         f"Added as a claim: “{plain(article.text[span[0] : span[1]][:80])}”. This is remembered for the next retraining.",
         add_mention,
+        opened=claim_id,
         article_id=article.id,
         start=span[0],
         end=span[1],
@@ -226,7 +198,7 @@ with Session(engine()) as session:
         r.mention.id: r for r in crud.mention_rows(session, mention_ids=[m.id for _, m in suggestions])
     }
     articles = {
-        i: doc.rsplit("/", 1)[-1] + (f" — {title}" if title else "")
+        i: common.document_name(doc) + (f" — {title}" if title else "")
         for i, doc, title in crud.article_choices(session)
     }
     st.session_state.setdefault("add_article", rows[0].article.id if rows else next(iter(articles), None))
@@ -352,7 +324,7 @@ for suggestion, mention in suggestions:
         if o.button(f"Open claim #{mention.claim_id}", key=f"open_{suggestion.id}"):
             common.open_claim(mention.claim_id)
 
-regroup.render(claim, rows, _save)
+regroup.render(claim, rows)
 factcheck_panel.render(claim.id, claim.canonical_text)
 
 st.subheader("Add a missed claim")

@@ -14,11 +14,6 @@ from ui.render import plain
 from ui.resources import embedder, engine
 
 
-def _name(document: str) -> str:
-    """A URL as given; an upload by its original file name, not the temporary folder it sat in."""
-    return document if "://" in document else Path(document).name
-
-
 def _ingest(uploads, sources: list[str], outlet: str, again: bool) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="claims-upload-") as folder:
         names = stage_uploads(Path(folder), [(upload.name, upload.getvalue()) for upload in uploads])
@@ -32,7 +27,8 @@ def _ingest(uploads, sources: list[str], outlet: str, again: bool) -> IngestRepo
             documents=names,
             reextract=again,
             progress=lambda done, total, document: bar.progress(
-                done / total, text=document if done == 0 else f"Stored {done} of {total}: {_name(document)}"
+                done / total,
+                text=document if done == 0 else f"Stored {done} of {total}: {common.document_name(document)}",
             ),
         )
     bar.progress(1.0, text=f"Done in {report.seconds:.1f} s")
@@ -69,12 +65,12 @@ elif submitted:
             icon=":material/refresh:",
         )
     for result in report.failed:
-        st.error(plain(f"{_name(result.document)} — {result.reason}"), icon=":material/error:")
+        st.error(plain(f"{common.document_name(result.document)} — {result.reason}"), icon=":material/error:")
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "document": _name(r.document),
+                    "document": common.document_name(r.document),
                     "outcome": r.status,
                     "claims found": r.mentions,
                     "reason": r.reason,

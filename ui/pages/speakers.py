@@ -7,27 +7,16 @@ import streamlit as st
 from sqlmodel import Session
 
 from claims.review.speakers import merge_speakers, rename_speaker, split_speaker
-from claims.review.verdicts import ReviewError
 from db import crud
-from db.session import session_scope
 from ui import common
 from ui.resources import engine
 
 
 def _change(success: str, action, forget: tuple[str, ...], **kwargs) -> None:
-    """Run one speaker change in its own transaction; refusals become messages."""
-    name = common.reviewer()
-    if name is None:
-        return
-    try:
-        with session_scope(engine()) as session:
-            action(session, reviewer=name, **kwargs)
-    except ReviewError as error:
-        common.flash("error", f"Not saved: {error}.")
-        return
-    for key in [k for k in st.session_state if str(k).startswith(forget)]:
-        del st.session_state[key]  # the speakers picked may be gone: start the forms afresh
-    common.flash("success", success)
+    """One speaker change; once saved, the forms start afresh (the speakers picked may be gone)."""
+    if common.act(success, action, **kwargs):
+        for key in [k for k in st.session_state if str(k).startswith(forget)]:
+            del st.session_state[key]
 
 
 def _merge(names: dict[int, str]) -> None:
@@ -151,7 +140,7 @@ with st.container(border=True):
         spellings = [a for s in summaries if s.speaker.id == split_from for a in s.aliases]
         st.multiselect("Spellings that name the other speaker", spellings, key=f"split_aliases_{split_from}")
         texts = {
-            r.mention.id: f"{r.article.document.rsplit('/', 1)[-1]}: {r.mention.text[:110]}"
+            r.mention.id: f"{common.document_name(r.article.document)}: {r.mention.text[:110]}"
             for r in split_mentions
         }
         st.multiselect(
