@@ -246,3 +246,23 @@ def test_only_bench_and_tests_import_the_training_and_evaluation_library():
         if name.split(".")[:2] in (["claims", "train"], ["claims", "eval"])
     ]
     assert offenders == []
+
+
+def test_tests_mirror_the_package_and_use_only_its_public_names():
+    """tests/extract/ holds the tests of claims/extract/, tests/db/ those of db/...; no test reaches
+    for a private name (``from x import _y``, ``thing._y``): what it checks is what a caller can use."""
+    folders = [
+        p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name not in {"data", "__pycache__"}
+    ]
+    assert [f for f in folders if not ((ROOT / "claims" / f).is_dir() or f in {"db", "ui"})] == []
+    private = []
+    for path in (ROOT / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.ImportFrom) else []
+            names += [node.attr] if isinstance(node, ast.Attribute) else []
+            private += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {n}"
+                for n in names
+                if n.startswith("_") and not n.startswith("__")
+            ]
+    assert private == []

@@ -274,7 +274,7 @@ class TreeRanker:
         # scikit-learn has no public access to a HistGradientBoosting model's trees, so this
         # reads ``_predictors`` and ``_baseline_prediction``. Training only (bench/train_factmatch.py);
         # scoring is numpy. scikit-learn is pinned in the lock, and
-        # tests/test_factchecks.py::test_trees_score_as_scikit_learn_does fails on any other version.
+        # tests/factchecks/test_factchecks.py::test_trees_score_as_scikit_learn_does fails on any other version.
         parts, roots, offset = [], [], 0
         for (tree,) in model._predictors:
             nodes = tree.nodes

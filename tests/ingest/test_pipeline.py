@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -14,7 +13,7 @@ from claims.ingest.sources import IngestError, load
 from claims.text.clean import remove_boilerplate
 from db import crud
 from db.models import Article, Mention
-from tests.conftest import SEEDS, seed
+from tests.conftest import DEMO, SEEDS, seed
 
 BOILERPLATE = [
     "Support The Moscow Times!",
@@ -169,7 +168,7 @@ def test_failed_article_leaves_stored_data_intact(seeded, tmp_path, embedder):
 
 @pytest.mark.slow
 def test_a_role_learnt_in_one_ingest_names_the_speaker_in_the_next(engine, embedder):
-    demo = Path(__file__).resolve().parent.parent / "demo" / "articles"
+    demo = DEMO
     earlier = sorted(str(p) for p in demo.iterdir() if p.name < "10")
     assert ingest(engine, earlier, embedder=embedder).ok
     # Article 10 only says "the transport minister told Radio Valdora"; her name is in the articles before.

@@ -14,8 +14,7 @@ import pytest
 from claims.eval.corpora import CORPORA
 from claims.eval.extraction import evaluate
 from claims.eval.goldset import load_gold, match
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # extraction of whole gold corpora
 
