@@ -82,7 +82,7 @@ def fit(x: np.ndarray, y: np.ndarray, c: float, note: str) -> Ranker:
 
     mean, scale = x.mean(0), x.std(0) + 1e-6
     model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
-    return Ranker(mean, scale, model.coef_[0], float(model.intercept_[0]), note)
+    return Ranker(mean, scale, model.coef_[0], float(model.intercept_[0]), note=note)
 
 
 GBM_ITERATIONS = 300
@@ -114,7 +114,7 @@ def fit_pairwise(train, c: float, note: str) -> Ranker:
     model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(
         np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))]
     )
-    return Ranker(mean, scale, model.coef_[0], 0.0, note)
+    return Ranker(mean, scale, model.coef_[0], 0.0, note=note)
 
 
 def parse(spec: str) -> list[tuple[str, str]]:

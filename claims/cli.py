@@ -250,19 +250,32 @@ def search(
         min_checkworthiness=min_checkworthiness,
     )
     results = run(engine, query, k=k, filters=filters, mode=mode)
+    _listing(
+        [r.to_dict() for r in results] if as_json else results,
+        as_json=as_json,
+        # printed once the search is done: @_reads may run it twice
+        header=f"speaker: {', '.join(name for _, name in found)}" if found else None,
+        empty="No claims found (is anything ingested? are the filters too narrow?).",
+        lines=lambda r: [
+            f"{r.score:.3f}  claim {r.cluster_id} ({r.mentions} mention{'s' if r.mentions != 1 else ''}, {r.status})",
+            f"       {r.speaker or r.outlet or 'unattributed'}: {_bracketed(r.text, r.highlights)}",
+            f"       {r.document}",
+        ],
+    )
+
+
+def _listing(items: list, *, as_json: bool, empty: str, lines, header: str | None = None) -> None:
+    """``items`` as one JSON array, or as text: ``header``, then ``lines(item)`` of each, or ``empty``."""
     if as_json:
-        typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    if found:  # printed once the search is done: @_reads may run it twice
-        typer.echo(f"speaker: {', '.join(name for _, name in found)}")
-    if not results:
-        typer.echo("No claims found (is anything ingested? are the filters too narrow?).")
-    for r in results:
-        typer.echo(
-            f"{r.score:.3f}  claim {r.cluster_id} ({r.mentions} mention{'s' if r.mentions != 1 else ''}, {r.status})"
-        )
-        typer.echo(f"       {r.speaker or r.outlet or 'unattributed'}: {_bracketed(r.text, r.highlights)}")
-        typer.echo(f"       {r.document}")
+    if header:
+        typer.echo(header)
+    if not items:
+        typer.echo(empty)
+    for item in items:
+        for line in lines(item):
+            typer.echo(line)
 
 
 def _bracketed(text: str, spans: list) -> str:
@@ -513,16 +526,15 @@ def speakers_list(as_json: bool = typer.Option(False, "--json", help="Print a JS
             }
             for s in crud.speaker_summaries(session)
         ]
-    if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        typer.echo("No speakers yet (is anything ingested?).")
-    for row in rows:
-        typer.echo(
-            f"{row['id']:>5}  {row['name']}  ({row['kind']}, {row['mentions']} mentions in {row['articles']} articles)"
-        )
-        typer.echo(f"       aliases: {', '.join(row['aliases'])}")
+    _listing(
+        rows,
+        as_json=as_json,
+        empty="No speakers yet (is anything ingested?).",
+        lines=lambda row: [
+            f"{row['id']:>5}  {row['name']}  ({row['kind']}, {row['mentions']} mentions in {row['articles']} articles)",
+            f"       aliases: {', '.join(row['aliases'])}",
+        ],
+    )
 
 
 @speakers_app.command("merge")

@@ -128,9 +128,7 @@ class MentionBase(SQLModel):
         default=MentionRole.body,
         description="A MentionRole: body, or headline when the title repeats a body claim",
     )
-    said_when: str | None = Field(
-        default=None, description="The frame's date phrase as written ('on Tuesday')"
-    )
+    said_when: str | None = Field(default=None, description="The frame's date phrase ('on Tuesday')")
     said_on: date | None = Field(default=None, description="said_when resolved against the article's date")
 
 

@@ -105,3 +105,17 @@ def document_name(document: str) -> str:
 def mention_label(row, width: int = 70) -> str:
     """ "file.txt: the first words of the claim", for pickers of mentions."""
     return f"{document_name(row.article.document)}: {row.mention.text[:width]}"
+
+
+def picked(key: str, missing: str):
+    """The widget value at ``key``; None, after saying "Not saved: ``missing``", when nothing is chosen."""
+    value = st.session_state.get(key)
+    if value is None:
+        flash("error", f"Not saved: {missing}.")
+    return value
+
+
+def pick_mentions(label: str, rows, *, key: str, width: int = 70) -> None:
+    """A multiselect of mention ids, each shown as :func:`mention_label`."""
+    labels = {row.mention.id: mention_label(row, width) for row in rows}
+    st.multiselect(label, list(labels), format_func=labels.get, key=key)

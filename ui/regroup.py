@@ -27,12 +27,10 @@ def render(claim, rows) -> None:
         )
         if len(rows) > 1:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            left.multiselect(
-                "Mentions to split off into a new claim",
-                list(labels),
-                format_func=labels.get,
-                key=f"split_pick_{claim.id}",
-            )
+            with left:
+                common.pick_mentions(
+                    "Mentions to split off into a new claim", rows, key=f"split_pick_{claim.id}"
+                )
             right.button(
                 "Split off",
                 key=f"split_go_{claim.id}",
@@ -56,17 +54,15 @@ def render(claim, rows) -> None:
 
 
 def _merge(claim) -> None:
-    other = st.session_state.get(f"merge_other_{claim.id}")
-    if other is None:
-        common.flash("error", "Not saved: type the number of the claim to merge into this one.")
-        return
-    common.act(
-        f"Claim #{other} merged into this one.",
-        merge_claims,
-        opened=claim.id,
-        keep_id=claim.id,
-        other_id=int(other),
-    )
+    other = common.picked(f"merge_other_{claim.id}", "type the number of the claim to merge into this one")
+    if other is not None:
+        common.act(
+            f"Claim #{other} merged into this one.",
+            merge_claims,
+            opened=claim.id,
+            keep_id=claim.id,
+            other_id=int(other),
+        )
 
 
 def _split(claim) -> None:
@@ -82,15 +78,13 @@ def _split(claim) -> None:
 
 
 def _move(claim) -> None:
-    mention = st.session_state.get(f"move_pick_{claim.id}")
-    target = st.session_state.get(f"move_to_{claim.id}")
-    if mention is None or target is None:
-        common.flash("error", "Not saved: choose the mention and the claim to move it to.")
-        return
-    common.act(
-        f"Mention moved to claim #{int(target)}.",
-        move_mention,
-        opened=claim.id,
-        mention_id=mention,
-        to_claim_id=int(target),
-    )
+    mention = common.picked(f"move_pick_{claim.id}", "choose the mention to move")
+    target = common.picked(f"move_to_{claim.id}", "choose the claim to move it to") if mention else None
+    if target is not None:
+        common.act(
+            f"Mention moved to claim #{int(target)}.",
+            move_mention,
+            opened=claim.id,
+            mention_id=mention,
+            to_claim_id=int(target),
+        )

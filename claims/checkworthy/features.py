@@ -14,42 +14,27 @@ from itertools import pairwise
 
 import numpy as np
 
-from claims.text.lexicon import REPORTING
+from claims.checkworthy.rules import compile_cues, cue_flags
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|half|twice|double|doubled|triple|tripled)\b",
     re.IGNORECASE,
 )
-_QUANTITY = re.compile(
-    r"[$%£€]|\b(?:percent|per cent|dollars?|tax(?:es)?|jobs|budget|deficit|debt|rate|average|cost|costs|spent|spend|spending|paid|pay|fund(?:s|ed|ing)?)\b",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:last|this|next) (?:year|month|week)\b|\bsince\b|\bago\b", re.IGNORECASE
-)
-_COMPARATIVE = re.compile(
-    r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|every|record|increase[ds]?|decrease[ds]?|rose|fell|cut|raised|grew|doubled)\b|\w+er than\b|\w+est\b",
-    re.IGNORECASE,
-)
-_PAST = re.compile(
-    r"\b(?:was|were|had|did|has been|have been|voted|passed|signed|created|lost|killed|died|went)\b|\b\w{3,}ed\b",
-    re.IGNORECASE,
-)
-_MODAL = re.compile(
-    r"\b(?:will|would|should|could|might|may|must|shall|going to|gonna|want to|need to|have to|plan to|let's|let us)\b",
-    re.IGNORECASE,
-)
-_HEDGE = re.compile(
-    r"\b(?:I think|I feel|I hope|I believe|I guess|I mean|maybe|perhaps|probably|in my opinion|we'll see|I'm not sure)\b",
-    re.IGNORECASE,
-)
-_FIRST = re.compile(r"\b(?:I|I'm|I've|me|my|we|we're|we've|us|our)\b", re.IGNORECASE)
-_SECOND = re.compile(r"\b(?:you|your|you're|click|subscribe|sign up|read more|share)\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|n't|none)\b|n't\b", re.IGNORECASE)
-_COURTESY = re.compile(
-    r"\b(?:thank you|thanks|good evening|good night|welcome|applause|laughter|crosstalk|hello|congratulations|god bless)\b",
-    re.IGNORECASE,
-)
+# The words each yes/no feature looks for. They define the shipped model's inputs: a change to one
+# is a change of the model, to be retrained (bench/train_checkworthy.py) and measured again.
+_CUES = {
+    "quantity": r"[$%£€]|\b(?:percent|per cent|dollars?|tax(?:es)?|jobs|budget|deficit|debt|rate|average|cost|costs|spent|spend|spending|paid|pay|fund(?:s|ed|ing)?)\b",
+    "time": r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:last|this|next) (?:year|month|week)\b|\bsince\b|\bago\b",
+    "comparative": r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|every|record|increase[ds]?|decrease[ds]?|rose|fell|cut|raised|grew|doubled)\b|\w+er than\b|\w+est\b",
+    "past": r"\b(?:was|were|had|did|has been|have been|voted|passed|signed|created|lost|killed|died|went)\b|\b\w{3,}ed\b",
+    "modal": r"\b(?:will|would|should|could|might|may|must|shall|going to|gonna|want to|need to|have to|plan to|let's|let us)\b",
+    "hedge": r"\b(?:I think|I feel|I hope|I believe|I guess|I mean|maybe|perhaps|probably|in my opinion|we'll see|I'm not sure)\b",
+    "first_person": r"\b(?:I|I'm|I've|me|my|we|we're|we've|us|our)\b",
+    "second_person": r"\b(?:you|your|you're|click|subscribe|sign up|read more|share)\b",
+    "negation": r"\b(?:not|no|never|nobody|nothing|n't|none)\b|n't\b",
+    "courtesy": r"\b(?:thank you|thanks|good evening|good night|welcome|applause|laughter|crosstalk|hello|congratulations|god bless)\b",
+}
+_CUE = compile_cues(_CUES)
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+|\b[A-Z]{2,}\b")
 _TWEET = re.compile(r"https?://\S+|[@#]\w+")
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -85,26 +70,16 @@ def features(text: str) -> dict[str, float]:
     hedges), persons addressed, reporting verbs, questions and tweet markup.
     """
     words = text.split()
-    return {
+    values = cue_flags(_CUE, text) | {
         "length": min(math.log1p(len(words)) / math.log1p(40), 1.0),
         "short": 1.0 if len(words) < 6 else 0.0,
         "number": min(len(_NUMBER.findall(text)) / 2, 1.0),
-        "quantity": 1.0 if _QUANTITY.search(text) else 0.0,
-        "time": 1.0 if _YEAR.search(text) else 0.0,
         "entity": min(len(_ENTITY.findall(_TWEET.sub(" ", text))) / 3, 1.0),
-        "comparative": 1.0 if _COMPARATIVE.search(text) else 0.0,
-        "past": 1.0 if _PAST.search(text) else 0.0,
-        "modal": 1.0 if _MODAL.search(text) else 0.0,
-        "hedge": 1.0 if _HEDGE.search(text) else 0.0,
-        "first_person": 1.0 if _FIRST.search(text) else 0.0,
-        "second_person": 1.0 if _SECOND.search(text) else 0.0,
-        "negation": 1.0 if _NEGATION.search(text) else 0.0,
-        "reporting": 1.0 if REPORTING.search(text) else 0.0,
-        "courtesy": 1.0 if _COURTESY.search(text) else 0.0,
         "question": 1.0 if text.rstrip(" \"”’'").endswith("?") else 0.0,
         "exclamation": 1.0 if "!" in text else 0.0,
         "tweet_markup": min(len(_TWEET.findall(text)) / 3, 1.0),
     }
+    return {name: values[name] for name in FEATURES}
 
 
 def feature_matrix(texts: list[str]) -> np.ndarray:

@@ -15,19 +15,29 @@ import re
 
 from claims.text.lexicon import REPORTING
 
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|percent|per cent)\b",
-    re.IGNORECASE,
-)
-_COMPARATIVE = re.compile(
-    r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|all|none|no)\b|\w+er than\b",
-    re.IGNORECASE,
-)
-_ASSERTIVE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|must|can|cannot|did|does|do)\b", re.IGNORECASE
-)
-_READER = re.compile(r"\b(?:you|your|click|subscribe|sign up|read more|share)\b", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(?:I think|I feel|I hope|maybe|perhaps|in my opinion|we'll see)\b", re.IGNORECASE)
+# The words each yes/no rule looks for.
+_CUES = {
+    "number": r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|percent|per cent)\b",
+    "comparative": r"\b(?:better|worse|more|less|fewer|safer|higher|lower|larger|smaller|most|least|first|only|never|always|all|none|no)\b|\w+er than\b",
+    "assertive": r"\b(?:is|are|was|were|has|have|had|will|would|must|can|cannot|did|does|do)\b",
+    "reader": r"\b(?:you|your|click|subscribe|sign up|read more|share)\b",
+    "hedge": r"\b(?:I think|I feel|I hope|maybe|perhaps|in my opinion|we'll see)\b",
+}
+
+
+def compile_cues(patterns: dict[str, str]) -> dict[str, re.Pattern]:
+    """Each cue's pattern compiled case-insensitively, and the reporting verbs as the cue ``reporting``."""
+    return {name: re.compile(pattern, re.IGNORECASE) for name, pattern in patterns.items()} | {
+        "reporting": REPORTING
+    }
+
+
+def cue_flags(cues: dict[str, re.Pattern], text: str) -> dict[str, float]:
+    """1.0 for each cue found in ``text``, else 0.0."""
+    return {name: 1.0 if cue.search(text) else 0.0 for name, cue in cues.items()}
+
+
+_CUE = compile_cues(_CUES)
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 
 WEIGHTS = {
@@ -48,19 +58,14 @@ WEIGHTS = {
 def rule_features(text: str, *, quoted: bool = False) -> dict[str, float]:
     """The features :func:`rule_score` weighs, each 0..1 (shown to reviewers as 'why')."""
     words = text.split()
-    return {
+    values = cue_flags(_CUE, text) | {
         "bias": 1.0,
         "length": min(math.log1p(len(words)) / math.log1p(20), 1.0),
-        "number": 1.0 if _NUMBER.search(text) else 0.0,
         "entity": min(len(_ENTITY.findall(text)) / 2, 1.0),
-        "comparative": 1.0 if _COMPARATIVE.search(text) else 0.0,
-        "assertive": 1.0 if _ASSERTIVE.search(text) else 0.0,
-        "reporting": 1.0 if REPORTING.search(text) else 0.0,
         "quoted": 1.0 if quoted else 0.0,
-        "reader": 1.0 if _READER.search(text) else 0.0,
-        "hedge": 1.0 if _HEDGE.search(text) else 0.0,
         "question": 1.0 if text.rstrip(" \"”’'").endswith("?") else 0.0,
     }
+    return {name: values[name] for name in WEIGHTS}
 
 
 def rule_score(text: str, *, quoted: bool = False) -> float:

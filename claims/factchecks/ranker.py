@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -199,19 +199,28 @@ def candidates_and_features(
 
 
 @dataclass
-class Ranker:
+class _Logistic:
+    note: str = field(default="", kw_only=True)  # where the parameters came from
+
+    def logits(self, matrix: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def score(self, matrix: np.ndarray) -> np.ndarray:
+        """Probability-like relevance in 0..1 for each row of ``matrix``."""
+        return 1 / (1 + np.exp(-self.logits(matrix)))
+
+
+@dataclass
+class Ranker(_Logistic):
     """A linear scorer over standardised :data:`FEATURES` (logistic regression)."""
 
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    note: str = ""
 
-    def score(self, matrix: np.ndarray) -> np.ndarray:
-        """Probability-like relevance in 0..1 for each row of ``matrix``."""
-        z = ((matrix - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1 / (1 + np.exp(-z))
+    def logits(self, matrix: np.ndarray) -> np.ndarray:
+        return ((matrix - self.mean) / self.scale) @ self.coef + self.intercept
 
     def to_json(self) -> dict:
         return {
@@ -229,12 +238,12 @@ class Ranker:
         return cls(
             *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")),
             float(data["intercept"]),
-            data.get("note", ""),
+            note=data.get("note", ""),
         )
 
 
 @dataclass
-class TreeRanker:
+class TreeRanker(_Logistic):
     """Gradient-boosted trees over :data:`FEATURES` (from scikit-learn's HistGradientBoosting), as flat arrays.
 
     Node ``i`` of the forest tests ``matrix[:, feature[i]] <= threshold[i]`` and goes to ``left[i]``
@@ -250,10 +259,8 @@ class TreeRanker:
     leaf: np.ndarray
     roots: np.ndarray
     baseline: float
-    note: str = ""
 
-    def score(self, matrix: np.ndarray) -> np.ndarray:
-        """Probability-like relevance in 0..1 for each row of ``matrix``."""
+    def logits(self, matrix: np.ndarray) -> np.ndarray:
         matrix = np.asarray(matrix, dtype=np.float64)
         rows = np.arange(len(matrix))
         total = np.full(len(matrix), self.baseline)
@@ -267,7 +274,7 @@ class TreeRanker:
                 go_left = matrix[rows[inner], self.feature[at]] <= self.threshold[at]
                 node[inner] = np.where(go_left, self.left[at], self.right[at])
             total += self.value[node]
-        return 1 / (1 + np.exp(-total))
+        return total
 
     @classmethod
     def from_sklearn(cls, model, note: str = "") -> TreeRanker:
@@ -291,7 +298,7 @@ class TreeRanker:
             )
             offset += len(nodes)
         arrays = [np.concatenate(column) for column in zip(*parts)]
-        return cls(*arrays, np.asarray(roots), float(np.ravel(model._baseline_prediction)[0]), note)
+        return cls(*arrays, np.asarray(roots), float(np.ravel(model._baseline_prediction)[0]), note=note)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -306,7 +313,7 @@ class TreeRanker:
             meta = json.loads(str(data["meta"]))
             _check_features(meta["features"])
             arrays = [data[k] for k in ("feature", "threshold", "left", "right", "value", "leaf", "roots")]
-            return cls(*arrays, float(data["baseline"]), meta.get("note", ""))
+            return cls(*arrays, float(data["baseline"]), note=meta.get("note", ""))
 
 
 def _check_features(names) -> None:

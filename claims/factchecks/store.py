@@ -20,12 +20,14 @@ from tqdm.auto import tqdm
 from claims.embed.encoder import Embedder, default_embedder, from_bytes, to_bytes
 from claims.factchecks.ranker import Corpus, Ranker, clean_query, load_ranker, rank
 from claims.ingest.sources import IngestError, read_text_file
-from claims.review.verdicts import ReviewError
+from claims.review.guards import claim_to_review, must_exist, reviewer_name
 from db import crud
-from db.models import FactCheck, FactCheckEvidence, History
+from db.models import FactCheck, FactCheckEvidence
 from db.session import session_scope
 
 OPTIONAL_COLUMNS = ("title", "url", "rating", "date")
+
+EVIDENCE = "fact-check evidence"  # the history field of attaching and detaching one
 
 
 @dataclass
@@ -251,10 +253,7 @@ def matches_for_claim(
 ) -> list[FactCheckMatch]:
     """The best fact-check matches for a tracked claim's canonical text."""
     with Session(engine) as session:
-        claim = crud.get_claim(session, claim_id=claim_id)
-        if claim is None:
-            raise ReviewError(f"no tracked claim {claim_id}")
-        text = claim.canonical_text
+        text = claim_to_review(session, claim_id).canonical_text
     return match(engine, [text], k=k, embedder=embedder)[0]
 
 
@@ -262,15 +261,11 @@ def attach_evidence(
     session: Session, *, claim_id: int, fact_check_id: int, reviewer: str, score: float | None = None
 ) -> FactCheckEvidence:
     """Record a published fact-check as evidence for a tracked claim (with a history row). Idempotent."""
-    reviewer = (reviewer or "").strip()
-    if not reviewer:
-        raise ReviewError("a reviewer name is needed to record the change")
-    claim = crud.get_claim(session, claim_id=claim_id)
-    check = crud.get_fact_check(session, fact_check_id=fact_check_id)
-    if claim is None or check is None:
-        raise ReviewError(
-            f"no tracked claim {claim_id}" if claim is None else f"no fact-check {fact_check_id}"
-        )
+    reviewer = reviewer_name(reviewer)
+    claim_to_review(session, claim_id)
+    check = must_exist(
+        crud.get_fact_check(session, fact_check_id=fact_check_id), f"fact-check {fact_check_id}"
+    )
     existing = crud.get_evidence(session, claim_id=claim_id, fact_check_id=fact_check_id)
     if existing:
         return existing
@@ -278,29 +273,21 @@ def attach_evidence(
         claim_id=claim_id, fact_check_id=fact_check_id, score=score, reviewer=reviewer
     )
     session.add(evidence)
-    session.add(
-        History(
-            claim_id=claim_id, field="fact-check evidence", old=None, new=_label(check), reviewer=reviewer
-        )
-    )
+    crud.record_history(session, claim_id=claim_id, field=EVIDENCE, new=_label(check), reviewer=reviewer)
     session.flush()
     return evidence
 
 
 def detach_evidence(session: Session, *, claim_id: int, fact_check_id: int, reviewer: str) -> bool:
     """Remove an attached fact-check from a tracked claim (with a history row); False if it was not attached."""
-    reviewer = (reviewer or "").strip()
-    if not reviewer:
-        raise ReviewError("a reviewer name is needed to record the change")
+    reviewer = reviewer_name(reviewer)
     existing = crud.get_evidence(session, claim_id=claim_id, fact_check_id=fact_check_id)
     if existing is None:
         return False
     check = crud.get_fact_check(session, fact_check_id=fact_check_id)
     session.delete(existing)
-    session.add(
-        History(
-            claim_id=claim_id, field="fact-check evidence", old=_label(check), new=None, reviewer=reviewer
-        )
+    crud.record_history(
+        session, claim_id=claim_id, field=EVIDENCE, old=_label(check), new=None, reviewer=reviewer
     )
     session.flush()
     return True

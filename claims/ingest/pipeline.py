@@ -10,27 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims.config import Settings, settings
 from claims.embed.encoder import Embedder, default_embedder
-from claims.extract.speakers import SpeakerBook
 from claims.ingest.refresh import refresh
 from claims.ingest.sources import IngestError, content_hash, expand, load
-from claims.ingest.store import (
-    EXTRACTION,
-    extract_mentions,
-    load_book,
-    load_linker,
-    store_mention,
-    store_speaker,
-)
-from claims.link.linker import Linker
-from claims.records import CleanArticle, DocumentStatus, FoundClaim
+from claims.ingest.store import extract_mentions, load_book, load_linker, store_article
+from claims.records import CleanArticle, DocumentStatus
 from db import crud
-from db.models import Article
 from db.session import session_scope
 
 if TYPE_CHECKING:
@@ -50,6 +39,10 @@ class DocumentResult:
     article_id: int | None = None
 
 
+def _with_status(status: DocumentStatus) -> property:
+    return property(lambda report: [r for r in report.results if r.status == status])
+
+
 @dataclass
 class IngestReport:
     results: list[DocumentResult] = field(default_factory=list)
@@ -59,85 +52,14 @@ class IngestReport:
     reextraction: ReextractReport | None = None
     refreshed: bool = False  # clusters, search vectors and the FAISS file were brought up to date
 
-    def _with(self, status: DocumentStatus) -> list[DocumentResult]:
-        return [r for r in self.results if r.status == status]
-
-    @property
-    def ingested(self) -> list[DocumentResult]:
-        return self._with(DocumentStatus.ingested)
-
-    @property
-    def skipped(self) -> list[DocumentResult]:
-        return self._with(DocumentStatus.skipped)
-
-    @property
-    def reextracted(self) -> list[DocumentResult]:
-        return self._with(DocumentStatus.reextracted)
-
-    @property
-    def failed(self) -> list[DocumentResult]:
-        return self._with(DocumentStatus.failed)
+    ingested = _with_status(DocumentStatus.ingested)
+    skipped = _with_status(DocumentStatus.skipped)
+    reextracted = _with_status(DocumentStatus.reextracted)
+    failed = _with_status(DocumentStatus.failed)
 
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def _store_article(
-    session: Session,
-    article: CleanArticle,
-    digest: str,
-    mentions: list[FoundClaim],
-    vectors: np.ndarray,
-    book: SpeakerBook,
-    linker: Linker,
-) -> tuple[Article, list[tuple[np.ndarray, int, int | None]]]:
-    outlet = crud.get_or_create_outlet(session, name=article.outlet) if article.outlet else None
-    row = Article(
-        document=article.document,
-        title=article.title,
-        published=article.published,
-        text=article.text,
-        outlet_id=outlet.id if outlet else None,
-        content_hash=digest,
-        removed=[list(pair) for pair in article.removed],
-    )
-    session.add(row)
-    session.flush()
-    speaker_ids: dict[str, int] = {}
-    added: list[tuple[np.ndarray, int, int | None]] = []
-    stored_ids: list[int] = []
-    pending = Linker(linker.matrix.shape[1], linker.config)
-    for mention, vector in zip(mentions, vectors):
-        who = mention.attribution
-        speaker_id = None
-        if who.speaker:
-            if who.speaker not in speaker_ids:
-                speaker_ids[who.speaker] = store_speaker(
-                    session, book, who.speaker, organisation=who.speaker_is_organisation
-                )
-            speaker_id = speaker_ids[who.speaker]
-        claim_id = added[mention.repeats][1] if mention.repeats is not None else None
-        stored = store_mention(
-            session,
-            article_id=row.id,
-            mention=mention,
-            vector=vector,
-            speaker_id=speaker_id,
-            linker=linker,
-            pending=pending,
-            claim_id=claim_id,
-        )
-        if mention.repeats is not None:
-            # Kept as a standing link, so every relinking keeps the headline with the body claim it repeats.
-            crud.record_link_decisions(
-                session, pairs=[(stored.id, stored_ids[mention.repeats])], same=True, reviewer=EXTRACTION
-            )
-        pending.add(vector[None, :], [stored.claim_id], [speaker_id])
-        added.append((vector, stored.claim_id, speaker_id))
-        stored_ids.append(stored.id)
-    crud.want_refresh(session)
-    return row, added
 
 
 def ingest(
@@ -239,7 +161,7 @@ def ingest(
     for done, ((article, digest), (mentions, article_vectors)) in enumerate(zip(loaded, extracted), start=1):
         try:
             with session_scope(engine) as session:
-                row, added = _store_article(session, article, digest, mentions, article_vectors, book, linker)
+                row, added = store_article(session, article, digest, mentions, article_vectors, book, linker)
         except Exception as error:  # the article's transaction is rolled back; the batch goes on
             report.results.append(
                 DocumentResult(article.document, DocumentStatus.failed, f"could not be stored ({error})")

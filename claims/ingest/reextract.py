@@ -26,12 +26,12 @@ from sqlmodel import Session
 from claims.embed.encoder import Embedder, to_bytes
 from claims.extract.speakers import SpeakerBook
 from claims.ingest.store import (
-    EXTRACTION,
+    ArticleSpeakers,
     extract_mentions,
+    keep_with_body,
     load_book,
     load_linker,
     store_mention,
-    store_speaker,
 )
 from claims.link.relink import RELINKER
 from claims.records import CleanArticle, FoundClaim
@@ -106,21 +106,14 @@ def reextract_article(
         (m.start, m.end): m
         for m in (row.mention for row in crud.mention_rows(session, article_id=article_id))
     }
-    speakers: dict[str, int] = {}
+    speakers = ArticleSpeakers(session, book)
     ids: list[int | None] = []
     for mention, vector in zip(found, vectors):
         if (mention.start, mention.end) in refused or mention.text in refused:
             report.refused += 1
             ids.append(None)
             continue
-        who = mention.attribution
-        speaker_id = None
-        if who.speaker:
-            if who.speaker not in speakers:
-                speakers[who.speaker] = store_speaker(
-                    session, book, who.speaker, organisation=who.speaker_is_organisation
-                )
-            speaker_id = speakers[who.speaker]
+        speaker_id = speakers.id_of(mention.attribution)
         old = stored.pop((mention.start, mention.end), None)
         if old is not None:
             _update(old, mention, vector, speaker_id)
@@ -139,10 +132,7 @@ def reextract_article(
             report.added += 1
             ids.append(row.id)
         if mention.repeats is not None and ids[mention.repeats] is not None:
-            # A headline repeating a body claim stays joined to it, as at first ingest.
-            crud.record_link_decisions(
-                session, pairs=[(ids[-1], ids[mention.repeats])], same=True, reviewer=EXTRACTION
-            )
+            keep_with_body(session, ids[-1], ids[mention.repeats])
     session.flush()
     for mention in stored.values():
         if _reviewed(session, mention, added_by_reviewer):

@@ -129,23 +129,28 @@ def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
     if not data.strip():
         raise IngestError(document, "empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: text, not binary
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise IngestError(
-                document, f"not UTF-16 text after its byte-order mark ({error.reason})"
-            ) from error
+        return _decoded(
+            data, "utf-16", document, lambda e: f"not UTF-16 text after its byte-order mark ({e.reason})"
+        )
     if b"\x00" in data[:8192]:
         utf16 = _utf16_without_mark(data)
         if utf16 is not None:
             return utf16
         raise IngestError(document, "binary file, not text")
+    return _decoded(
+        data,
+        "utf-8-sig",
+        document,
+        lambda e: f"not UTF-8 text (undecodable byte at offset {e.start}){_encoding_hint(data)}",
+    )
+
+
+def _decoded(data: bytes, encoding: str, document: str, problem) -> str:
+    """``data`` as text, or an IngestError saying ``problem(the decoding error)``."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise IngestError(
-            document, f"not UTF-8 text (undecodable byte at offset {error.start}){_encoding_hint(data)}"
-        ) from error
+        raise IngestError(document, problem(error)) from error
 
 
 def _utf16_without_mark(data: bytes) -> str | None:

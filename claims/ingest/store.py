@@ -16,11 +16,11 @@ from claims.extract.detect import extract
 from claims.extract.headlines import attach_headline
 from claims.extract.speakers import SpeakerBook, fold
 from claims.link.linker import JOIN, SUGGEST, Linker
-from claims.records import CleanArticle, FoundClaim
+from claims.records import Attribution, CleanArticle, FoundClaim
 from claims.text.clean import clean_name
 from claims.text.dates import resolve
 from db import crud
-from db.models import AttributionKind, LinkSuggestion, Mention, SpeakerKind, TrackedClaim
+from db.models import Article, AttributionKind, LinkSuggestion, Mention, SpeakerKind, TrackedClaim
 
 EXTRACTION = "extraction"  # the reviewer name of link decisions extraction itself makes
 
@@ -117,6 +117,22 @@ def store_speaker(session: Session, book: SpeakerBook, name: str, *, organisatio
     return stored.id
 
 
+class ArticleSpeakers:
+    """The stored speaker of each mention of one article, each name stored (or found) once."""
+
+    def __init__(self, session: Session, book: SpeakerBook):
+        self.session, self.book, self.ids = session, book, {}
+
+    def id_of(self, who: Attribution) -> int | None:
+        if not who.speaker:
+            return None
+        if who.speaker not in self.ids:
+            self.ids[who.speaker] = store_speaker(
+                self.session, self.book, who.speaker, organisation=who.speaker_is_organisation
+            )
+        return self.ids[who.speaker]
+
+
 def store_mention(
     session: Session,
     *,
@@ -175,3 +191,57 @@ def store_mention(
         )
         session.flush()
     return stored
+
+
+def keep_with_body(session: Session, headline_id: int, body_id: int) -> None:
+    """A standing link between a headline and the body claim it repeats, so every relinking keeps them together."""
+    crud.record_link_decisions(session, pairs=[(headline_id, body_id)], same=True, reviewer=EXTRACTION)
+
+
+def store_article(
+    session: Session,
+    article: CleanArticle,
+    digest: str,
+    mentions: list[FoundClaim],
+    vectors: np.ndarray,
+    book: SpeakerBook,
+    linker: Linker,
+) -> tuple[Article, list[tuple[np.ndarray, int, int | None]]]:
+    """Store one article and what extraction found in it, each mention linked as it comes (the
+    refresh after the batch relinks them all); (the row, each mention's (vector, claim, speaker))."""
+    outlet = crud.get_or_create_outlet(session, name=article.outlet) if article.outlet else None
+    row = Article(
+        document=article.document,
+        title=article.title,
+        published=article.published,
+        text=article.text,
+        outlet_id=outlet.id if outlet else None,
+        content_hash=digest,
+        removed=[list(pair) for pair in article.removed],
+    )
+    session.add(row)
+    session.flush()
+    speakers = ArticleSpeakers(session, book)
+    added: list[tuple[np.ndarray, int, int | None]] = []
+    stored_ids: list[int] = []
+    pending = Linker(linker.matrix.shape[1], linker.config)
+    for mention, vector in zip(mentions, vectors):
+        speaker_id = speakers.id_of(mention.attribution)
+        claim_id = added[mention.repeats][1] if mention.repeats is not None else None
+        stored = store_mention(
+            session,
+            article_id=row.id,
+            mention=mention,
+            vector=vector,
+            speaker_id=speaker_id,
+            linker=linker,
+            pending=pending,
+            claim_id=claim_id,
+        )
+        if mention.repeats is not None:
+            keep_with_body(session, stored.id, stored_ids[mention.repeats])
+        pending.add(vector[None, :], [stored.claim_id], [speaker_id])
+        added.append((vector, stored.claim_id, speaker_id))
+        stored_ids.append(stored.id)
+    crud.want_refresh(session)
+    return row, added

@@ -29,7 +29,7 @@ from claims.embed.encoder import from_bytes
 from claims.link.pair_features import FEATURES, LinkItem, pair_features, word_rarity
 from db import crud
 from db.crud import mention_key
-from db.models import History, LinkSuggestion, Mention, MentionRole, SuggestionState, TrackedClaim
+from db.models import LinkSuggestion, Mention, MentionRole, SuggestionState, TrackedClaim
 
 MODEL_PATH = MODELS / "linking.json"
 RELINKER = "relinking"
@@ -295,15 +295,14 @@ def relink(session: Session, model: LinkModel | None = None) -> RelinkReport:
             mention = crud.get_mention(session, mention_id=row.mention_id)
             # Only claims a reviewer has touched get a History row: the rest is regrouping nobody has read yet.
             if claims[mention.claim_id].reviewer or claims[target].reviewer:
-                session.add(
-                    History(
-                        claim_id=target,
-                        mention_id=mention.id,
-                        field="link",
-                        old=f"claim {mention.claim_id}",
-                        new=f"claim {target}",
-                        reviewer=RELINKER,
-                    )
+                crud.record_history(
+                    session,
+                    claim_id=target,
+                    mention_id=mention.id,
+                    field="link",
+                    old=f"claim {mention.claim_id}",
+                    new=f"claim {target}",
+                    reviewer=RELINKER,
                 )
             mention.claim_id = target
             mention.version = Mention.version + 1  # in SQL: no increment is lost to another writer

@@ -337,25 +337,7 @@ def drift_flags(
     return flags
 
 
-def compare(
-    base: str,
-    other: str,
-    *,
-    base_kind: str | None = None,
-    other_kind: str | None = None,
-    base_speaker: str | None = None,
-    other_speaker: str | None = None,
-) -> Drift:
-    """:func:`word_diff`, :func:`drift_flags` and :func:`similarity` of one later wording against the base."""
-    return Drift(
-        word_diff(base, other),
-        drift_flags(
-            base,
-            other,
-            base_kind=base_kind,
-            other_kind=other_kind,
-            base_speaker=base_speaker,
-            other_speaker=other_speaker,
-        ),
-        similarity(base, other),
-    )
+def compare(base: str, other: str, **who: str | None) -> Drift:
+    """:func:`word_diff`, :func:`drift_flags` and :func:`similarity` of one later wording against the
+    base; ``who`` takes :func:`drift_flags`'s keywords (``base_kind``, ``other_speaker``...)."""
+    return Drift(word_diff(base, other), drift_flags(base, other, **who), similarity(base, other))

@@ -22,11 +22,17 @@ from claims.embed.encoder import Embedder
 from claims.extract.speakers import fold
 from claims.ingest.store import load_book, load_linker, store_mention, store_speaker
 from claims.records import Attribution, FoundClaim
-from claims.review.guards import ReviewError, check_version, claim_to_review, reviewer_name, save_claim
+from claims.review.guards import (
+    ReviewError,
+    check_version,
+    claim_to_review,
+    reviewer_name,
+    save_regrouped,
+)
 from claims.text.clean import clean_name
 from claims.text.sentences import segment
 from db import crud
-from db.models import A_CLAIM, NOT_A_CLAIM, AttributionKind, ExtractionFeedback, History, Mention, SpeakerKind
+from db.models import A_CLAIM, NOT_A_CLAIM, AttributionKind, ExtractionFeedback, Mention, SpeakerKind
 
 TSV_COLUMNS = ["text", "label"]
 
@@ -130,31 +136,27 @@ def drop_mention(
         session.flush()
         session.delete(claim)
         session.flush()
+        crud.want_refresh(session)
         return feedback
-    session.add(
-        History(
-            claim_id=claim.id,
-            field="mention",
-            old=mention.text,
-            new="dropped: not a claim",
-            reviewer=reviewer,
-        )
+    crud.record_history(
+        session,
+        claim_id=claim.id,
+        field="mention",
+        old=mention.text,
+        new="dropped: not a claim",
+        reviewer=reviewer,
     )
     if left and claim.canonical_text == mention.text:
-        session.add(
-            History(
-                claim_id=claim.id,
-                field="canonical text",
-                old=claim.canonical_text,
-                new=left[0].mention.text,
-                reviewer=reviewer,
-            )
+        crud.record_history(
+            session,
+            claim_id=claim.id,
+            field="canonical text",
+            old=claim.canonical_text,
+            new=left[0].mention.text,
+            reviewer=reviewer,
         )
         claim.canonical_text = left[0].mention.text
-    save_claim(session, claim, reviewer)
-    session.add(claim)
-    session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    save_regrouped(session, [claim], reviewer)
     return feedback
 
 
@@ -241,20 +243,11 @@ def add_mention(
         )
     )
     claim = claim_to_review(session, stored.claim_id)
-    session.add(
-        History(
-            claim_id=claim.id,
-            mention_id=stored.id,
-            field="mention",
-            old=None,
-            new=f"added by reviewer: {text}",
-            reviewer=reviewer,
-        )
+    added = f"added by reviewer: {text}"
+    crud.record_history(
+        session, claim_id=claim.id, mention_id=stored.id, field="mention", new=added, reviewer=reviewer
     )
-    save_claim(session, claim, reviewer)
-    session.add(claim)
-    session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    save_regrouped(session, [claim], reviewer)
     return stored
 
 

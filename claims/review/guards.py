@@ -7,10 +7,12 @@ loser gets a :class:`ConflictError` that names who saved in between.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
 from db import crud
-from db.models import TrackedClaim, utcnow
+from db.models import Mention, TrackedClaim, utcnow
 
 
 class ConflictError(Exception):
@@ -28,11 +30,15 @@ def reviewer_name(name: str | None) -> str:
     return name
 
 
+def must_exist(row, what: str):
+    """``row``, or a ReviewError "no ``what``" when the lookup found nothing."""
+    if row is None:
+        raise ReviewError(f"no {what}")
+    return row
+
+
 def claim_to_review(session: Session, claim_id: int) -> TrackedClaim:
-    claim = crud.get_claim(session, claim_id=claim_id)
-    if claim is None:
-        raise ReviewError(f"no tracked claim {claim_id}")
-    return claim
+    return must_exist(crud.get_claim(session, claim_id=claim_id), f"tracked claim {claim_id}")
 
 
 def check_version(kind: str, current: int, expected: int | None, who: str | None) -> None:
@@ -65,3 +71,26 @@ def refuse(kind: str, current: int | None, read: int, who: str | None) -> None:
         raise ConflictError(f"{kind} was removed after you opened it; reload")
     check_version(kind, current, read, who)
     raise ConflictError(f"{kind} changed after you opened it; reload")
+
+
+def save_regrouped(session: Session, claims: Sequence[TrackedClaim], reviewer: str) -> None:
+    """Save each claim a regrouping touched (each conditional on the version read) and ask, in the
+    same transaction, for the refresh: relinking keeps the change, the indexes follow."""
+    for claim in claims:
+        save_claim(session, claim, reviewer)
+    session.add_all(claims)
+    session.flush()
+    crud.want_refresh(session)
+
+
+def move_to(
+    session: Session, mention: Mention, target: TrackedClaim, reviewer: str, why: str | None = None
+) -> None:
+    """Put ``mention`` in ``target``, with the history row that says from where (and why)."""
+    old, new = f"claim {mention.claim_id}", f"claim {target.id}" + (f" ({why})" if why else "")
+    crud.record_history(
+        session, claim_id=target.id, mention_id=mention.id, field="link", old=old, new=new, reviewer=reviewer
+    )
+    mention.claim_id = target.id
+    mention.version = Mention.version + 1  # in SQL: no increment is lost to another writer
+    session.add(mention)

@@ -14,29 +14,20 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from claims.review.guards import ReviewError, check_version, claim_to_review, reviewer_name, save_claim
+from claims.review.guards import (
+    ReviewError,
+    check_version,
+    claim_to_review,
+    move_to,
+    reviewer_name,
+    save_regrouped,
+)
 from db import crud
-from db.models import History, Mention, TrackedClaim
+from db.models import Mention, TrackedClaim
 
 
 def _members(session: Session, claim_id: int) -> list[Mention]:
     return [row.mention for row in crud.mention_rows(session, claim_id=claim_id)]
-
-
-def _move(session: Session, mention: Mention, target: TrackedClaim, reviewer: str, why: str) -> None:
-    session.add(
-        History(
-            claim_id=target.id,
-            mention_id=mention.id,
-            field="link",
-            old=f"claim {mention.claim_id}",
-            new=f"claim {target.id} ({why})",
-            reviewer=reviewer,
-        )
-    )
-    mention.claim_id = target.id
-    mention.version = Mention.version + 1  # in SQL: no increment is lost to another writer
-    session.add(mention)
 
 
 def merge_claims(
@@ -55,15 +46,11 @@ def merge_claims(
         session, pairs=[(m.id, kept[0].id) for m in moving], same=True, reviewer=reviewer
     )
     for mention in moving:
-        _move(session, mention, keep, reviewer, f"merged from claim {other.id}")
-    session.add(
-        History(claim_id=other.id, field="merged into", old=None, new=f"claim {keep.id}", reviewer=reviewer)
+        move_to(session, mention, keep, reviewer, f"merged from claim {other.id}")
+    crud.record_history(
+        session, claim_id=other.id, field="merged into", new=f"claim {keep.id}", reviewer=reviewer
     )
-    save_claim(session, keep, reviewer)
-    save_claim(session, other, reviewer)
-    session.add_all([keep, other])
-    session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    save_regrouped(session, [keep, other], reviewer)
     return keep
 
 
@@ -96,20 +83,10 @@ def split_mentions(
     session.add(new)
     session.flush()
     for mention in chosen:
-        _move(session, mention, new, reviewer, f"split from claim {claim.id}")
-    session.add(
-        History(
-            claim_id=claim.id,
-            field="split off",
-            old=None,
-            new=f"{len(chosen)} mention(s) to claim {new.id}",
-            reviewer=reviewer,
-        )
-    )
-    save_claim(session, claim, reviewer)
-    session.add(claim)
-    session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+        move_to(session, mention, new, reviewer, f"split from claim {claim.id}")
+    what = f"{len(chosen)} mention(s) to claim {new.id}"
+    crud.record_history(session, claim_id=claim.id, field="split off", new=what, reviewer=reviewer)
+    save_regrouped(session, [claim], reviewer)
     return new
 
 
@@ -130,10 +107,6 @@ def move_mention(session: Session, *, mention_id: int, to_claim_id: int, reviewe
         session, pairs=[(mention.id, m.id) for m in left], same=False, reviewer=reviewer
     )
     crud.record_link_decisions(session, pairs=[(mention.id, joined[0].id)], same=True, reviewer=reviewer)
-    _move(session, mention, target, reviewer, f"moved from claim {source.id}")
-    save_claim(session, source, reviewer)
-    save_claim(session, target, reviewer)
-    session.add_all([source, target])
-    session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    move_to(session, mention, target, reviewer, f"moved from claim {source.id}")
+    save_regrouped(session, [source, target], reviewer)
     return mention

@@ -16,11 +16,10 @@ from collections.abc import Iterable, Sequence
 from sqlmodel import Session
 
 from claims.extract.speakers import fold
-from claims.review.guards import ReviewError, reviewer_name
+from claims.review.guards import ReviewError, must_exist, reviewer_name
 from claims.text.clean import clean_name
 from db import crud
 from db.models import (
-    History,
     Mention,
     Speaker,
     SpeakerAlias,
@@ -42,21 +41,35 @@ def find_speaker(session: Session, ref: SpeakerRef) -> Speaker:
     return speaker
 
 
+def _speaker(session: Session, speaker_id: int) -> Speaker:
+    return must_exist(crud.get_speaker(session, speaker_id=speaker_id), f"speaker {speaker_id}")
+
+
+def _name(name: str, empty: str) -> str:
+    name = clean_name(name)
+    if not fold(name):
+        raise ReviewError(empty)
+    return name
+
+
+def _record_speaker(session: Session, mention: Mention, old: str, new: str, reviewer: str) -> None:
+    crud.record_history(
+        session,
+        claim_id=mention.claim_id,
+        mention_id=mention.id,
+        field="speaker",
+        old=old,
+        new=new,
+        reviewer=reviewer,
+    )
+
+
 def _move_mentions(
     session: Session, mentions: Iterable[Mention], source: Speaker, target: Speaker, reviewer: str
 ) -> int:
     moved = 0
     for mention in mentions:
-        session.add(
-            History(
-                claim_id=mention.claim_id,
-                mention_id=mention.id,
-                field="speaker",
-                old=source.name,
-                new=target.name,
-                reviewer=reviewer,
-            )
-        )
+        _record_speaker(session, mention, source.name, target.name, reviewer)
         mention.speaker_id = target.id
         session.add(mention)
         moved += 1
@@ -90,20 +103,13 @@ def merge_speakers(session: Session, *, keep_id: int, merge_ids: Sequence[int], 
         ReviewError: no reviewer, an unknown id, nothing to merge, or a speaker merged into itself.
     """
     reviewer = reviewer_name(reviewer)
-    keep = crud.get_speaker(session, speaker_id=keep_id)
-    if keep is None:
-        raise ReviewError(f"no speaker {keep_id}")
+    keep = _speaker(session, keep_id)
     merge_ids = list(dict.fromkeys(merge_ids))
     if not merge_ids:
         raise ReviewError("choose at least one speaker to merge into " + keep.name)
     if keep_id in merge_ids:
         raise ReviewError(f"cannot merge {keep.name} into itself")
-    merged = []
-    for merge_id in merge_ids:
-        speaker = crud.get_speaker(session, speaker_id=merge_id)
-        if speaker is None:
-            raise ReviewError(f"no speaker {merge_id}")
-        merged.append(speaker)
+    merged = [_speaker(session, merge_id) for merge_id in merge_ids]
     for speaker in merged:
         _move_mentions(
             session, crud.mentions_of_speaker(session, speaker_id=speaker.id), speaker, keep, reviewer
@@ -130,7 +136,7 @@ def merge_speakers(session: Session, *, keep_id: int, merge_ids: Sequence[int], 
         session.flush()
     _add_alias(session, keep, fold(keep.name))
     session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    crud.want_refresh(session)  # relinking reads the speakers
     return keep
 
 
@@ -161,12 +167,8 @@ def split_speaker(
             a spelling or mention that is not the speaker's, or a split into itself.
     """
     reviewer = reviewer_name(reviewer)
-    source = crud.get_speaker(session, speaker_id=speaker_id)
-    if source is None:
-        raise ReviewError(f"no speaker {speaker_id}")
-    new_name = clean_name(new_name)
-    if not fold(new_name):
-        raise ReviewError("the new speaker needs a name")
+    source = _speaker(session, speaker_id)
+    new_name = _name(new_name, "the new speaker needs a name")
     own = {row.alias: row for row in crud.aliases_of(session, speaker_id=source.id)}
     moving = list(dict.fromkeys(fold(a) for a in aliases))
     for alias in moving:
@@ -206,7 +208,7 @@ def split_speaker(
         )
     )
     session.flush()
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    crud.want_refresh(session)  # relinking reads the speakers
     return target
 
 
@@ -217,12 +219,8 @@ def rename_speaker(session: Session, *, speaker_id: int, new_name: str, reviewer
         ReviewError: no reviewer, unknown speaker, empty name, or a name another speaker has.
     """
     reviewer = reviewer_name(reviewer)
-    speaker = crud.get_speaker(session, speaker_id=speaker_id)
-    if speaker is None:
-        raise ReviewError(f"no speaker {speaker_id}")
-    new_name = clean_name(new_name)
-    if not fold(new_name):
-        raise ReviewError("the new name is empty")
+    speaker = _speaker(session, speaker_id)
+    new_name = _name(new_name, "the new name is empty")
     if new_name == speaker.name:
         return speaker
     other = crud.speaker_named(session, name=new_name, folded=fold(new_name))
@@ -237,16 +235,7 @@ def rename_speaker(session: Session, *, speaker_id: int, new_name: str, reviewer
     session.flush()
     _add_alias(session, speaker, fold(new_name))
     for mention in crud.mentions_of_speaker(session, speaker_id=speaker.id):
-        session.add(
-            History(
-                claim_id=mention.claim_id,
-                mention_id=mention.id,
-                field="speaker",
-                old=old,
-                new=new_name,
-                reviewer=reviewer,
-            )
-        )
+        _record_speaker(session, mention, old, new_name, reviewer)
     session.add(
         SpeakerChange(action="rename", speaker_id=speaker.id, old=old, new=new_name, reviewer=reviewer)
     )

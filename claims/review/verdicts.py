@@ -14,14 +14,15 @@ from claims.review.guards import (
     ReviewError,
     check_version,
     claim_to_review,
+    move_to,
     refuse,
     reviewer_name,
     save_claim,
+    save_regrouped,
 )
 from db import crud
 from db.models import (
     ClaimStatus,
-    History,
     LinkSuggestion,
     Mention,
     Note,
@@ -47,10 +48,13 @@ def set_status(
     check_version("This claim", claim.version, expected_version, claim.reviewer)
     if claim.status == status:
         return claim
-    session.add(
-        History(
-            claim_id=claim.id, field="status", old=claim.status.value, new=status.value, reviewer=reviewer
-        )
+    crud.record_history(
+        session,
+        claim_id=claim.id,
+        field="status",
+        old=claim.status.value,
+        new=status.value,
+        reviewer=reviewer,
     )
     save_claim(session, claim, reviewer, status=status)
     return claim
@@ -73,15 +77,14 @@ def set_sourcing(
     check_version("This mention", mention.version, expected_version, None)
     if mention.sourcing == sourcing:
         return mention
-    session.add(
-        History(
-            claim_id=mention.claim_id,
-            mention_id=mention.id,
-            field="sourcing",
-            old=mention.sourcing.value if mention.sourcing else None,
-            new=sourcing.value if sourcing else None,
-            reviewer=reviewer,
-        )
+    crud.record_history(
+        session,
+        claim_id=mention.claim_id,
+        mention_id=mention.id,
+        field="sourcing",
+        old=mention.sourcing.value if mention.sourcing else None,
+        new=sourcing.value if sourcing else None,
+        reviewer=reviewer,
     )
     read = mention.version
     if not crud.update_if_version(session, mention, version=read, sourcing=sourcing):
@@ -98,7 +101,7 @@ def add_note(session: Session, *, claim_id: int, text: str, reviewer: str) -> No
     claim = claim_to_review(session, claim_id)
     note = Note(claim_id=claim.id, reviewer=reviewer, text=text)
     session.add(note)
-    session.add(History(claim_id=claim.id, field="note", old=None, new=text, reviewer=reviewer))
+    crud.record_history(session, claim_id=claim.id, field="note", new=text, reviewer=reviewer)
     save_claim(session, claim, reviewer)
     return note
 
@@ -129,32 +132,17 @@ def decide_suggestion(session: Session, *, suggestion_id: int, accept: bool, rev
         reviewer=reviewer,
     )
     if accept:
-        mention = crud.get_mention(session, mention_id=suggestion.mention_id)
-        old_claim = mention.claim_id
-        session.add(
-            History(
-                claim_id=target.id,
-                mention_id=mention.id,
-                field="link",
-                old=f"claim {old_claim}",
-                new=f"claim {target.id}",
-                reviewer=reviewer,
-            )
-        )
         # The emptied claim is kept (with its history); claims without mentions are not listed.
-        mention.claim_id = target.id
-        session.add(mention)
+        move_to(session, crud.get_mention(session, mention_id=suggestion.mention_id), target, reviewer)
     else:
-        session.add(
-            History(
-                claim_id=target.id,
-                mention_id=suggestion.mention_id,
-                field="link",
-                old="suggested",
-                new="rejected",
-                reviewer=reviewer,
-            )
+        crud.record_history(
+            session,
+            claim_id=target.id,
+            mention_id=suggestion.mention_id,
+            field="link",
+            old="suggested",
+            new="rejected",
+            reviewer=reviewer,
         )
-    save_claim(session, target, reviewer)
-    crud.want_refresh(session)  # relinking keeps the change; the indexes follow
+    save_regrouped(session, [target], reviewer)
     return suggestion

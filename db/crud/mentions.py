@@ -93,19 +93,26 @@ def mention_rows(
     return [MentionRow(*row) for row in session.exec(query).all()]
 
 
-def claims_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int]:
-    """{mention id: its tracked claim id} for ``mention_ids`` (a light query: no texts, no vectors)."""
+# One column of many mentions in one statement, light (no texts, no vectors); the ids travel as one
+# JSON array, so no statement grows with their number. Literal SQL: nothing is formatted into it.
+_COLUMN_BY_ID = {
+    "claim_id": text("SELECT id, claim_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"),
+    "speaker_id": text("SELECT id, speaker_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"),
+}
+
+
+def column_of(session: Session, *, column: str, mention_ids: Sequence[int]) -> dict[int, int | None]:
+    """{mention id: its ``column`` (``claim_id`` or ``speaker_id``)} for ``mention_ids``."""
     if not mention_ids:
         return {}
-    rows = (
-        session.connection()
-        .execute(
-            text("SELECT id, claim_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"),
-            {"ids": json.dumps([int(i) for i in mention_ids])},
-        )
-        .all()
-    )
-    return {int(i): int(c) for i, c in rows}
+    ids = json.dumps([int(i) for i in mention_ids])
+    rows = session.connection().execute(_COLUMN_BY_ID[column], {"ids": ids}).all()
+    return {int(i): (int(value) if value is not None else None) for i, value in rows}
+
+
+def claims_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int]:
+    """{mention id: its tracked claim id} for ``mention_ids``."""
+    return column_of(session, column="claim_id", mention_ids=mention_ids)
 
 
 @dataclass
@@ -121,12 +128,12 @@ class ClaimSummary:
 def claim_summaries(
     session: Session,
     *,
+    sort: str = "mentions",
+    limit: int | None = None,
+    text: str | None = None,  # words the claim's text holds
     statuses: Sequence[ClaimStatus] | None = None,
     speaker: str | None = None,
     outlet: str | None = None,
-    text: str | None = None,
-    sort: str = "mentions",
-    limit: int | None = None,
 ) -> list[ClaimSummary]:
     """Tracked claims for the review queue, filtered and sorted (``mentions``, ``first_seen`` or ``checkworthiness``)."""
     rows = mention_rows(session, statuses=statuses)

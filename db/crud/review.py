@@ -16,6 +16,11 @@ from db.models import (
 )
 
 
+def where_given(query, column, value):
+    """``query`` narrowed to ``column == value``, unless ``value`` is None (no filter asked)."""
+    return query if value is None else query.where(column == value)
+
+
 def update_if_version(session: Session, row: TrackedClaim | Mention, *, version: int, **values) -> bool:
     """``UPDATE … SET values, version = version + 1 WHERE id = ? AND version = ?`` for ``row``'s table.
 
@@ -55,6 +60,22 @@ def decide_if_pending(session: Session, suggestion: LinkSuggestion, **values) ->
     return True
 
 
+def record_history(
+    session: Session,
+    *,
+    claim_id: int,
+    field: str,
+    new: str | None,
+    reviewer: str,
+    old: str | None = None,
+    mention_id: int | None = None,
+) -> History:
+    """One change to a tracked claim (or one of its mentions), as the claim's history shows it."""
+    row = History(claim_id=claim_id, mention_id=mention_id, field=field, old=old, new=new, reviewer=reviewer)
+    session.add(row)
+    return row
+
+
 def notes_for(session: Session, *, claim_id: int) -> list[Note]:
     return list(
         session.exec(select(Note).where(Note.claim_id == claim_id).order_by(Note.created_at, Note.id)).all()
@@ -92,20 +113,13 @@ def suggestions_touching(
     session: Session, *, mention_id: int | None = None, claim_id: int | None = None
 ) -> list[LinkSuggestion]:
     """Link suggestions of a mention, or to a tracked claim, whatever their state."""
-    query = select(LinkSuggestion)
-    if mention_id is not None:
-        query = query.where(LinkSuggestion.mention_id == mention_id)
-    if claim_id is not None:
-        query = query.where(LinkSuggestion.claim_id == claim_id)
-    return list(session.exec(query).all())
+    query = where_given(select(LinkSuggestion), LinkSuggestion.mention_id, mention_id)
+    return list(session.exec(where_given(query, LinkSuggestion.claim_id, claim_id)).all())
 
 
 def feedback_rows(
     session: Session, *, label: int | None = None, article_id: int | None = None
 ) -> list[ExtractionFeedback]:
-    query = select(ExtractionFeedback)
-    if article_id is not None:
-        query = query.where(ExtractionFeedback.article_id == article_id)
-    if label is not None:
-        query = query.where(ExtractionFeedback.label == label)
+    query = where_given(select(ExtractionFeedback), ExtractionFeedback.article_id, article_id)
+    query = where_given(query, ExtractionFeedback.label, label)
     return list(session.exec(query.order_by(ExtractionFeedback.id)).all())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
 
+from db.crud.mentions import column_of
 from db.models import (
     Mention,
     Speaker,
@@ -21,17 +21,7 @@ from db.models import (
 
 def speakers_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, int | None]:
     """{mention id: its speaker id or None} for ``mention_ids``."""
-    if not mention_ids:
-        return {}
-    rows = (
-        session.connection()
-        .execute(
-            text("SELECT id, speaker_id FROM mention WHERE id IN (SELECT value FROM json_each(:ids))"),
-            {"ids": json.dumps([int(i) for i in mention_ids])},
-        )
-        .all()
-    )
-    return {int(i): (int(s) if s is not None else None) for i, s in rows}
+    return column_of(session, column="speaker_id", mention_ids=mention_ids)
 
 
 def speakers_with_aliases(session: Session) -> list[tuple[Speaker, list[str]]]:

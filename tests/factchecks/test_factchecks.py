@@ -74,7 +74,9 @@ def test_the_shipped_ranker_loads_without_pickle_and_round_trips(tmp_path):
     assert np.array_equal(TreeRanker.load(tmp_path / "trees.npz").score(rows), ranker.score(rows))
     scores = ranker.score(rows)
     assert ((scores > 0) & (scores < 1)).all()
-    linear = Ranker(np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.ones(len(FEATURES)), -1.0, "test")
+    linear = Ranker(
+        np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.ones(len(FEATURES)), -1.0, note="test"
+    )
     again = Ranker.from_json(json.loads(json.dumps(linear.to_json())))
     assert np.allclose(again.score(rows), linear.score(rows))
 

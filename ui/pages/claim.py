@@ -307,20 +307,17 @@ for suggestion, mention in suggestions:
             f"<blockquote>{highlighted_context(row.article.text, mention.start, mention.end)}</blockquote>"
         )
         a, r, o = st.columns(3)
-        a.button(
-            "Accept: same claim",
-            key=f"accept_{suggestion.id}",
-            on_click=_decide,
-            args=(claim.id, suggestion.id, True),
-            icon=":material/link:",
-        )
-        r.button(
-            "Reject",
-            key=f"reject_{suggestion.id}",
-            on_click=_decide,
-            args=(claim.id, suggestion.id, False),
-            icon=":material/link_off:",
-        )
+        for column, label, accept, icon in (
+            (a, "Accept: same claim", True, "link"),
+            (r, "Reject", False, "link_off"),
+        ):
+            column.button(
+                label,
+                key=f"{'accept' if accept else 'reject'}_{suggestion.id}",
+                on_click=_decide,
+                args=(claim.id, suggestion.id, accept),
+                icon=f":material/{icon}:",
+            )
         if o.button(f"Open claim #{mention.claim_id}", key=f"open_{suggestion.id}"):
             common.open_claim(mention.claim_id)
 

@@ -28,23 +28,25 @@ st.caption(f"{len(rows)} mentions, one row each")
 st.dataframe(pd.DataFrame(rows, columns=export.CSV_COLUMNS), hide_index=True)
 
 # The files are built only when a button is clicked (on another thread, hence no session state inside).
-left, right = st.columns(2)
-left.download_button(
-    "Download CSV",
-    lambda: export.to_csv(db, statuses=statuses),
-    file_name="claims.csv",
-    mime="text/csv",
-    icon=":material/table:",
-    on_click="ignore",
-)
-right.download_button(
-    "Download ClaimReview JSON-LD",
-    lambda: export.to_claimreview(db, statuses=statuses),
-    file_name="claimreview.json",
-    mime="application/ld+json",
-    icon=":material/data_object:",
-    on_click="ignore",
-)
+DOWNLOADS = [
+    ("Download CSV", export.to_csv, "claims.csv", "text/csv", ":material/table:"),
+    (
+        "Download ClaimReview JSON-LD",
+        export.to_claimreview,
+        "claimreview.json",
+        "application/ld+json",
+        ":material/data_object:",
+    ),
+]
+for column, (label, build, name, mime, icon) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS):
+    column.download_button(
+        label,
+        lambda build=build: build(db, statuses=statuses),
+        file_name=name,
+        mime=mime,
+        icon=icon,
+        on_click="ignore",
+    )
 st.caption(
     "ClaimReview holds only claims with a verdict (True, Mostly true, Misleading, False, Unverifiable)."
 )

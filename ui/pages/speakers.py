@@ -11,40 +11,32 @@ from db import crud
 from ui import common
 from ui.resources import engine
 
+FORMS = ("merge_", "split_", "rename_")  # the keys of every form's widgets start so
 
-def _change(success: str, action, forget: tuple[str, ...], **kwargs) -> None:
+
+def _change(success: str, action, **kwargs) -> None:
     """One speaker change; once saved, the forms start afresh (the speakers picked may be gone)."""
     if common.act(success, action, **kwargs):
-        for key in [k for k in st.session_state if str(k).startswith(forget)]:
+        for key in [k for k in st.session_state if str(k).startswith(FORMS)]:
             del st.session_state[key]
 
 
 def _merge(names: dict[int, str]) -> None:
-    keep = st.session_state.get("merge_into")
+    keep = common.picked("merge_into", "choose the speaker to keep")
     merge = st.session_state.get("merge_from") or []
-    if keep is None:
-        common.flash("error", "Not saved: choose the speaker to keep.")
-        return
-    merged = ", ".join(names[i] for i in merge)
-    _change(
-        f"Merged {merged} into {names[keep]}.",
-        merge_speakers,
-        ("merge_", "split_", "rename_"),
-        keep_id=keep,
-        merge_ids=merge,
-    )
+    if keep is not None:
+        done = f"Merged {', '.join(names[i] for i in merge)} into {names[keep]}."
+        _change(done, merge_speakers, keep_id=keep, merge_ids=merge)
 
 
 def _split(names: dict[int, str]) -> None:
-    source = st.session_state.get("split_from")
+    source = common.picked("split_from", "choose the speaker to split")
     if source is None:
-        common.flash("error", "Not saved: choose the speaker to split.")
         return
     new_name = st.session_state.get("split_name", "")
     _change(
         f"Split “{new_name.strip()}” off {names[source]}; the two are kept apart from now on.",
         split_speaker,
-        ("merge_", "split_", "rename_"),
         speaker_id=source,
         new_name=new_name,
         aliases=st.session_state.get(f"split_aliases_{source}") or [],
@@ -53,18 +45,11 @@ def _split(names: dict[int, str]) -> None:
 
 
 def _rename(names: dict[int, str]) -> None:
-    which = st.session_state.get("rename_which")
-    if which is None:
-        common.flash("error", "Not saved: choose the speaker to rename.")
-        return
+    which = common.picked("rename_which", "choose the speaker to rename")
     new_name = st.session_state.get("rename_name", "")
-    _change(
-        f"Renamed {names[which]} to “{new_name.strip()}”; the old name stays a spelling of it.",
-        rename_speaker,
-        ("merge_", "split_", "rename_"),
-        speaker_id=which,
-        new_name=new_name,
-    )
+    if which is not None:
+        done = f"Renamed {names[which]} to “{new_name.strip()}”; the old name stays a spelling of it."
+        _change(done, rename_speaker, speaker_id=which, new_name=new_name)
 
 
 st.title("Speakers")
@@ -139,15 +124,8 @@ with st.container(border=True):
     if split_from in names:
         spellings = [a for s in summaries if s.speaker.id == split_from for a in s.aliases]
         st.multiselect("Spellings that name the other speaker", spellings, key=f"split_aliases_{split_from}")
-        texts = {
-            r.mention.id: f"{common.document_name(r.article.document)}: {r.mention.text[:110]}"
-            for r in split_mentions
-        }
-        st.multiselect(
-            "Claims the other speaker made",
-            list(texts),
-            format_func=texts.get,
-            key=f"split_mentions_{split_from}",
+        common.pick_mentions(
+            "Claims the other speaker made", split_mentions, key=f"split_mentions_{split_from}", width=110
         )
         st.text_input(
             "The other speaker's name", key="split_name", help="An existing speaker's name, or a new one."
