@@ -1,4 +1,4 @@
-"""Check-worthiness figures of docs/BENCHMARKS.md (issue 4).
+"""Check-worthiness figures of docs/BENCHMARKS.md.
 
     .venv/bin/python -m bench.checkworthiness [--method full|lora|dense|sparse] [--json FIGURES.json] [--scores DIR]
 

@@ -1,4 +1,4 @@
-"""Claim-matching figures of docs/BENCHMARKS.md (issue 5), measured through the CLI users run.
+"""Claim-matching figures of docs/BENCHMARKS.md, measured through the CLI users run.
 
     .venv/bin/python -m bench.claim_matching SPLIT... [--plain] [--k 5] [--out DIR]
 

@@ -1,4 +1,4 @@
-"""Reliability harnesses of issue 14: kill -9 mid-ingest, concurrent review edits, concurrent ingests.
+"""Reliability harnesses: kill -9 mid-ingest, concurrent review edits, concurrent ingests.
 
     .venv/bin/python -m bench.reliability edits [--processes 8] [--edits 500]
     .venv/bin/python -m bench.reliability ingests

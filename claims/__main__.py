@@ -1,3 +1,5 @@
+"""`python -m claims`: the command-line interface (claims/cli.py)."""
+
 from claims.cli import app
 
 app(prog_name="python -m claims")

@@ -1,4 +1,4 @@
-"""Every command of the CLI contract exists, has help with an example, and works (acceptance 4, 9)."""
+"""Every command of the CLI contract exists, has help with an example, and works."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile and concurrent use (issue 14): each finding of the probe is a named test here."""
+"""Hostile and concurrent use: each finding of the probe is a named test here."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ alone prove nothing.
 
 Headlines are written from the lede, so the lede's claims need less
 similarity: "Ferries carry twice as many passengers" repeats the lede's
-"crossings have doubled" (cosine 0.42) more than a later quote that shares
-the word "ferries" (0.62). A number both give ("twice" and "doubled" are 2)
+"crossings have doubled" more than a later quote that shares
+the word "ferries". A number both give ("twice" and "doubled" are 2)
 counts as a shared word.
 """
 

@@ -1,4 +1,4 @@
-"""Backups and restores (issue 14): real databases in tmp_path, a reviewer saving in another process."""
+"""Backups and restores: real databases in tmp_path, a reviewer saving in another process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Extraction measured against our hand-made gold sets (issue 4, acceptance 1 and 3).
+"""Extraction measured against our hand-made gold sets.
 
 The floors are the issue's; bench/extraction.py prints the same figures.
 """

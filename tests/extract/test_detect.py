@@ -1,4 +1,4 @@
-"""Claims, speakers and venues on the real seeds (acceptance 1 and 2) and small texts."""
+"""Claims, speakers and venues on the real seeds and small texts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Extracting stored articles again (issue 5, acceptance 4: a reviewer's merge or split survives a full
+"""Extracting stored articles again (a reviewer's merge or split survives a full
 re-ingest): ``ingest --reextract`` keeps what reviewers did and lays the new extraction over the old."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tracked claims that hold up (issue 5): linking against the gold sets, order independence,
+"""Tracked claims that hold up: linking against the gold sets, order independence,
 short and contradicting texts kept apart, reviewers' merges and splits remembered."""
 
 from __future__ import annotations

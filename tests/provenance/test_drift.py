@@ -1,4 +1,4 @@
-"""Quote drift (issue 5): the word diff and the flags for changes that can change a claim's meaning."""
+"""Quote drift: the word diff and the flags for changes that can change a claim's meaning."""
 
 from __future__ import annotations
 

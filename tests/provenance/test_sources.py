@@ -1,4 +1,4 @@
-"""Provenance (issue 5): first appearance, the timeline per outlet, and which mentions cite which."""
+"""Provenance: first appearance, the timeline per outlet, and which mentions cite which."""
 
 from __future__ import annotations
 

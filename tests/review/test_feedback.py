@@ -1,4 +1,4 @@
-"""Reviewers drop false claims and add missed ones; both are remembered for retraining (issue 4)."""
+"""Reviewers drop false claims and add missed ones; both are remembered for retraining."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reviewers merge, split and rename speakers, and re-ingesting keeps what they decided (issue 4)."""
+"""Reviewers merge, split and rename speakers, and re-ingesting keeps what they decided."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review changes persist with history; the CSV carries them and is safe to open (acceptance 6)."""
+"""Review changes persist with history; the CSV carries them and is safe to open."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hybrid search (issue 5): the keyword index follows the mentions, filters, highlights, and acceptance 5."""
+"""Hybrid search: the keyword index follows the mentions, filters, highlights, and paraphrase queries."""
 
 from __future__ import annotations
 

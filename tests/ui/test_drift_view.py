@@ -1,4 +1,4 @@
-"""The claim page's "Wording over time" and "Provenance" sections (issue 5, acceptance 3), through AppTest."""
+"""The claim page's "Wording over time" and "Provenance" sections, through AppTest."""
 
 from __future__ import annotations
 
