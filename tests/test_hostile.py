@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from sqlmodel import Session, select
 
-from claims.eval.reliability import new_claims, review_edits
+from claims.eval.reliability import claims_of, cli, new_claims, review_edits, split_in_two
 from db import crud
 from db.models import History
 from db.session import get_engine
@@ -150,37 +150,15 @@ def test_a_long_article_is_read_in_parts_and_finds_what_one_reading_finds():
 # --- findings 2 and 3: two ingests at once; an ingest killed before its refresh ------------------
 
 
-def cli_process(db, *args) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "claims", "--db", str(db), *map(str, args)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-def claims_of(db) -> set:
-    from claims.eval.linking import partition
-
-    engine = get_engine(db)
-    with Session(engine) as session:
-        found = partition(session)
-    engine.dispose()
-    return found
-
-
 @pytest.mark.slow
 def test_two_ingests_at_once_store_every_article_and_group_them_as_one_would(tmp_path, embedder):
+
     from claims.ingest.pipeline import ingest
 
-    files = sorted(p for p in DEMO.iterdir() if p.is_file())
-    halves = [tmp_path / "a", tmp_path / "b"]
-    for half, part in zip(halves, (files[::2], files[1::2])):
-        half.mkdir()
-        for file in part:
-            shutil.copy(file, half)
+    halves = split_in_two(DEMO, tmp_path)
     db = tmp_path / "claims.db"
     get_engine(db).dispose()  # migrated before the race, as a workbench in use is
-    runs = [cli_process(db, "ingest", half) for half in halves]
+    runs = [cli(db, "ingest", half) for half in halves]
     outputs = [run.communicate(timeout=900) for run in runs]
     for run, (out, err) in zip(runs, outputs):
         assert run.returncode == 0, err[-3000:]
@@ -202,7 +180,7 @@ def test_an_ingest_killed_before_its_refresh_is_finished_by_the_rerun(tmp_path, 
 
     db = tmp_path / "claims.db"
     get_engine(db).dispose()
-    run = cli_process(db, "ingest", SEEDS)
+    run = cli(db, "ingest", SEEDS)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and run.poll() is None:
         with closing(sqlite3.connect(db, timeout=30)) as connection:

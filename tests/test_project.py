@@ -102,9 +102,10 @@ LAYERS = [
     ("claims.factchecks",),
     ("claims.provenance",),
     ("claims.export",),
-    ("claims.train",),
-    ("claims.eval",),
     ("claims.cli", "claims.__main__", "claims"),
+    # On top, for bench/ and tests only: training reads the gold sets, evaluation the training data,
+    # and some figures are measured through the CLI.
+    ("claims.train", "claims.eval"),
 ]
 
 
