@@ -1,4 +1,4 @@
-"""`python -m claims`: the command-line interface (claims/cli.py)."""
+"""`python -m claims`: the command-line interface (claims/cli/)."""
 
 from claims.cli import app
 

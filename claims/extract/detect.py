@@ -16,30 +16,18 @@ from claims.config import settings
 from claims.extract.passage import Passage
 from claims.extract.referents import (
     earlier_occasion,
-    is_pronoun,
-    ministry_hint,
-    note_role,
     occasion,
     person_subject,
-    person_with_role,
-    pronoun_referent,
-    role_of_subject,
     sourcing,
-    subject_of,
 )
 from claims.extract.speakers import (
-    CAPITALS,
-    COUNTRIES,
-    NATIONALITY,
     SpeakerBook,
-    fold,
-    organisation_name,
-    person_name,
 )
-from claims.extract.venues import MEDIA, venue_of
+from claims.extract.subjects import country_of, remember_people, source_of, speaker_after_verb, speaker_in
+from claims.extract.venues import venue_of
 from claims.records import Attribution, FoundClaim, Sentence
 from claims.text.clean import is_heading
-from claims.text.lexicon import REPORTING, ROLE_NOUNS, SOURCING
+from claims.text.lexicon import REPORTING, SOURCING
 from claims.text.nlp import Analysis
 from claims.text.sentences import parts, segment
 from claims.text.spans import MIN_WORDS, split_units, statement_quotes, statement_spans, trim
@@ -48,12 +36,6 @@ from db.models import AttributionKind
 CHECKWORTHY_THRESHOLD = 0.5
 
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*\([^)]{2,60}\))?\s*[–—-]\s+")
-_CAP_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|al-\w+|bin|de|van|von))*")
-_PRONOUN_SUBJECT = re.compile(r"\b(he|she)\s+(?:also\s+|further\s+|later\s+|then\s+)?$", re.IGNORECASE)
-_ROLE_SUBJECT = re.compile(
-    r"\b(?:the|\w+['’]s|his|her)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(ROLE_NOUNS) + r")\s+(?:also\s+)?$",
-    re.IGNORECASE,
-)
 
 # Verbs that report speech whatever follows them; the others need a clause, a quote or a colon.
 _SPEECH = {
@@ -107,46 +89,6 @@ def _blank_quotes(unit: Sentence) -> str:
     return "".join(chars)
 
 
-def _chunks(window: str) -> list[tuple[int, str]]:
-    """Comma-separated pieces of a subject window with their offsets, right to left (appositives come apart)."""
-    pieces, last = [], 0
-    for sep in re.finditer(r"[,;—–(]", window):
-        pieces.append((last, window[last : sep.start()]))
-        last = sep.end()
-    pieces.append((last, window[last:]))
-    return [p for p in reversed(pieces) if p[1].strip()][:4]
-
-
-def _person(name: str, state: Passage) -> str:
-    """The canonical person for a name NER found: full names and known surnames resolve through the book."""
-    if len(name.split()) >= 2:
-        return state.book.resolve_person(name)
-    return state.book.known_surname(name) or name
-
-
-def _at_home(org: str, state: Passage, offset: int | None = None) -> str:
-    """'The Foreign Ministry' is the ministry of the country named just before, else of the article's country."""
-    if not (
-        org.endswith("Ministry")
-        and fold(org.split()[0]) in {"foreign", "defence", "interior", "justice", "finance", "health"}
-    ):
-        return org
-    country = state.home
-    if state.nlp is not None and offset is not None:
-        near = [_country(e) for e in state.nlp.between(max(0, offset - 200), offset, "GPE", "NORP")]
-        country = next((c for c in reversed(near) if c), country)
-    return f"{NATIONALITY.get(fold(country), country)} {org}" if country else org
-
-
-def _country(entity) -> str | None:
-    key = fold(entity.text)
-    if key in CAPITALS:
-        return CAPITALS[key]
-    if key in COUNTRIES:
-        return entity.text
-    return next((c.title() for c, nat in NATIONALITY.items() if nat.lower() == key and c in COUNTRIES), None)
-
-
 def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
     """Whether a reporting word is used as a verb that reports speech ('states' can be a noun)."""
     if state.nlp is None:
@@ -170,149 +112,6 @@ def _reporting(verb: re.Match, unit: Sentence, state: Passage) -> bool:
 def _sourcing(verb: re.Match, unit: Sentence, state: Passage) -> bool:
     token = state.nlp.token_at(unit.start + verb.start())
     return token is not None and token.idx == unit.start + verb.start() and sourcing(token)
-
-
-def _subject(window: str, state: Passage, offset: int = 0) -> tuple[str | None, bool, str]:
-    """(speaker, is_organisation, how) for the text just before a reporting verb."""
-    # The parsed subject sees past adverbs and auxiliaries ("She had earlier said"); the regexes serve without spaCy.
-    subject = subject_of(state, offset + len(window))
-    pronoun = subject.lower_ if is_pronoun(subject) else None
-    if pronoun is None and subject is None and _PRONOUN_SUBJECT.search(window):
-        pronoun = _PRONOUN_SUBJECT.search(window).group(1)
-    if pronoun:
-        return pronoun_referent(pronoun, state), False, "pronoun"
-    words = role_of_subject(subject)
-    role = _ROLE_SUBJECT.search(window) if subject is None else None
-    if words or role:
-        words = words or [role.group(1).lower()]
-        person = person_with_role(words, state) or state.last_person
-        if person:
-            note_role(person, " ".join(words), state)
-        return person, False, "role"
-    if subject is not None and subject.ent_type_ == "ORG":
-        # "The Valdora Chamber of Commerce had asked ...": the parsed subject sees past the auxiliary.
-        group = next(
-            (e for e in state.nlp.between(0, len(state.text), "ORG") if e.start <= subject.idx < e.end), None
-        )
-        if (
-            group is not None and group.start >= offset and not state.book.known_surname(group.text)
-        ):  # NER calls "Lavrov" an ORG
-            org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset))
-            return (
-                _at_home(org or re.sub(r"^the\s+", "", group.text, flags=re.IGNORECASE), state, group.start),
-                True,
-                "organisation",
-            )
-    if not window.strip() or re.fullmatch(
-        r"\s*(?:and\s+|but\s+|also\s+|further\s+|moreover,?\s+)*", window, re.IGNORECASE
-    ):
-        return (
-            (state.last_speaker.speaker if state.last_speaker else None),
-            bool(state.last_speaker and state.last_speaker.speaker_is_organisation),
-            "subjectless",
-        )
-    for at, chunk in _chunks(window):
-        people = state.nlp.between(offset + at, offset + at + len(chunk), "PERSON") if state.nlp else []
-        if people:
-            name = person_name(people[-1].text) or people[-1].text
-            return _person(name, state), False, "named"
-        group = _subject_org(chunk, offset + at, state)
-        if group:
-            return group, True, "organisation"
-        runs = list(_CAP_RUN.finditer(chunk))
-        for run in reversed(runs):
-            before = chunk[: run.start()]
-            phrase = run.group()
-            if re.search(r"\b(?:of|at|from|in|for)\s+(?:the\s+)?$", before):
-                continue  # "Alexander Baunov of the Carnegie Moscow Center": the centre qualifies the person
-            name = person_name(phrase)
-            if name and len(name.split()) >= 2:
-                return state.book.resolve_person(name), False, "named"
-            if name:
-                known = state.book.known_surname(name)
-                if known:
-                    return known, False, "surname"
-            org = organisation_name(
-                _org_phrase(chunk, run), known=state.organisations + ministry_hint(state, offset)
-            )
-            if org:
-                return _at_home(org, state, offset + at + run.start()), True, "organisation"
-    return None, False, "none"
-
-
-def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
-    """An organisation NER found right before the verb ("the Valdora Chamber of Commerce said"),
-    not one that only qualifies a person ("head of the Asia Desk at the ministry")."""
-    groups = state.nlp.between(offset, offset + len(chunk), "ORG") if state.nlp else []
-    if not groups or chunk[groups[-1].end - offset :].strip():
-        return None
-    group = groups[-1]
-    before = chunk[: group.start - offset]
-    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(
-        group.text
-    ):
-        return None
-    org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset)) or re.sub(
-        r"^the\s+", "", group.text, flags=re.IGNORECASE
-    )
-    return _at_home(org, state, group.start)
-
-
-def _org_phrase(chunk: str, run: re.Match) -> str:
-    """The organisation phrase around a capitalised run, lower-case head nouns included."""
-    tail = re.match(
-        r"(?:\s+(?:[a-z]+\s+)?(?:ministry|authority|office|agency|council)\b)?",
-        chunk[run.end() :],
-        re.IGNORECASE,
-    )
-    head = re.search(r"(?:\b(?:the|a)\s+)?$", chunk[: run.start()])
-    return chunk[head.start() if head else run.start() : run.end() + (tail.end() if tail else 0)]
-
-
-def _after_verb_subject(frame: str, verb_end: int, state: Passage) -> tuple[str | None, bool]:
-    """Inverted frames: 'said Lavrov', 'said the Russian foreign ministry'."""
-    match = re.match(r"\s*((?:the\s+)?[\w’'. -]{2,60}?)\s*(?:[.,;]|$|\bin\b|\bon\b)", frame[verb_end:])
-    if not match:
-        return None, False
-    phrase = match.group(1)
-    name = person_name(phrase)
-    if name and len(name.split()) >= 2:
-        return state.book.resolve_person(name), False
-    if name and state.book.known_surname(name):
-        return state.book.known_surname(name), False
-    org = organisation_name(phrase, known=state.organisations)
-    return (org, True) if org else (None, False)
-
-
-def _remember_people(frame: str, state: Passage, offset: int = 0) -> None:
-    """Names seen outside quotes become referents for later pronouns."""
-    if state.nlp is not None:
-        for person in state.nlp.between(offset, offset + len(frame), "PERSON"):
-            if not frame[person.start - offset : person.end - offset].strip():
-                continue  # inside a quote (blanked in the frame)
-            name = person_name(person.text) or person.text
-            if len(name.split()) < 2 and not state.book.known_surname(name):
-                continue
-            canonical = _person(name, state)
-            note_role(
-                canonical,
-                frame[max(0, person.start - offset - 30) : person.start - offset] + " " + person.text,
-                state,
-            )
-            state.last_person = canonical
-        return
-    for run in _CAP_RUN.finditer(frame):
-        if re.match(r"\s+" + MEDIA, frame[run.end() :]):
-            continue  # "Ekho Moskvy radio" is a venue, not a person
-        if re.search(
-            r"\b(?:on|in|at|to|from|across|over|near|of|for|with)\s+(?:the\s+)?$", frame[: run.start()]
-        ):
-            continue  # "crossings on the Sorrel Strait": a place or a thing, not a referent
-        name = person_name(run.group())
-        if name and len(name.split()) >= 2:
-            canonical = state.book.resolve_person(name)
-            note_role(canonical, frame[max(0, run.start() - 30) : run.start()] + " " + run.group(), state)
-            state.last_person = canonical
 
 
 _CLAUSE_VERBS = set(
@@ -384,9 +183,11 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         window_start = max(
             [0] + [q1 - unit.start + 1 for q0, q1 in unit.quotes if q1 - unit.start < verb.start()]
         )
-        speaker, is_org, how = _subject(frame[window_start : verb.start()], state, unit.start + window_start)
+        speaker, is_org, how = speaker_in(
+            frame[window_start : verb.start()], state, unit.start + window_start
+        )
         if not speaker and how == "none":
-            speaker, is_org = _after_verb_subject(frame, verb.end(), state)
+            speaker, is_org = speaker_after_verb(frame, verb.end(), state)
             how = "inverted" if speaker else how
         if speaker or verb is verbs[-1]:
             statement = _statement(unit, frame, verb, window_start)
@@ -406,7 +207,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
             statement = (
                 (0, len(before)) if m.start() > len(unit.text) / 2 and len(before.split()) >= 4 else None
             )
-            speaker, is_org, how = _source(m.group(1), unit.start + m.start(1), state)
+            speaker, is_org, how = source_of(m.group(1), unit.start + m.start(1), state)
     if (
         not speaker
         and not verbs
@@ -418,7 +219,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         previous = state.last_speaker
         speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
         verbs = [None]
-    _remember_people(frame, state, unit.start)
+    remember_people(frame, state, unit.start)
     dated = occasion(state, unit.start + reported_by.start(), venue) if reported_by else None
     if speaker:
         if venue:
@@ -451,26 +252,6 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         state.last_speaker = attribution
         state.since_speaker = 0
     return attribution
-
-
-def _source(phrase: str, offset: int, state: Passage) -> tuple[str | None, bool, str]:
-    """(speaker, is_organisation, how) for the source of "according to <phrase>".
-
-    NER tells "the Valdora Chamber of Commerce" or "the Statistics Office" (an organisation,
-    though its words would pass for a name) from a person; the name rules serve without it.
-    """
-    found = state.nlp.between(offset, offset + len(phrase), "PERSON", "ORG") if state.nlp else []
-    if found and found[0].label == "ORG":
-        group = found[0].text
-        org = organisation_name(group, known=state.organisations) or re.sub(
-            r"^the\s+", "", group, flags=re.IGNORECASE
-        )
-        return org, True, "organisation"
-    name = person_name(phrase)
-    if name and len(name.split()) >= 2:
-        return state.book.resolve_person(name), False, "named"
-    org = organisation_name(phrase, known=state.organisations)
-    return (org, True, "organisation") if org else (None, False, "none")
 
 
 def _continues(unit: Sentence, state: Passage) -> bool:
@@ -526,7 +307,7 @@ def _home(analysis: Analysis | None) -> str | None:
         return None
     counts: dict[str, int] = {}
     for entity in analysis.entities:
-        country = _country(entity) if entity.label in {"GPE", "NORP"} else None
+        country = country_of(entity) if entity.label in {"GPE", "NORP"} else None
         if country:
             counts[country] = counts.get(country, 0) + 1
     return max(counts, key=counts.get) if counts else None
