@@ -1,0 +1,59 @@
+"""Every figure on every annotated story, measured through the CLI contract: claim recall, speaker
+and venue accuracy, boilerplate taken, link F1 and look-alike pairs merged, paraphrase search
+hit@1/hit@3, check-worthiness AP (claims.eval.generalisation).
+
+    .venv/bin/python -m bench.generalisation                     # seeds, demo, news_dev story_a and story_b
+    .venv/bin/python -m bench.generalisation --story story_a --verbose
+    .venv/bin/python -m bench.generalisation --json
+
+A story the shipped rules and models were written or fitted on (claims.eval.stories.SHIPPED_ON) is
+marked in-sample; the pooled row adds up the held-out stories only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from claims.eval.generalisation import evaluate, pooled
+from claims.eval.stories import STORIES, load_story
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--story", choices=STORIES, action="append")
+    parser.add_argument("--verbose", action="store_true", help="list the gold claims no mention holds")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results = [evaluate(load_story(name)) for name in args.story or STORIES]
+    held = [f for f in results if f.held_out]
+    columns = results + ([pooled(held)] if held else [])
+    table = {f.story + ("" if f.held_out else " (in-sample)"): f.rates() for f in columns}
+    if args.json:
+        print(json.dumps(table, indent=2))
+        return
+    names = list(table)
+    print(f"{'figure':20}" + "".join(f"{n:>22}" for n in names))
+    for key in next(iter(table.values())):
+        cells = [table[n][key] for n in names]
+        print(f"{key:20}" + "".join(f"{c:>22.3f}" if isinstance(c, float) else f"{c:>22}" for c in cells))
+    print(
+        f"({time.perf_counter() - started:.0f} s; pooled = the held-out stories: {', '.join(f.story for f in held)})"
+    )
+    for f in results:
+        for anchor, place in f.queue_place.items():
+            print(
+                f"{f.story}: “{anchor}” is in the top {place:.0%} of its article's mentions by check-worthiness"
+            )
+    if args.verbose:
+        for f in results:
+            for line in f.misses.get("missed", []):
+                print(f"{f.story}  MISSED  {line}")
+
+
+if __name__ == "__main__":
+    main()

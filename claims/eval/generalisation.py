@@ -1,0 +1,168 @@
+"""Every figure of one annotated story, measured through the CLI contract as anyone else would measure
+it: its articles ingested by ``python -m claims ingest`` into a fresh database, the mentions read
+back from ``export --format csv``, the queries run through ``search --json``.
+
+- claims: recall of the gold claims (a stored mention holds the anchor); speaker and venue
+  accuracy over the claims found (speakers by their listed spellings, venues by a fair short form);
+  boilerplate lines taken as mentions;
+- linking: pairwise precision, recall and F1 of the tracked claims over the gold claims found
+  (related clusters count neither way), and look-alike (distinct) pairs merged;
+- search: hit@1 and hit@3 of the paraphrase queries, a hit being a result whose tracked claim holds
+  a mention of the query's gold cluster (for our own queries: a mention holding its anchor);
+- check-worthiness: average precision of the gold claims among all stored mentions, ranked by
+  their stored check-worthiness (mentions of claims marked optional left out).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from claims.eval.goldset import DISTINCT, RELATED, SAME, match, squash
+from claims.eval.stories import Story, speaker_right, venue_right
+from claims.train.metrics import average_precision
+
+
+@dataclass
+class StoryFigures:
+    story: str
+    held_out: bool
+    articles: int = 0
+    mentions: int = 0
+    required: int = 0
+    found: int = 0
+    speaker_right: int = 0
+    venue_right: int = 0
+    boilerplate: int = 0
+    true_links: int = 0
+    false_links: int = 0
+    missed_links: int = 0
+    distinct_merged: int = 0
+    queries: int = 0
+    hit1: int = 0
+    hit3: int = 0
+    checkworthy_ap: float = 0.0
+    misses: dict = field(default_factory=dict)  # what went wrong, for --verbose
+    # watched anchor -> share of its article's mentions that score at least as check-worthy (top = small)
+    queue_place: dict[str, float] = field(default_factory=dict)
+
+    def rates(self) -> dict[str, float]:
+        ratio = lambda a, b: a / b if b else 1.0
+        p = ratio(self.true_links, self.true_links + self.false_links)
+        r = ratio(self.true_links, self.true_links + self.missed_links)
+        return {
+            "claim_recall": ratio(self.found, self.required),
+            "speaker_accuracy": ratio(self.speaker_right, self.found),
+            "venue_accuracy": ratio(self.venue_right, self.found),
+            "boilerplate_lines": self.boilerplate,
+            "link_precision": p,
+            "link_recall": r,
+            "link_f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "distinct_merged": self.distinct_merged,
+            "search_hit1": ratio(self.hit1, self.queries),
+            "search_hit3": ratio(self.hit3, self.queries),
+            "checkworthy_ap": self.checkworthy_ap,
+        }
+
+
+def pooled(figures: list[StoryFigures]) -> StoryFigures:
+    """The stories' counts added up (AP averaged over the stories)."""
+    total = StoryFigures("pooled", all(f.held_out for f in figures))
+    for name in (
+        "articles mentions required found speaker_right venue_right boilerplate true_links false_links "
+        "missed_links distinct_merged queries hit1 hit3"
+    ).split():
+        setattr(total, name, sum(getattr(f, name) for f in figures))
+    total.checkworthy_ap = float(np.mean([f.checkworthy_ap for f in figures])) if figures else 0.0
+    return total
+
+
+def _cli(*args: str) -> str:
+    from typer.testing import CliRunner
+
+    from claims.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    if result.exit_code != 0:
+        raise RuntimeError(
+            f"python -m claims {' '.join(args[:3])} ...: exit {result.exit_code}: {result.output[-2000:]}"
+        )
+    return result.stdout
+
+
+def evaluate(story: Story) -> StoryFigures:
+    figures = StoryFigures(story.name, story.held_out, articles=len(story.articles))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "story.db")
+        _cli("--db", db, "ingest", *map(str, story.articles))
+        rows = list(
+            csv.DictReader(io.StringIO(_cli("--db", db, "export", "--format", "csv").lstrip("\ufeff")))
+        )
+        searches = {
+            q.id: json.loads(_cli("--db", db, "search", q.text, "--k", "3", "--json")) for q in story.queries
+        }
+    figures.mentions = len(rows)
+    gold_of: dict[str, str] = {}  # mention id -> gold claim id
+    neutral: set[str] = set()  # mentions of optional claims
+    by_doc: dict[str, list[dict]] = {}
+    for row in rows:
+        by_doc.setdefault(Path(row["document"]).name, []).append(row)
+    for name, article in story.gold.articles.items():
+        stored = by_doc.get(name, [])
+        score = match([SimpleNamespace(text=r["claim_text"], row=r) for r in stored], article)
+        figures.required += score.required
+        figures.boilerplate += len(score.boilerplate)
+        for found in score.found:
+            row = found.mention.row
+            gold_of[row["mention_id"]] = found.claim.id
+            if found.claim.optional:
+                neutral.add(row["mention_id"])
+                continue
+            figures.found += 1
+            figures.speaker_right += speaker_right(row["speaker"], found.claim.speaker, story.speaker_forms)
+            figures.venue_right += venue_right(row["venue"], found.claim.venue)
+        figures.misses.setdefault("missed", []).extend(f"{name}: {c.anchor}" for c in score.missed)
+    cluster_of = {row["mention_id"]: row["cluster_id"] for row in rows}
+    for a, b in combinations(sorted(gold_of), 2):
+        label = story.gold.pair(gold_of[a], gold_of[b])
+        linked = cluster_of[a] == cluster_of[b]
+        if label == RELATED:
+            continue
+        if label == SAME:
+            figures.true_links += linked
+            figures.missed_links += not linked
+        elif linked:
+            figures.false_links += 1
+            figures.distinct_merged += label == DISTINCT
+    members: dict[str, list[dict]] = {}
+    for row in rows:
+        members.setdefault(row["cluster_id"], []).append(row)
+    for query in story.queries:
+        hits = [
+            any(
+                gold_of.get(r["mention_id"]) in query.claims
+                or (query.anchor and squash(query.anchor) in squash(r["claim_text"]))
+                for r in members.get(str(result["cluster_id"]), [])
+            )
+            for result in searches[query.id]
+        ]
+        figures.queries += 1
+        figures.hit1 += bool(hits[:1] and hits[0])
+        figures.hit3 += any(hits[:3])
+    ranked = [r for r in rows if r["mention_id"] not in neutral]
+    labels = np.array([r["mention_id"] in gold_of for r in ranked], dtype=float)
+    scores = np.array([float(r["checkworthiness"]) for r in ranked])
+    figures.checkworthy_ap = average_precision(labels, scores)
+    for anchor in story.watched:
+        row = next(r for r in rows if squash(anchor) in squash(r["claim_text"]))
+        peers = [float(r["checkworthiness"]) for r in by_doc[Path(row["document"]).name]]
+        figures.queue_place[anchor] = sum(p >= float(row["checkworthiness"]) for p in peers) / len(peers)
+    return figures
