@@ -251,16 +251,69 @@ def fetch(url: str, *, config: Settings | None = None, allow_private: bool = Fal
 
 
 def from_text(raw: str, *, document: str) -> CleanArticle:
-    """A plain-text article: boilerplate removed, title/outlet/date read off the text."""
+    """A plain-text article: a leading header block read as its metadata (:func:`read_header`),
+    boilerplate removed from the rest, title/outlet/date read off the text where the header gave none."""
+    header, raw = read_header(normalize(raw))
     cleaned = remove_boilerplate(raw)
+    published = _header_date(header.get("date")) or guess_date(cleaned.text)
     return CleanArticle(
         document=document,
         text=cleaned.text,
-        title=guess_title(cleaned.text),
-        outlet=guess_outlet(normalize(raw)),
-        published=guess_date(cleaned.text),
+        title=header.get("title") or guess_title(cleaned.text),
+        outlet=header.get("outlet") or guess_outlet(normalize(raw)),
+        published=published,
         removed=cleaned.removed,
     )
+
+
+# The fields a pasted or saved article's header block names, and what each is to the workbench.
+_HEADER_KEYS = {
+    "title": "title",
+    "headline": "title",
+    "source": "outlet",
+    "outlet": "outlet",
+    "publisher": "outlet",
+    "publication": "outlet",
+    "url": "url",
+    "link": "url",
+    "date": "date",
+    "published": "date",
+    "author": "author",
+    "byline": "author",
+}
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z ]{1,20}):[ \t]*(.*)$")
+
+
+def read_header(text: str) -> tuple[dict[str, str], str]:
+    """A leading block of ``Title:``/``Source:``/``URL:``/``Date:`` lines and the text after it.
+
+    Read as metadata only when the block's every line is such a field, at least two of them, and a
+    blank line ends it: an article that opens with "Moscow: officials said ..." keeps its first line.
+    """
+    head, sep, rest = text.lstrip("\n").partition("\n\n")
+    fields: dict[str, str] = {}
+    for line in head.split("\n"):
+        found = _HEADER_LINE.match(line.strip())
+        key = _HEADER_KEYS.get(found.group(1).strip().lower()) if found else None
+        if key is None:
+            return {}, text
+        fields.setdefault(key, found.group(2).strip())
+    if not sep or len(fields) < 2:
+        return {}, text
+    return {k: v for k, v in fields.items() if v}, rest
+
+
+def _header_date(value: str | None) -> date | None:
+    """The date a header's Date line starts with ("2022-08-26 (from URL)", "26 August 2022")."""
+    if not value:
+        return None
+    iso = re.match(r"(\d{4}-\d{2}-\d{2})", value)
+    if iso:
+        try:
+            return date.fromisoformat(iso.group(1))
+        except ValueError:
+            return None
+    return guess_date(value)
 
 
 def from_html(html: str, *, document: str) -> CleanArticle:
