@@ -16,7 +16,7 @@ import argparse
 import json
 import time
 
-from claims.eval.generalisation import evaluate, pooled
+from claims.eval.generalisation import evaluate, evaluate_held_out, pooled
 from claims.eval.stories import STORIES, load_story
 
 
@@ -27,12 +27,28 @@ def main() -> None:
     parser.add_argument("--story", choices=STORIES, action="append")
     parser.add_argument("--verbose", action="store_true", help="list the gold claims no mention holds")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--loso-links",
+        action="store_true",
+        help="link each story with a link model fitted on the other stories only (leave one story out)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    results = [evaluate(load_story(name)) for name in args.story or STORIES]
+    if args.loso_links:
+        from claims.embed.encoder import default_embedder
+
+        embedder = default_embedder()
+        results = [evaluate_held_out(name, embedder) for name in args.story or STORIES]
+    else:
+        results = [evaluate(load_story(name)) for name in args.story or STORIES]
     held = [f for f in results if f.held_out]
     columns = results + ([pooled(held)] if held else [])
-    table = {f.story + ("" if f.held_out else " (in-sample)"): f.rates() for f in columns}
+    if args.loso_links and len(results) > len(held):
+        every = pooled(results)
+        every.story, every.links_held_out = "all, for the link figures", True
+        columns.append(every)
+    mark = lambda f: "" if f.held_out else (" (links held out)" if f.links_held_out else " (in-sample)")
+    table = {f.story + mark(f): f.rates() for f in columns}
     if args.json:
         print(json.dumps(table, indent=2))
         return

@@ -37,6 +37,9 @@ class Settings:
     # Wall-clock seconds for downloading one URL, connecting and redirects included: a server that
     # trickles its page cannot hold an ingest.
     fetch_seconds: float = 30.0
+    # Another link model's file (as bench/train_linking.py writes them) instead of the shipped one:
+    # the leave-one-story-out evaluation links each story with a model fitted without it.
+    link_model: str = ""
 
 
 def settings() -> Settings:

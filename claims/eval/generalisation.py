@@ -50,6 +50,7 @@ class StoryFigures:
     hit1: int = 0
     hit3: int = 0
     checkworthy_ap: float = 0.0
+    links_held_out: bool = False  # linked by a model fitted without this story
     misses: dict = field(default_factory=dict)  # what went wrong, for --verbose
     # watched anchor -> share of its article's mentions that score at least as check-worthy (top = small)
     queue_place: dict[str, float] = field(default_factory=dict)
@@ -165,4 +166,30 @@ def evaluate(story: Story) -> StoryFigures:
         row = next(r for r in rows if squash(anchor) in squash(r["claim_text"]))
         peers = [float(r["checkworthiness"]) for r in by_doc[Path(row["document"]).name]]
         figures.queue_place[anchor] = sum(p >= float(row["checkworthiness"]) for p in peers) / len(peers)
+    return figures
+
+
+def evaluate_held_out(name: str, embedder, *, c: float = 0.2) -> StoryFigures:
+    """:func:`evaluate` with the story linked by a link model fitted on the other stories' pairs
+    alone (the shipped recipe, bench/train_linking.py), so its linking figures are held out."""
+    import os
+
+    from claims.eval.stories import STORIES, load_story
+    from claims.train.linking import corpus_pairs, fitted_model
+
+    parts = [(*corpus_pairs(other, embedder)[:2], 1.0) for other in STORIES if other != name]
+    model = fitted_model(parts, c)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "linking.json"
+        path.write_text(model.to_json(trained_on=f"annotated stories but {name}"), encoding="utf-8")
+        before = os.environ.get("CLAIMS_LINK_MODEL")
+        os.environ["CLAIMS_LINK_MODEL"] = str(path)
+        try:
+            figures = evaluate(load_story(name))
+        finally:
+            if before is None:
+                os.environ.pop("CLAIMS_LINK_MODEL")
+            else:
+                os.environ["CLAIMS_LINK_MODEL"] = before
+    figures.links_held_out = True
     return figures

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from sqlmodel import Session
 
-from claims.config import MODELS
+from claims.config import MODELS, settings
 from claims.embed.encoder import from_bytes
 from claims.link.pair_features import FEATURES, LinkItem, pair_features, word_rarity
 from db import crud
@@ -83,9 +83,14 @@ def load_link_model(path: Path | str = MODEL_PATH) -> LinkModel:
     )
 
 
-@lru_cache(maxsize=1)
 def default_link_model() -> LinkModel:
-    return load_link_model()
+    """The shipped link model, or the file ``CLAIMS_LINK_MODEL`` names; each file read once."""
+    return _cached_model(settings().link_model or str(MODEL_PATH))
+
+
+@lru_cache(maxsize=4)
+def _cached_model(path: str) -> LinkModel:
+    return load_link_model(path)
 
 
 class _Pairs:

@@ -7,25 +7,24 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.eval.corpora import CORPORA
-
 ROOT = Path(__file__).resolve().parents[2]
 
 MIN_COSINE = 0.35
 
 
 def corpus_pairs(name: str, embedder):
-    """(features, labels, descriptions) of one gold corpus' candidate pairs."""
-    from claims.eval.goldset import DIFFERENT, DISTINCT, SAME, load_gold, match
+    """(features, labels, descriptions) of one annotated story's candidate pairs (claims.eval.stories)."""
+    from claims.eval.goldset import DIFFERENT, DISTINCT, SAME, match
+    from claims.eval.stories import load_story
     from claims.extract.speakers import SpeakerBook
     from claims.ingest.pipeline import extract_mentions
     from claims.ingest.sources import load
     from claims.link.pair_features import LinkItem, pair_features, word_rarity
 
-    gold_path, folder = CORPORA[name]
-    gold = load_gold(gold_path)
-    names = sorted(gold.articles)
-    articles = [load(str(folder / n)) for n in names]
+    story = load_story(name)
+    gold = story.gold
+    names = [path.name for path in story.articles]
+    articles = [load(str(path)) for path in story.articles]
     extracted = extract_mentions(articles, book=SpeakerBook(), embedder=embedder)
     speakers: dict[str, int] = {}
     items, ids = [], []
@@ -124,3 +123,34 @@ def pair_report(p: np.ndarray, y: np.ndarray, join: float, suggest: float) -> st
     recall = tp / (y == 1).sum() if (y == 1).sum() else 1.0
     reach = ((p >= suggest) & (y == 1)).sum() / max(1, (y == 1).sum())
     return f"pairs {len(y)} (same {int(y.sum())}): join precision {precision:.3f} recall {recall:.3f}; same pairs at or above suggest {reach:.3f}"
+
+
+def mrpc_pairs(embedder, split: str = "train"):
+    """The Microsoft Research Paraphrase Corpus: news sentence pairs from many outlets on one event,
+    judged the same statement (1) or not (0). No speaker or frame: those features are 0."""
+    import csv
+
+    from claims.link.pair_features import LinkItem, pair_features
+    from claims.train.checkworthy_data import cached_vectors
+
+    path = ROOT.parent / "shared" / "bench" / "mrpc" / f"msr_paraphrase_{split}.txt"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    texts = sorted({text for row in rows for text in row[3:5]})
+    vectors = dict(zip(texts, cached_vectors(texts, embedder)))
+    x = [pair_features(LinkItem(a, a, vectors[a]), LinkItem(b, b, vectors[b])) for _, _, _, a, b in rows]
+    return np.array(x), np.array([int(row[0]) for row in rows])
+
+
+def fitted_model(parts: list[tuple[np.ndarray, np.ndarray, float]], c: float):
+    """The link model fitted on ``parts`` of (features, labels, weight of each pair), with ``join``
+    and ``suggest`` chosen on the pairs weighted 1 (the stories', not the public sets')."""
+    from claims.link.relink import LinkModel
+
+    x = np.vstack([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    w = np.concatenate([np.full(len(p[1]), p[2]) for p in parts])
+    model = fit(x, y, w, c)
+    own = w == 1.0
+    join, suggest = thresholds(model.predict_proba(x[own])[:, 1], y[own])
+    return LinkModel(model.coef_[0], float(model.intercept_[0]), join, suggest, min_cosine=MIN_COSINE)

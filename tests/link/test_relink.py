@@ -233,3 +233,24 @@ def test_words_every_mention_shares_weigh_little_in_the_overlap():
         FEATURES.index("rare_overlap")
     ]
     assert plain == 0.75 and weighed < 0.5
+
+
+def test_another_link_model_file_is_used_when_the_setting_names_it(seeded, tmp_path, monkeypatch):
+    """CLAIMS_LINK_MODEL: the leave-one-story-out evaluation links a story with a model fitted without it."""
+    from claims.link.relink import default_link_model, load_link_model
+
+    shipped = default_link_model()
+    never = load_link_model(ROOT / "claims" / "models" / "linking.json")
+    never = type(never)(never.weights, never.bias, join=1.01, suggest=1.01)  # no probability reaches it
+    path = tmp_path / "never.json"
+    path.write_text(never.to_json(), encoding="utf-8")
+    monkeypatch.setenv("CLAIMS_LINK_MODEL", str(path))
+    assert default_link_model().join == 1.01
+    with session_scope(seeded) as session:
+        relink(session)
+    with Session(seeded) as session:
+        groups = partition(session)
+    # only the standing links (headlines with their body claims) still join two mentions
+    assert max(len(g) for g in groups) == 2
+    monkeypatch.delenv("CLAIMS_LINK_MODEL")
+    assert default_link_model() is shipped  # read once per file
