@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
@@ -16,14 +15,6 @@ from ui.drift_view import diff_html, flag_badges
 
 APP = ROOT / "app.py"
 ZHIRNOV = "better than under Ashraf Ghani"
-
-
-@pytest.fixture
-def app_db(monkeypatch, seeded_path):
-    monkeypatch.setenv("CLAIMS_DB", str(seeded_path))
-    st.cache_resource.clear()
-    yield seeded_path
-    st.cache_resource.clear()
 
 
 def claim_with(engine, text: str) -> int:

@@ -32,15 +32,6 @@ ZHIRNOV = "better than under Ashraf Ghani"
 
 
 @pytest.fixture
-def app_db(monkeypatch, seeded_path):
-    """Point the app at a private seeded database; cached engines of earlier tests are dropped."""
-    monkeypatch.setenv("CLAIMS_DB", str(seeded_path))
-    st.cache_resource.clear()
-    yield seeded_path
-    st.cache_resource.clear()
-
-
-@pytest.fixture
 def empty_db(monkeypatch, tmp_path):
     monkeypatch.setenv("CLAIMS_DB", str(tmp_path / "empty.db"))
     st.cache_resource.clear()
