@@ -68,13 +68,18 @@ format: $(DEV_STAMP)
 
 # Upgrading a dependency: edit requirements*.txt, `make lock`, `make test`, commit all four files.
 # uv keeps the versions already in a lock unless a pin asks for another, so one edit moves one package
-# (and what it needs). An unchanged lock keeps its time, so the venv is not rebuilt for nothing.
+# (and what it needs). An unchanged lock keeps its time, so the venv is not rebuilt for nothing,
+# unless its requirements file was edited since: a lock is never older than what it was compiled from.
 LOCKS := requirements.lock requirements-dev.lock
 lock: $(DEV_STAMP)
 	for f in $(LOCKS); do cp -p $$f $(VENV)/$$f.before; done
 	$(BIN)/uv pip compile $(LOCK_FLAGS) requirements.txt -o requirements.lock
 	$(BIN)/uv pip compile $(LOCK_FLAGS) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
-	for f in $(LOCKS); do cmp -s $$f $(VENV)/$$f.before && touch -r $(VENV)/$$f.before $$f; rm -f $(VENV)/$$f.before; done
+	for f in $(LOCKS); do \
+		src=$${f%.lock}.txt; \
+		cmp -s $$f $(VENV)/$$f.before && [ ! $$src -nt $(VENV)/$$f.before ] && touch -r $(VENV)/$$f.before $$f; \
+		rm -f $(VENV)/$$f.before; \
+	done
 
 clean:
 	rm -f $(CLAIMS_DB) $(CLAIMS_DB)-wal $(CLAIMS_DB)-shm $(CLAIMS_DB).faiss
