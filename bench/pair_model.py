@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from claims.train.metrics import f1
-from claims.train.pair_model import best_cut, fit_cross_encoder, mrpc, scores
+from claims.train.metrics import best_threshold, f1
+from claims.train.pair_model import fit_cross_encoder, mrpc, scores
 
 
 def report(name: str, labels: np.ndarray, predicted: np.ndarray) -> dict:
@@ -45,7 +45,7 @@ def main() -> None:
     train, test = mrpc("train"), mrpc("test")
     embedder = default_embedder()
     cosine = lambda p: np.sum(embedder.encode(p.first) * embedder.encode(p.second), axis=1)
-    cut = best_cut(train.labels, cosine(train))
+    cut = best_threshold(train.labels, cosine(train))
     report(f"bundled encoder cosine >= {cut:.3f} (cut chosen on train)", test.labels, cosine(test) >= cut)
     started = time.perf_counter()
     bert = load_bert()

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
 
+from claims.eval.through_cli import cli
 from claims.train import claim_matching_data
 from claims.train.metrics import map_at_5
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-def cli(*args: str) -> str:
-    """Run ``python -m claims ARGS`` in-process; its stdout, or an error with its output."""
-    from typer.testing import CliRunner
-
-    from claims.cli import app
-
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exit_code != 0:
-        raise RuntimeError(
-            f"python -m claims {' '.join(args)} failed ({result.exit_code}): {result.output}{result.exception or ''}"
-        )
-    return result.stdout
 
 
 def run_split(year: str, name: str, *, plain: bool = False, k: int = 5, out: Path | None = None) -> dict:

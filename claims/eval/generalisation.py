@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import combinations
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,6 +28,7 @@ import numpy as np
 
 from claims.eval.goldset import DISTINCT, RELATED, SAME, match, squash
 from claims.eval.stories import Story, speaker_right, venue_right
+from claims.eval.through_cli import cli
 from claims.train.metrics import average_precision
 
 
@@ -77,38 +78,22 @@ class StoryFigures:
 def pooled(figures: list[StoryFigures]) -> StoryFigures:
     """The stories' counts added up (AP averaged over the stories)."""
     total = StoryFigures("pooled", all(f.held_out for f in figures))
-    for name in (
-        "articles mentions required found speaker_right venue_right boilerplate true_links false_links "
-        "missed_links distinct_merged queries hit1 hit3"
-    ).split():
-        setattr(total, name, sum(getattr(f, name) for f in figures))
+    for count in (f.name for f in fields(StoryFigures) if f.type == "int"):
+        setattr(total, count, sum(getattr(f, count) for f in figures))
     total.checkworthy_ap = float(np.mean([f.checkworthy_ap for f in figures])) if figures else 0.0
     return total
-
-
-def _cli(*args: str) -> str:
-    from typer.testing import CliRunner
-
-    from claims.cli import app
-
-    result = CliRunner().invoke(app, list(args))
-    if result.exit_code != 0:
-        raise RuntimeError(
-            f"python -m claims {' '.join(args[:3])} ...: exit {result.exit_code}: {result.output[-2000:]}"
-        )
-    return result.stdout
 
 
 def evaluate(story: Story) -> StoryFigures:
     figures = StoryFigures(story.name, story.held_out, articles=len(story.articles))
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "story.db")
-        _cli("--db", db, "ingest", *map(str, story.articles))
+        cli("--db", db, "ingest", *map(str, story.articles))
         rows = list(
-            csv.DictReader(io.StringIO(_cli("--db", db, "export", "--format", "csv").lstrip("\ufeff")))
+            csv.DictReader(io.StringIO(cli("--db", db, "export", "--format", "csv").lstrip("\ufeff")))
         )
         searches = {
-            q.id: json.loads(_cli("--db", db, "search", q.text, "--k", "3", "--json")) for q in story.queries
+            q.id: json.loads(cli("--db", db, "search", q.text, "--k", "3", "--json")) for q in story.queries
         }
     figures.mentions = len(rows)
     gold_of: dict[str, str] = {}  # mention id -> gold claim id
@@ -173,6 +158,7 @@ def evaluate_held_out(name: str, embedder, *, c: float = 0.2) -> StoryFigures:
     """:func:`evaluate` with the story linked by a link model fitted on the other stories' pairs
     alone (the shipped recipe, bench/train_linking.py), so its linking figures are held out."""
     import os
+    from unittest.mock import patch
 
     from claims.eval.stories import STORIES, load_story
     from claims.train.linking import corpus_pairs, fitted_model
@@ -182,14 +168,7 @@ def evaluate_held_out(name: str, embedder, *, c: float = 0.2) -> StoryFigures:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "linking.json"
         path.write_text(model.to_json(trained_on=f"annotated stories but {name}"), encoding="utf-8")
-        before = os.environ.get("CLAIMS_LINK_MODEL")
-        os.environ["CLAIMS_LINK_MODEL"] = str(path)
-        try:
+        with patch.dict(os.environ, {"CLAIMS_LINK_MODEL": str(path)}):
             figures = evaluate(load_story(name))
-        finally:
-            if before is None:
-                os.environ.pop("CLAIMS_LINK_MODEL")
-            else:
-                os.environ["CLAIMS_LINK_MODEL"] = before
     figures.links_held_out = True
     return figures

@@ -41,10 +41,14 @@ def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False
     (which also re-indexes every mention's words). Relinking holds the database's write lock, so two
     runs at once take turns; each is complete on its own. Returns None when there was nothing to do.
     """
+    if not force:  # every reviewer action ends here: most ask for nothing, and need not take the write lock
+        with Session(engine) as session:
+            if crud.refresh_wanted(session) is None:
+                return None
     with session_scope(engine) as session:
         wanted = crud.refresh_wanted(session)
         if wanted is None and not force:
-            return None
+            return None  # another run covered it meanwhile
         relinked = relink(session)
     embedded = refresh_search_vectors(engine, progress=embed_progress)
     index = vector_index.rebuild(engine)

@@ -253,14 +253,14 @@ def fetch(url: str, *, config: Settings | None = None, allow_private: bool = Fal
 def from_text(raw: str, *, document: str) -> CleanArticle:
     """A plain-text article: a leading header block read as its metadata (:func:`read_header`),
     boilerplate removed from the rest, title/outlet/date read off the text where the header gave none."""
-    header, raw = read_header(normalize(raw))
-    cleaned = remove_boilerplate(raw)
+    header, text = read_header(normalize(raw))
+    cleaned = remove_boilerplate(text)
     published = _header_date(header.get("date")) or guess_date(cleaned.text)
     return CleanArticle(
         document=document,
         text=cleaned.text,
         title=header.get("title") or guess_title(cleaned.text),
-        outlet=header.get("outlet") or guess_outlet(normalize(raw)),
+        outlet=header.get("outlet") or guess_outlet(text),
         published=published,
         removed=cleaned.removed,
     )

@@ -14,7 +14,7 @@ import numpy as np
 
 from claims.train import lora
 from claims.train.linking import ROOT
-from claims.train.metrics import f1
+from claims.train.metrics import best_threshold, f1
 
 MRPC = ROOT.parent / "shared" / "bench" / "mrpc"
 MAX_PAIR_TOKENS = 128
@@ -39,12 +39,6 @@ def pair_tokens(bert, pairs: Pairs) -> list[np.ndarray]:
     return [np.asarray(ids, dtype=np.int64) for ids in enc["input_ids"]]
 
 
-def best_cut(labels: np.ndarray, scores: np.ndarray) -> float:
-    """The score at or above which a pair is called the same, best F1 on these pairs."""
-    cuts = np.unique(scores)
-    return float(max(cuts, key=lambda c: f1(labels, scores >= c)))
-
-
 def fit_cross_encoder(bert, pairs: Pairs, *, epochs: int = 3, lr: float = lora.LR, seed: int = 0):
     """(model, epoch, cut): trained on all but a validation slice, the epoch with the best
     validation F1 kept, its cut chosen on that slice."""
@@ -57,7 +51,7 @@ def fit_cross_encoder(bert, pairs: Pairs, *, epochs: int = 3, lr: float = lora.L
 
     def on_epoch(epoch, model):
         scores = lora.predict(model, [tokens[i] for i in held])
-        cut = best_cut(pairs.labels[held], scores)
+        cut = best_threshold(pairs.labels[held], scores)
         score = f1(pairs.labels[held], scores >= cut)
         print(f"  epoch {epoch}: validation F1 {score:.4f} at cut {cut:.3f}", flush=True)
         if score > best["f1"]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from claims.train.pair_model import best_cut, mrpc, pair_tokens
+from claims.train.metrics import best_threshold
+from claims.train.pair_model import mrpc, pair_tokens
 
 
 def test_mrpc_loads_with_the_published_counts():
@@ -17,7 +18,9 @@ def test_mrpc_loads_with_the_published_counts():
 def test_the_cut_is_the_score_with_the_best_f1():
     labels = np.array([0, 0, 1, 1, 0, 1])
     scores = np.array([0.1, 0.2, 0.7, 0.8, 0.75, 0.9])
-    assert best_cut(labels, scores) == 0.7  # 3 of 3 found, one false: F1 0.857, better than any other cut
+    assert (
+        best_threshold(labels, scores) == 0.7
+    )  # 3 of 3 found, one false: F1 0.857, better than any other cut
 
 
 def test_both_sentences_go_in_one_input_separated_once():
