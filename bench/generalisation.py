@@ -25,7 +25,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--story", choices=STORIES, action="append")
-    parser.add_argument("--verbose", action="store_true", help="list the gold claims no mention holds")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list the gold claims no mention holds, and wrong speakers and venues",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--loso-links",
@@ -67,8 +71,9 @@ def main() -> None:
             )
     if args.verbose:
         for f in results:
-            for line in f.misses.get("missed", []):
-                print(f"{f.story}  MISSED  {line}")
+            for kind in ("missed", "speaker", "venue"):
+                for line in f.misses.get(kind, []):
+                    print(f"{f.story}  {kind.upper():8}  {line}")
 
 
 if __name__ == "__main__":

@@ -113,8 +113,19 @@ def evaluate(story: Story) -> StoryFigures:
                 neutral.add(row["mention_id"])
                 continue
             figures.found += 1
-            figures.speaker_right += speaker_right(row["speaker"], found.claim.speaker, story.speaker_forms)
-            figures.venue_right += venue_right(row["venue"], found.claim.venue)
+            speaker_ok = speaker_right(row["speaker"], found.claim.speaker, story.speaker_forms)
+            venue_ok = venue_right(row["venue"], found.claim.venue)
+            figures.speaker_right += speaker_ok
+            figures.venue_right += venue_ok
+            where = f"{name}: {found.claim.anchor[:60]}"
+            if not speaker_ok:
+                figures.misses.setdefault("speaker", []).append(
+                    f"{where}  | stored {row['speaker']!r}, gold {found.claim.speaker[0]!r}"
+                )
+            if not venue_ok:
+                figures.misses.setdefault("venue", []).append(
+                    f"{where}  | stored {row['venue']!r}, gold {found.claim.venue[0]!r}"
+                )
         figures.misses.setdefault("missed", []).extend(f"{name}: {c.anchor}" for c in score.missed)
     cluster_of = {row["mention_id"]: row["cluster_id"] for row in rows}
     for a, b in combinations(sorted(gold_of), 2):

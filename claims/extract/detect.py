@@ -24,10 +24,10 @@ from claims.extract.speakers import (
     SpeakerBook,
 )
 from claims.extract.subjects import country_of, remember_people, source_of, speaker_after_verb, speaker_in
-from claims.extract.venues import venue_of
+from claims.extract.venues import spoken_at, venue_of
 from claims.records import Attribution, FoundClaim, Sentence
 from claims.text.clean import is_heading
-from claims.text.lexicon import REPORTING, SOURCING
+from claims.text.lexicon import REPORTING, REPORTING_VERBS, SOURCING
 from claims.text.nlp import Analysis
 from claims.text.sentences import parts, segment
 from claims.text.spans import MIN_WORDS, split_units, statement_quotes, statement_spans, trim
@@ -75,6 +75,7 @@ _SPEECH = {
     "admitted",
     "acknowledged",
 }
+_SPOKEN = {v.lower() for v in REPORTING_VERBS}
 _CONNECTIVES = re.compile(
     r"^(?:(?:moreover|also|further(?:more)?|additionally|besides|and|but)\b,?\s*)+", re.IGNORECASE
 )
@@ -118,6 +119,7 @@ _CLAUSE_VERBS = set(
     "said says say added adds stated claimed noted insisted warned argued confirmed announced declared believes "
     "believed suggested mentioned admitted acknowledged asserted maintained stressed explained wrote reported".split()
 )
+_ACTS = {"declared", "announced"}
 _WHEN = r"(?:\s+(?:on|last|this|late|early|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|evening|morning|night|today|yesterday)\b(?:\s+(?:evening|morning|night))?)?"
 
 
@@ -157,7 +159,9 @@ def _statement(unit: Sentence, frame: str, verb: re.Match, window_start: int) ->
         + r"that\s+",
         after,
     )
-    if lead is None and verb.group().lower() in _CLAUSE_VERBS:
+    # "The WHO declared the outbreak an emergency": declaring or announcing without "that" is an
+    # act, and the sentence that reports it, whole, is the claim.
+    if lead is None and verb.group().lower() in _CLAUSE_VERBS - _ACTS:
         lead = re.match(_WHEN + r"\s+(?!(?:in|on|to|at|with|during|by|from|for|of)\b)", after)
     if lead is None or verb.start() > len(text) / 2:
         return None
@@ -177,6 +181,8 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         verbs = [v for v in SOURCING.finditer(frame) if _sourcing(v, unit, state)]
     speaker, is_org, how = None, False, "none"
     venue = venue_of(frame)
+    spoken = None if venue else spoken_at(state.nlp, unit.start, unit.end, frame, _SPOKEN)
+    venue = venue or (spoken[0] if spoken else None)
     statement = None
     reported_by = None  # the reporting verb the speaker was found for
     for verb in verbs:
@@ -186,15 +192,17 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         speaker, is_org, how = speaker_in(
             frame[window_start : verb.start()], state, unit.start + window_start
         )
-        if not speaker and how == "none":
-            speaker, is_org = speaker_after_verb(frame, verb.end(), state)
-            how = "inverted" if speaker else how
+        if how in {"none", "subjectless"}:
+            # '“...,” said WHO chief Tedros': a name after the verb beats the last speaker.
+            after, after_org = speaker_after_verb(frame, verb.end(), state, unit.start)
+            if after or not speaker:
+                speaker, is_org, how = after, after_org, "inverted" if after else how
         if speaker or verb is verbs[-1]:
             statement = _statement(unit, frame, verb, window_start)
         if speaker:
             reported_by = verb
             break
-    if not verbs and starts_with_quote and state.last_speaker:
+    if not verbs and state.last_speaker and (starts_with_quote or _runs_on(unit, state)):
         # A quote paragraph with no frame continues the previous speaker's quote.
         previous = state.last_speaker
         return Attribution(
@@ -219,27 +227,40 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         previous = state.last_speaker
         speaker, is_org, how = previous.speaker, previous.speaker_is_organisation, "subjectless"
         verbs = [None]
+    if not speaker and spoken:
+        # "In his speech at Jackson Hole, Powell made a commitment ...": no claim of his, but where he spoke.
+        heard, _, _ = speaker_in(frame[: spoken[1] - unit.start], state, unit.start)
+        if heard:
+            state.heard_at.setdefault(heard, []).append((spoken[0], occasion(state, spoken[1], venue)))
     remember_people(frame, state, unit.start)
     dated = occasion(state, unit.start + reported_by.start(), venue) if reported_by else None
+    elsewhere = bool(reported_by and earlier_occasion(state, unit.start + reported_by.start()))
     if speaker:
         if venue:
             state.venues[speaker], state.occasions[speaker] = venue, dated
+            state.heard_at.setdefault(speaker, []).append((venue, dated))
         elif (
             how in {"pronoun", "role", "subjectless", "surname"}
-            and not (reported_by and earlier_occasion(state, unit.start + reported_by.start()))
+            and not elsewhere
             and not (
                 dated and state.occasions.get(speaker) and dated.lower() != state.occasions[speaker].lower()
             )
         ):
             # A follow-up report keeps the speaker's last venue unless it is dated to another occasion.
             venue = state.venues.get(speaker)
+        if not venue and not elsewhere:
+            venue = _one_occasion(state.heard_at.get(speaker, []), dated)
     if speaker and not is_org:
         state.last_person = speaker
     if speaker and is_org and speaker not in state.organisations:
         state.organisations.append(speaker)
     kind = AttributionKind.reported_speech if speaker or verbs else AttributionKind.outlet_assertion
     attribution = Attribution(
-        speaker=speaker, venue=venue, kind=kind, speaker_is_organisation=is_org, statement=statement
+        speaker=speaker,
+        venue=venue,
+        kind=kind,
+        speaker_is_organisation=is_org,
+        statement=statement,
     )
     # The date the parse attaches to the reporting verb is the report's; else the frame's first date.
     attribution.when = (
@@ -252,6 +273,15 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         state.last_speaker = attribution
         state.since_speaker = 0
     return attribution
+
+
+def _runs_on(unit: Sentence, state: Passage) -> bool:
+    """A sentence right after someone's reported words that quotes a whole phrase with no frame of
+    its own ('That will "bring some pain to households"'): the quote is still theirs. A word or
+    two in quotes is the writer's (scare quotes)."""
+    return state.since_speaker <= 1 and any(
+        len(unit.text[q0 - unit.start : q1 - unit.start].split()) >= MIN_WORDS for q0, q1 in unit.quotes
+    )
 
 
 def _continues(unit: Sentence, state: Passage) -> bool:
@@ -354,7 +384,31 @@ def extract(
         for mention in _extract_part(part, state, threshold):
             mention.start, mention.end = mention.start + offset, mention.end + offset
             mentions.append(mention)
+    for mention in mentions:
+        who = mention.attribution
+        if who.venue and who.speaker:
+            who.venue = fuller(who.venue, state.heard_at.get(who.speaker, []))
     return mentions
+
+
+def _one_occasion(heard: list[tuple[str, str | None]], dated: str | None) -> str | None:
+    """The one venue the article has reported a speaker at so far, for a statement of theirs that
+    names none: "Powell said ... in his speech at Jackson Hole" names the venue of what follows,
+    unless the statement is dated to another day than that report. "speech" and "speech at Jackson
+    Hole" are one venue."""
+    names = {fuller(venue, heard) for venue, _ in heard}
+    if len(names) != 1:
+        return None
+    dates = {d.lower() for _, d in heard if d}
+    if dated and dates and dated.lower() not in dates:
+        return None
+    return names.pop()
+
+
+def fuller(venue: str, heard: list[tuple[str, str | None]]) -> str:
+    """The fullest name the article gives ``venue``: "speech at Jackson Hole, Wyoming" for "speech"."""
+    words = lambda v: set(re.findall(r"\w+", v.lower()))
+    return max((v for v, _ in heard if words(venue) <= words(v)), key=len, default=venue)
 
 
 def _extract_part(text: str, state: Passage, threshold: float) -> list[FoundClaim]:

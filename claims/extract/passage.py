@@ -18,6 +18,8 @@ class Passage:
     last_speaker: Attribution | None = None
     venues: dict[str, str] = field(default_factory=dict)  # person -> last venue they spoke at
     occasions: dict[str, str | None] = field(default_factory=dict)  # person -> the date words of that report
+    # speaker -> every (venue, date words) the article reports them speaking at, in reading order
+    heard_at: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # person -> title words seen with the name
     organisations: list[str] = field(default_factory=list)
     nlp: Analysis | None = None

@@ -176,6 +176,8 @@ def person_name(phrase: str) -> str | None:
 def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -> str | None:
     """A canonical organisation name for a collective speaker, or None."""
     text = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+    # "World Health Organization (WHO": the abbreviation in brackets is a spelling, not the name.
+    text = re.sub(r"\s*\([^()]*\)?\s*$", "", text)
     named = re.search(r"\bMinistry\s+of\s+(?!Foreign\b)([A-Z]\w+(?:\s+(?:and\s+)?[A-Z]\w+)*)", text)
     if named:
         return f"Ministry of {named.group(1)}"
@@ -273,10 +275,19 @@ class SpeakerBook:
         self.people[name] = {fold(name)}
         return name
 
-    def known_surname(self, token: str) -> str | None:
-        """The one known person whose surname is ``token``, if any."""
-        matches = [c for c in self.people if fold(c).split()[-1:] == [fold(token)]]
-        return matches[0] if len(matches) == 1 else None
+    def known_by_name(self, token: str) -> str | None:
+        """The one known person ``token`` names alone: by surname ("Lavrov"), else by a given name
+        only they have ("Tedros" for Tedros Adhanom Ghebreyesus, as news writes it)."""
+        word = fold(token)
+        for place in (-1, 0):
+            matches = [
+                c
+                for c in self.people
+                if len(fold(c).split()) > (place == 0) and fold(c).split()[place] == word
+            ]
+            if matches:
+                return matches[0] if len(matches) == 1 else None
+        return None
 
     def note_role(self, person: str, title: str) -> None:
         """Keep the role words of ``title`` (the text before a name, then the name as written)."""

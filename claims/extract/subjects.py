@@ -50,7 +50,7 @@ def _person(name: str, state: Passage) -> str:
     """The canonical person for a name NER found: full names and known surnames resolve through the book."""
     if len(name.split()) >= 2:
         return state.book.resolve_person(name)
-    return state.book.known_surname(name) or name
+    return state.book.known_by_name(name) or name
 
 
 def _at_home(org: str, state: Passage, offset: int | None = None) -> str:
@@ -98,8 +98,13 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
         group = next(
             (e for e in state.nlp.between(0, len(state.text), "ORG") if e.start <= subject.idx < e.end), None
         )
+        named = state.nlp.between(group.end, offset + len(window), "PERSON") if group is not None else []
+        if named:
+            # "World Health Organization (WHO) Director-General Tedros Adhanom Ghebreyesus told ...":
+            # the parse may make the organisation the subject; the person who leads it speaks.
+            return _person(person_name(named[-1].text) or named[-1].text, state), False, "named"
         if (
-            group is not None and group.start >= offset and not state.book.known_surname(group.text)
+            group is not None and group.start >= offset and not state.book.known_by_name(group.text)
         ):  # NER calls "Lavrov" an ORG
             org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset))
             return (
@@ -133,7 +138,7 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
             if name and len(name.split()) >= 2:
                 return state.book.resolve_person(name), False, "named"
             if name:
-                known = state.book.known_surname(name)
+                known = state.book.known_by_name(name)
                 if known:
                     return known, False, "surname"
             org = organisation_name(
@@ -152,7 +157,7 @@ def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
         return None
     group = groups[-1]
     before = chunk[: group.start - offset]
-    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_surname(
+    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_by_name(
         group.text
     ):
         return None
@@ -173,17 +178,22 @@ def _org_phrase(chunk: str, run: re.Match) -> str:
     return chunk[head.start() if head else run.start() : run.end() + (tail.end() if tail else 0)]
 
 
-def speaker_after_verb(frame: str, verb_end: int, state: Passage) -> tuple[str | None, bool]:
-    """Inverted frames: 'said Lavrov', 'said the Russian foreign ministry'."""
+def speaker_after_verb(frame: str, verb_end: int, state: Passage, offset: int = 0) -> tuple[str | None, bool]:
+    """Inverted frames: 'said Lavrov', 'said the Russian foreign ministry', 'said WHO
+    Director-General Tedros Adhanom Ghebreyesus' (the person, not the organisation they lead)."""
     match = re.match(r"\s*((?:the\s+)?[\w’'. -]{2,60}?)\s*(?:[.,;]|$|\bin\b|\bon\b)", frame[verb_end:])
     if not match:
         return None, False
     phrase = match.group(1)
+    start = offset + verb_end + match.start(1)
+    people = state.nlp.between(start, start + len(phrase), "PERSON") if state.nlp else []
+    if people and len(people[-1].text.split()) >= 2:
+        return state.book.resolve_person(person_name(people[-1].text) or people[-1].text), False
     name = person_name(phrase)
     if name and len(name.split()) >= 2:
         return state.book.resolve_person(name), False
-    if name and state.book.known_surname(name):
-        return state.book.known_surname(name), False
+    if name and state.book.known_by_name(name):
+        return state.book.known_by_name(name), False
     org = organisation_name(phrase, known=state.organisations)
     return (org, True) if org else (None, False)
 
@@ -195,7 +205,7 @@ def remember_people(frame: str, state: Passage, offset: int = 0) -> None:
             if not frame[person.start - offset : person.end - offset].strip():
                 continue  # inside a quote (blanked in the frame)
             name = person_name(person.text) or person.text
-            if len(name.split()) < 2 and not state.book.known_surname(name):
+            if len(name.split()) < 2 and not state.book.known_by_name(name):
                 continue
             canonical = _person(name, state)
             note_role(
