@@ -70,6 +70,9 @@ class Story:
     boilerplate: list[str] = field(default_factory=list)  # lines that must never become claims
     # Claims a fact-checker would check first, whose place in their article's queue is reported.
     watched: list[str] = field(default_factory=list)
+    # Words of sentences the story's README says to score as neither claim nor noise: second mentions
+    # of a gold claim and unjudged sentences (opinions, background, calls to action).
+    neutral: list[str] = field(default_factory=list)
 
     @property
     def held_out(self) -> bool:
@@ -122,7 +125,33 @@ def _news_dev(name: str) -> Story:
     forms = {
         fold(c): {fold(c)} | {fold(a) for a in aliases} for c, aliases in data["speaker_aliases"].items()
     }
-    return Story(name, sorted(files.values()), gold, queries, forms, list(data["boilerplate"]))
+    return Story(
+        name,
+        sorted(files.values()),
+        gold,
+        queries,
+        forms,
+        list(data["boilerplate"]),
+        neutral=_neutral(folder),
+    )
+
+
+def _neutral(folder: Path) -> list[str]:
+    """The README's second mentions and unjudged sentences, each as its longest run of words between
+    ellipses and bracketed variants ("Although I am [001: I'm] declaring ..." -> "declaring ...")."""
+    text = (folder / "README.txt").read_text(encoding="utf-8")
+    start = text.find("Each (document, cluster) pair has ONE gold mention")
+    end = text.find("Lines repeating the page headline", start)
+    if start == -1 or end == -1:
+        return []
+    runs = []
+    # A quote opens after a space and closes before one, so a quote inside a quote stays inside.
+    for quoted in re.findall(r'(?<![\w"])"(?=\S)(.{12,}?)(?<=\S)"(?=[\s,;)]|$)', text[start:end], re.S):
+        parts = re.split(r"\.\.\.|…|\[[^\]]*\]", re.sub(r"\s+", " ", quoted))
+        longest = max(parts, key=lambda p: len(p.split())).strip(" ,.;:")
+        if len(longest.split()) >= 4:
+            runs.append(longest)
+    return runs
 
 
 def body(text: str) -> str:

@@ -13,7 +13,8 @@ MIN_COSINE = 0.35
 
 
 def corpus_pairs(name: str, embedder):
-    """(features, labels, descriptions) of one annotated story's candidate pairs (claims.eval.stories)."""
+    """(features, labels, descriptions) of one annotated story's candidate pairs (claims.eval.stories);
+    a description is (gold claim id, gold claim id, gold label, text, text)."""
     from claims.eval.goldset import DIFFERENT, DISTINCT, SAME, match
     from claims.eval.stories import load_story
     from claims.extract.speakers import SpeakerBook
@@ -56,7 +57,7 @@ def corpus_pairs(name: str, embedder):
             continue
         rows.append(pair_features(items[i], items[j], rarity=weights))
         labels.append(int(label == SAME))
-        about.append((ids[i], ids[j], label))
+        about.append((ids[i], ids[j], label, items[i].text, items[j].text))
     return np.array(rows), np.array(labels), about
 
 

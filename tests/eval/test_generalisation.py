@@ -20,6 +20,17 @@ def test_the_news_dev_stories_load_with_the_counts_their_readme_gives():
         assert all(q.claims for q in story.queries)
 
 
+def test_the_sentences_a_readme_leaves_unjudged_are_read_and_each_is_in_its_story():
+    from claims.eval.goldset import squash
+    from claims.eval.stories import body
+
+    for name, at_least in (("story_a", 15), ("story_b", 10)):
+        story = load_story(name)
+        texts = [squash(body(path.read_text(encoding="utf-8"))) for path in story.articles]
+        assert len(story.neutral) >= at_least
+        assert all(any(squash(run) in text for text in texts) for run in story.neutral)
+
+
 def test_our_own_stories_are_in_sample_and_keep_their_queries():
     seeds, demo = load_story("seeds"), load_story("demo")
     assert not seeds.held_out and not demo.held_out
