@@ -198,6 +198,15 @@ def speaker_after_verb(frame: str, verb_end: int, state: Passage, offset: int = 
     return (org, True) if org else (None, False)
 
 
+def _before(frame: str, at: int, chars: int = 30) -> str:
+    """About ``chars`` characters before ``at``, in whole words: where a title before a name is
+    ("World Health Organization (WHO) Director-General", not "orld Health ...")."""
+    start = max(0, at - chars)
+    while start and frame[start - 1].isalnum():
+        start -= 1
+    return frame[start:at]
+
+
 def remember_people(frame: str, state: Passage, offset: int = 0) -> None:
     """Names seen outside quotes become referents for later pronouns."""
     if state.nlp is not None:
@@ -208,11 +217,7 @@ def remember_people(frame: str, state: Passage, offset: int = 0) -> None:
             if len(name.split()) < 2 and not state.book.known_by_name(name):
                 continue
             canonical = _person(name, state)
-            note_role(
-                canonical,
-                frame[max(0, person.start - offset - 30) : person.start - offset] + " " + person.text,
-                state,
-            )
+            note_role(canonical, _before(frame, person.start - offset) + " " + person.text, state)
             state.last_person = canonical
         return
     for run in _CAP_RUN.finditer(frame):
@@ -225,7 +230,7 @@ def remember_people(frame: str, state: Passage, offset: int = 0) -> None:
         name = person_name(run.group())
         if name and len(name.split()) >= 2:
             canonical = state.book.resolve_person(name)
-            note_role(canonical, frame[max(0, run.start() - 30) : run.start()] + " " + run.group(), state)
+            note_role(canonical, _before(frame, run.start()) + " " + run.group(), state)
             state.last_person = canonical
 
 

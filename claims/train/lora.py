@@ -231,12 +231,7 @@ def train(
     for epoch in range(1, epochs + 1):
         model.train()
         started = time.time()
-        perm = rng.permutation(len(tokens))  # batches of similar length (less padding), in random order
-        batches = []
-        for chunk in [perm[i : i + batch * 50] for i in range(0, len(perm), batch * 50)]:
-            chunk = sorted(chunk, key=lambda i: len(tokens[i]))
-            batches += [chunk[i : i + batch] for i in range(0, len(chunk), batch)]
-        rng.shuffle(batches)
+        batches = length_batches(rng, [len(t) for t in tokens], batch)
         total, seen = 0.0, 0
         for rows in batches:
             rows = list(rows)
@@ -260,6 +255,17 @@ def train(
         if on_epoch:
             on_epoch(epoch, model)
     return model
+
+
+def length_batches(rng, lengths: list[int], batch: int) -> list[list[int]]:
+    """Row indices in batches of similar length (less padding), the batches in random order."""
+    perm = rng.permutation(len(lengths))
+    batches = []
+    for chunk in [perm[i : i + batch * 50] for i in range(0, len(perm), batch * 50)]:
+        chunk = sorted(chunk, key=lambda i: lengths[i])
+        batches += [list(chunk[i : i + batch]) for i in range(0, len(chunk), batch)]
+    rng.shuffle(batches)
+    return batches
 
 
 @dataclass
