@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -164,16 +164,10 @@ def word_rarity(texts: Iterable[str]) -> dict[str, float]:
 
 
 def pair_features(
-    a: LinkItem,
-    b: LinkItem,
-    *,
-    short_words: int = 8,
-    rarity: dict[str, float] | None = None,
-    ties: Collection[frozenset] = (),
+    a: LinkItem, b: LinkItem, *, short_words: int = 8, rarity: dict[str, float] | None = None
 ) -> np.ndarray:
     """The :data:`FEATURES` of one pair, float64. ``rarity`` (from :func:`word_rarity`) weighs the shared words;
-    without it every word counts the same. ``ties``: pairs of speaker ids that speak for one another
-    (:func:`claims.link.speaker_ties.ties`), the same speaker for linking."""
+    without it every word counts the same."""
     sa, sb = _stems(a.text), _stems(b.text)
     weigh = (lambda stems: sum(rarity.get(x, 1.0) for x in stems)) if rarity else len
     smaller = min(weigh(sa), weigh(sb)) if sa and sb else 0.0
@@ -182,7 +176,6 @@ def pair_features(
     rare_overlap = weigh(sa & sb) / smaller if smaller else 0.0
     na, nb = _numbers(a.text), _numbers(b.text)
     known = a.speaker_id is not None and b.speaker_id is not None
-    same = known and (a.speaker_id == b.speaker_id or frozenset((a.speaker_id, b.speaker_id)) in ties)
     return np.array(
         [
             float(np.dot(a.vector, b.vector)),
@@ -194,8 +187,8 @@ def pair_features(
             float(negation_flip(a.text, b.text)),
             float(_opposite(a.text, b.text)),
             float(bool(_RESTRICTION.search(a.text)) != bool(_RESTRICTION.search(b.text))),
-            float(same),
-            float(known and not same),
+            float(known and a.speaker_id == b.speaker_id),
+            float(known and a.speaker_id != b.speaker_id),
             float(a.kind == b.kind == AttributionKind.direct_quote),
             float(bool(a.article) and a.article == b.article),
             float(min(a.words, b.words) < short_words),

@@ -27,10 +27,9 @@ from sqlmodel import Session
 from claims.config import MODELS, settings
 from claims.embed.encoder import from_bytes
 from claims.link.pair_features import FEATURES, LinkItem, pair_features, word_rarity
-from claims.link.speaker_ties import Voice, ties
 from db import crud
 from db.crud import mention_key
-from db.models import LinkSuggestion, Mention, MentionRole, SpeakerKind, SuggestionState, TrackedClaim
+from db.models import LinkSuggestion, Mention, MentionRole, SuggestionState, TrackedClaim
 
 MODEL_PATH = MODELS / "linking.json"
 RELINKER = "relinking"
@@ -97,8 +96,8 @@ def _cached_model(path: str) -> LinkModel:
 class _Pairs:
     """Pair probabilities, computed once each."""
 
-    def __init__(self, items: list[LinkItem], model: LinkModel, ties: set[frozenset] = frozenset()):
-        self.items, self.model, self.cache, self.ties = items, model, {}, ties
+    def __init__(self, items: list[LinkItem], model: LinkModel):
+        self.items, self.model, self.cache = items, model, {}
         self.rarity = word_rarity(item.text for item in items)
 
     def features(self, i: int, j: int) -> tuple[np.ndarray, float]:
@@ -106,11 +105,7 @@ class _Pairs:
             i, j = j, i
         if (i, j) not in self.cache:
             row = pair_features(
-                self.items[i],
-                self.items[j],
-                short_words=self.model.short_words,
-                rarity=self.rarity,
-                ties=self.ties,
+                self.items[i], self.items[j], short_words=self.model.short_words, rarity=self.rarity
             )
             self.cache[(i, j)] = (row, float(self.model.probability(row)[0]))
         return self.cache[(i, j)]
@@ -122,7 +117,7 @@ class _Pairs:
         row, p = self.features(i, j)
         a, b = self.items[i], self.items[j]
         short = min(a.words, b.words) < self.model.short_words
-        same_speaker = bool(row[_FEATURE["same_speaker"]])
+        same_speaker = a.speaker_id is not None and a.speaker_id == b.speaker_id
         # A short text never joins on similarity alone: the speaker must agree too.
         if short and not same_speaker:
             return False
@@ -162,7 +157,6 @@ def cluster(
     *,
     must: Iterable[tuple[str, str]] = (),
     cannot: Iterable[tuple[str, str]] = (),
-    ties: set[frozenset] = frozenset(),
 ) -> tuple[list[list[str]], list[tuple[str, str, float]]]:
     """Group mentions into tracked claims.
 
@@ -170,7 +164,6 @@ def cluster(
         items: every mention; the result does not depend on their order.
         must: key pairs that are one claim whatever the model says.
         cannot: key pairs the model may not put together.
-        ties: speaker id pairs that speak for one another (:func:`claims.link.speaker_ties.ties`).
 
     Returns:
         (groups of keys, each sorted, sorted by first key;
@@ -198,7 +191,7 @@ def cluster(
         if a in index and b in index:
             union(index[a], index[b])
     apart = {frozenset((index[a], index[b])) for a, b in cannot if a in index and b in index}
-    pairs = _Pairs(items, model, ties)
+    pairs = _Pairs(items, model)
 
     def _voices(group: list[int]) -> list[int]:
         body = [i for i in group if items[i].role != MentionRole.headline]
@@ -268,11 +261,7 @@ def relink(session: Session, model: LinkModel | None = None) -> RelinkReport:
     ]
     by_key = {item.key: row for item, row in zip(items, rows)}
     must, cannot = crud.link_constraints(session)
-    voices = [
-        Voice(s.id, s.name, s.kind == SpeakerKind.organisation, frozenset((s.titles or "").split()))
-        for s, _ in crud.speakers_with_aliases(session)
-    ]
-    groups, suggestions = cluster(items, model, must=must, cannot=cannot, ties=ties(voices))
+    groups, suggestions = cluster(items, model, must=must, cannot=cannot)
     claims = {c.id: c for c in crud.claims_by_id(session, claim_ids={r.claim_id for r in rows})}
     report = RelinkReport()
     taken: set[int] = set()

@@ -21,14 +21,12 @@ def corpus_pairs(name: str, embedder):
     from claims.ingest.pipeline import extract_mentions
     from claims.ingest.sources import load
     from claims.link.pair_features import LinkItem, pair_features, word_rarity
-    from claims.link.speaker_ties import Voice, ties
 
     story = load_story(name)
     gold = story.gold
     names = [path.name for path in story.articles]
     articles = [load(str(path)) for path in story.articles]
-    book = SpeakerBook()
-    extracted = extract_mentions(articles, book=book, embedder=embedder)
+    extracted = extract_mentions(articles, book=SpeakerBook(), embedder=embedder)
     speakers: dict[str, int] = {}
     items, ids = [], []
     for article_name, (mentions, vectors) in zip(names, extracted):
@@ -52,23 +50,12 @@ def corpus_pairs(name: str, embedder):
             ids.append(found[id(mention)])
     # Word rarity over every extracted mention of the corpus, as relinking computes it over the stored ones.
     weights = word_rarity(m.text for mentions, _ in extracted for m in mentions)
-    groups = {
-        m.attribution.speaker
-        for mentions, _ in extracted
-        for m in mentions
-        if m.attribution.speaker_is_organisation
-    }
-    voices = [
-        Voice(key, name, name in groups, frozenset(book.roles.get(name, ())))
-        for name, key in speakers.items()
-    ]
-    tied = ties(voices)
     rows, labels, about = [], [], []
     for i, j in combinations(range(len(items)), 2):
         label = gold.pair(ids[i], ids[j])
         if label not in (SAME, DIFFERENT, DISTINCT) or float(items[i].vector @ items[j].vector) < MIN_COSINE:
             continue
-        rows.append(pair_features(items[i], items[j], rarity=weights, ties=tied))
+        rows.append(pair_features(items[i], items[j], rarity=weights))
         labels.append(int(label == SAME))
         about.append((ids[i], ids[j], label, items[i].text, items[j].text))
     return np.array(rows), np.array(labels), about
