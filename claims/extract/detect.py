@@ -13,7 +13,6 @@ from dataclasses import replace
 
 from claims.checkworthy.rules import rule_score
 from claims.config import settings
-from claims.extract.clauses import clause_spans
 from claims.extract.passage import Passage
 from claims.extract.referents import (
     earlier_occasion,
@@ -450,9 +449,6 @@ def _extract_part(text: str, state: Passage, threshold: float) -> list[FoundClai
             spans.extend(statement_spans(text, unit, *attribution.statement, attribution))
         else:
             spans.append((unit.start, unit.end, attribution))
-        spans = [
-            (a, b, who) for start, end, who in spans for a, b in clause_spans(text, start, end, state.nlp)
-        ]
         for start, end, who in spans:
             claim = text[start:end]
             score = rule_score(claim, quoted=who.kind != AttributionKind.outlet_assertion)
