@@ -11,7 +11,7 @@ back from ``export --format csv``, the queries run through ``search --json``.
   a mention of the query's gold cluster (for our own queries: a mention holding its anchor);
 - check-worthiness: average precision of the gold claims among all stored mentions, ranked by
   their stored check-worthiness (left out: mentions of claims marked optional, second mentions of a
-  gold claim, and the sentences a story's README leaves unjudged).
+  gold claim, and the sentences a story's README leaves unjudged, or a part of one).
 """
 
 from __future__ import annotations
@@ -134,7 +134,12 @@ def evaluate(story: Story) -> StoryFigures:
         # A second mention of a gold claim (a lead paraphrase, a repeated paragraph) or a sentence the
         # story leaves unjudged is neither a hit nor a false alarm.
         anchors = [squash(c.anchor) for c in article.claims] + [squash(n) for n in story.neutral]
-        neutral.update(m.row["mention_id"] for m in score.extra if any(a in squash(m.text) for a in anchors))
+        unjudged = [squash(n) for n in story.neutral]  # a part of an unjudged sentence is unjudged too
+        neutral.update(
+            m.row["mention_id"]
+            for m in score.extra
+            if any(a in squash(m.text) for a in anchors) or any(squash(m.text) in u for u in unjudged)
+        )
     cluster_of = {row["mention_id"]: row["cluster_id"] for row in rows}
     for a, b in combinations(sorted(gold_of), 2):
         label = story.gold.pair(gold_of[a], gold_of[b])
