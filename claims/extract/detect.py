@@ -278,10 +278,20 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
 def _runs_on(unit: Sentence, state: Passage) -> bool:
     """A sentence right after someone's reported words that quotes a whole phrase with no frame of
     its own ('That will "bring some pain to households"'): the quote is still theirs. A word or
-    two in quotes is the writer's (scare quotes)."""
+    two in quotes is the writer's (scare quotes), and so is a quoted name with no verb in it
+    ('The WHO label - a "public health emergency of international concern" - is designed to ...')."""
     return state.since_speaker <= 1 and any(
-        len(unit.text[q0 - unit.start : q1 - unit.start].split()) >= MIN_WORDS for q0, q1 in unit.quotes
+        len(unit.text[q0 - unit.start : q1 - unit.start].split()) >= MIN_WORDS and _says(q0, q1, state)
+        for q0, q1 in unit.quotes
     )
+
+
+def _says(start: int, end: int, state: Passage) -> bool:
+    """Whether the quoted words hold a verb: a statement, not a term."""
+    if state.nlp is None:
+        return True
+    span = state.nlp.doc.char_span(start, end, alignment_mode="expand")
+    return span is None or any(t.pos_ in {"VERB", "AUX"} for t in span)
 
 
 def _continues(unit: Sentence, state: Passage) -> bool:

@@ -93,7 +93,8 @@ def is_pronoun(subject) -> bool:
 
 
 def role_of_subject(subject) -> list[str] | None:
-    """'the transport minister' -> ['transport', 'minister'].
+    """'the transport minister' -> ['transport', 'minister']; 'the head of the World Health
+    Organization' -> ['world', 'health', 'organization', 'head'] (the role noun last).
 
     None unless the subject is a definite role noun naming no one: "Transport
     Minister Elena Markovic" is a name, and "a ministry spokeswoman" speaks for
@@ -108,7 +109,16 @@ def role_of_subject(subject) -> list[str] | None:
         t.dep_ == "poss" or (t.dep_ == "det" and t.lower_ in _DEFINITE) for t in lefts
     ):  # "Russia's top diplomat" too
         return None
-    return [t.lower_ for t in lefts if t.dep_ in {"compound", "amod"}] + [subject.lower_]
+    # "the head of the World Health Organization": what the role is of narrows who holds it.
+    of = [
+        w.lower_
+        for prep in subject.rights
+        if prep.dep_ == "prep" and prep.lower_ == "of"
+        for obj in prep.children
+        if obj.dep_ == "pobj" and obj.pos_ == "PROPN"
+        for w in [*(c for c in obj.lefts if c.dep_ == "compound"), obj]
+    ]
+    return of + [t.lower_ for t in lefts if t.dep_ in {"compound", "amod"}] + [subject.lower_]
 
 
 def person_with_role(words: list[str], state: Passage) -> str | None:

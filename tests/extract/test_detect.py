@@ -171,3 +171,27 @@ def test_a_quote_running_on_after_a_speaker_keeps_the_speaker_but_scare_quotes_d
     mentions = extract(text)
     assert mentions[-1].attribution.speaker == "Jerome Powell"
     assert mentions[-1].attribution.kind.value == "direct quote"
+
+
+def test_the_head_of_an_organisation_is_the_person_an_earlier_article_named_with_that_title():
+    book = SpeakerBook()
+    extract(
+        "World Health Organization head Tedros Adhanom Ghebreyesus said 16,000 cases "
+        "had been reported from 75 countries.",
+        book=book,
+    )
+    later = extract(
+        "The head of the World Health Organization has declared the outbreak a global emergency "
+        "after 16,000 cases in 75 countries.",
+        book=book,
+    )
+    assert later[0].attribution.speaker == "Tedros Adhanom Ghebreyesus"
+
+
+def test_a_quoted_name_after_a_speaker_is_the_writers_not_a_quote_running_on():
+    text = (
+        "Tedros Adhanom Ghebreyesus said 16,000 cases had been reported from 75 countries.\n\n"
+        'The label - a "public health emergency of international concern" - is designed to unlock '
+        "funding for 2 million vaccine doses."
+    )
+    assert extract(text)[-1].attribution.speaker is None
