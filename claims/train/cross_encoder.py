@@ -139,11 +139,7 @@ def train(bert, enc: Encoded, labels: np.ndarray, config: Config, *, on_epoch=No
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 model(*_batch(torch, enc, rows)), y[rows]
             )
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            lora.step(torch, opt, sched, loss, model.parameters())
             total += loss.item() * len(rows)
         print(
             f"  epoch {epoch}: loss {total / len(enc.ids):.4f}, {time.time() - started:.0f} s",

@@ -240,11 +240,7 @@ def train(
                 torch.nn.functional.binary_cross_entropy_with_logits(logits, y[rows], reduction="none")
                 * wt[rows]
             ).mean()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
-            opt.step()
-            sched.step()
+            step(torch, opt, sched, loss, [p for p in model.parameters() if p.requires_grad])
             total += loss.item() * len(rows)
             seen += len(rows)
         print(
@@ -255,6 +251,15 @@ def train(
         if on_epoch:
             on_epoch(epoch, model)
     return model
+
+
+def step(torch, opt, sched, loss, params) -> None:
+    """One optimiser step on ``loss``, gradients clipped to norm 1."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
 
 
 def length_batches(rng, lengths: list[int], batch: int) -> list[list[int]]:
