@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from claims.extract.referents import person_subject
+
 MEDIA = r"(?:radio(?:\s+station)?|television(?:\s+channel)?|TV(?:\s+channel)?|channel|newspaper|news\s+agency|broadcaster|daily)"
 _PROPER = r"(?:[A-Z][\w’'-]*|\d+)(?:\s+(?:[A-Z][\w’'-]*|\d+))*"
 _VENUES = [
@@ -90,8 +92,6 @@ def spoken_at(analysis, start: int, end: int, blanked: str, reporting: set[str])
     """
     if analysis is None:
         return None
-    from claims.extract.referents import person_subject
-
     doc = analysis.doc
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
