@@ -195,3 +195,13 @@ def test_a_quoted_name_after_a_speaker_is_the_writers_not_a_quote_running_on():
         "funding for 2 million vaccine doses."
     )
     assert extract(text)[-1].attribution.speaker is None
+
+
+def test_unnamed_sources_are_one_speaker_the_reader_can_weigh_apart():
+    text = (
+        "Members of the committee were split 9 to 6 on the decision, two sources who spoke on the "
+        "condition of anonymity told Reuters.\n\n"
+        "But the sources said the director had decided to declare the emergency because of 16,000 cases.\n\n"
+        "People familiar with the matter said the vote had been held on Thursday with 15 members."
+    )
+    assert {m.attribution.speaker for m in extract(text)} == {"anonymous sources"}
