@@ -151,6 +151,8 @@ def person_name(phrase: str) -> str | None:
     >>> person_name("Russia's Foreign Minister Sergei Lavrov")
     'Sergei Lavrov'
     """
+    if names_no_speaker(phrase.strip(" ,.;:")):
+        return None  # "the International Health Regulations"
     tokens = [t.strip(",.;:") for t in phrase.split()]
     name: list[str] = []
     for token in reversed(tokens):
@@ -173,11 +175,27 @@ def person_name(phrase: str) -> str | None:
     return " ".join(name) or None
 
 
+# What a capitalised name can end in that names a rule, an event or a ranking, which say nothing:
+# "under the International Health Regulations", "at the Jackson Hole Symposium", "the ATP Rankings".
+NOT_SPEAKERS = set(
+    "regulations regulation act law treaty convention agreement charter protocol games cup "
+    "championship championships olympics open tournament symposium summit rankings ranking index "
+    "award awards prize trophy".split()
+)
+
+
+def names_no_speaker(name: str) -> bool:
+    words = name.split()
+    return bool(words) and fold(words[-1]) in NOT_SPEAKERS
+
+
 def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -> str | None:
     """A canonical organisation name for a collective speaker, or None."""
     text = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
     # "World Health Organization (WHO": the abbreviation in brackets is a spelling, not the name.
     text = re.sub(r"\s*\([^()]*\)?\s*$", "", text)
+    if names_no_speaker(text):
+        return None
     named = re.search(r"\bMinistry\s+of\s+(?!Foreign\b)([A-Z]\w+(?:\s+(?:and\s+)?[A-Z]\w+)*)", text)
     if named:
         return f"Ministry of {named.group(1)}"

@@ -20,6 +20,7 @@ from claims.extract.speakers import (
     COUNTRIES,
     NATIONALITY,
     fold,
+    names_no_speaker,
     organisation_name,
     person_name,
 )
@@ -120,7 +121,10 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
             # the parse may make the organisation the subject; the person who leads it speaks.
             return _person(person_name(named[-1].text) or named[-1].text, state), False, "named"
         if (
-            group is not None and group.start >= offset and not state.book.known_by_name(group.text)
+            group is not None
+            and group.start >= offset
+            and not state.book.known_by_name(group.text)
+            and not names_no_speaker(group.text)
         ):  # NER calls "Lavrov" an ORG
             org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset))
             return (
@@ -173,8 +177,10 @@ def _subject_org(chunk: str, offset: int, state: Passage) -> str | None:
         return None
     group = groups[-1]
     before = chunk[: group.start - offset]
-    if re.search(r"\b(?:of|at|in|for|with|to)\s+(?:the\s+)?$", before) or state.book.known_by_name(
-        group.text
+    if (
+        re.search(r"\b(?:of|at|in|for|with|to|under)\s+(?:the\s+)?$", before)
+        or state.book.known_by_name(group.text)
+        or names_no_speaker(group.text)
     ):
         return None
     org = organisation_name(group.text, known=state.organisations + ministry_hint(state, offset)) or re.sub(

@@ -205,3 +205,12 @@ def test_unnamed_sources_are_one_speaker_the_reader_can_weigh_apart():
         "People familiar with the matter said the vote had been held on Thursday with 15 members."
     )
     assert {m.attribution.speaker for m in extract(text)} == {"anonymous sources"}
+
+
+def test_rules_events_and_rankings_are_never_speakers():
+    from claims.extract.speakers import organisation_name
+
+    assert person_name("the International Health Regulations") is None
+    assert organisation_name("the International Health Regulations") is None
+    assert organisation_name("the ATP Rankings") is None and organisation_name("the Paris Agreement") is None
+    assert organisation_name("the Russian Foreign Ministry") == "Russian Foreign Ministry"
