@@ -22,16 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from claims.eval.stories import STORIES
-from claims.train.linking import (
-    MIN_COSINE,
-    ROOT,
-    checkthat_pairs,
-    corpus_pairs,
-    fit,
-    mrpc_pairs,
-    pair_report,
-    thresholds,
-)
+from claims.train.linking import ROOT, checkthat_pairs, corpus_pairs, fitted_model, mrpc_pairs, pair_report
 
 
 def main() -> None:
@@ -66,49 +57,37 @@ def main() -> None:
 
     from claims.embed.encoder import default_embedder
     from claims.link.pair_features import FEATURES
-    from claims.link.relink import LinkModel
 
     embedder = default_embedder()
     stories = args.story or ["seeds", "demo"]
-    data = {name: corpus_pairs(name, embedder) for name in stories}
-    public = [
+    data = {name: corpus_pairs(name, embedder)[:2] for name in stories}
+    public = []
+    for label, pairs, weight in (
         ("CheckThat! 2021 train", checkthat_pairs, args.checkthat_weight),
         ("MRPC train", mrpc_pairs, args.mrpc_weight),
-    ]
-    extra_x, extra_y, extra_w = [np.zeros((0, len(FEATURES)))], [np.zeros(0, dtype=int)], [np.zeros(0)]
-    for label, pairs, weight in public:
+    ):
         if weight > 0:
             x_public, y_public = pairs(embedder)
-            extra_x.append(x_public), extra_y.append(y_public), extra_w.append(np.full(len(y_public), weight))
+            public.append((x_public, y_public, weight))
             print(f"{label} pairs: {len(y_public)} ({int(y_public.sum())} same), weight {weight}")
-    extra_x, extra_y, extra_w = np.vstack(extra_x), np.concatenate(extra_y), np.concatenate(extra_w)
-
-    def fit_with(names):
-        x = np.vstack([data[n][0] for n in names] + [extra_x])
-        y = np.concatenate([data[n][1] for n in names] + [extra_y])
-        w = np.concatenate([np.ones(sum(len(data[n][1]) for n in names)), extra_w])
-        return fit(x, y, w, args.C)
 
     if args.held_out:
         for test in stories:
-            train = [n for n in stories if n != test]
-            model = fit_with(train)
-            x_train = np.vstack([data[n][0] for n in train])
-            y_train = np.concatenate([data[n][1] for n in train])
-            join, suggest = thresholds(model.predict_proba(x_train)[:, 1], y_train)
-            p = model.predict_proba(data[test][0])[:, 1]
+            model = fitted_model([data[n] for n in stories if n != test], args.C, public)
+            p = model.probability(data[test][0])
             print(
-                f"fit without {test}: join {join} suggest {suggest}: {pair_report(p, data[test][1], join, suggest)}"
+                f"fit without {test}: join {model.join} suggest {model.suggest}: "
+                f"{pair_report(p, data[test][1], model.join, model.suggest)}"
             )
+    shipped = fitted_model([data[n] for n in stories], args.C, public)
     x = np.vstack([data[name][0] for name in stories])
     y = np.concatenate([data[name][1] for name in stories])
-    model = fit_with(stories)
-    p = model.predict_proba(x)[:, 1]
-    join, suggest = thresholds(p, y)
-    print(f"fit on all: join {join} suggest {suggest}: {pair_report(p, y, join, suggest)}")
-    for name, weight in zip(FEATURES, model.coef_[0]):
+    p = shipped.probability(x)
+    print(
+        f"fit on all: join {shipped.join} suggest {shipped.suggest}: {pair_report(p, y, shipped.join, shipped.suggest)}"
+    )
+    for name, weight in zip(FEATURES, shipped.weights):
         print(f"  {name:18} {weight:+.3f}")
-    shipped = LinkModel(model.coef_[0], float(model.intercept_[0]), join, suggest, min_cosine=MIN_COSINE)
     args.out.write_text(
         shipped.to_json(trained_on=f"pairs of the {', '.join(stories)} gold (bench/train_linking.py)"),
         encoding="utf-8",

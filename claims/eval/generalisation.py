@@ -192,8 +192,7 @@ def evaluate_held_out(name: str, embedder, *, c: float = 0.2) -> StoryFigures:
     from claims.eval.stories import STORIES, load_story
     from claims.train.linking import corpus_pairs, fitted_model
 
-    parts = [(*corpus_pairs(other, embedder)[:2], 1.0) for other in STORIES if other != name]
-    model = fitted_model(parts, c)
+    model = fitted_model([corpus_pairs(other, embedder)[:2] for other in STORIES if other != name], c)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "linking.json"
         path.write_text(model.to_json(trained_on=f"annotated stories but {name}"), encoding="utf-8")

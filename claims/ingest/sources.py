@@ -255,7 +255,7 @@ def from_text(raw: str, *, document: str) -> CleanArticle:
     boilerplate removed from the rest, title/outlet/date read off the text where the header gave none."""
     header, text = read_header(normalize(raw))
     cleaned = remove_boilerplate(text)
-    published = _header_date(header.get("date")) or guess_date(cleaned.text)
+    published = guess_date(header.get("date", "")) or guess_date(cleaned.text)
     return CleanArticle(
         document=document,
         text=cleaned.text,
@@ -301,19 +301,6 @@ def read_header(text: str) -> tuple[dict[str, str], str]:
     if not sep or len(fields) < 2:
         return {}, text
     return {k: v for k, v in fields.items() if v}, rest
-
-
-def _header_date(value: str | None) -> date | None:
-    """The date a header's Date line starts with ("2022-08-26 (from URL)", "26 August 2022")."""
-    if not value:
-        return None
-    iso = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-    if iso:
-        try:
-            return date.fromisoformat(iso.group(1))
-        except ValueError:
-            return None
-    return guess_date(value)
 
 
 def from_html(html: str, *, document: str) -> CleanArticle:

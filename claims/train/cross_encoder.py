@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 
 from claims.train import lora
 from claims.train.metrics import best_threshold, f1
-from claims.train.pair_model import MAX_PAIR_TOKENS, VALIDATION, Pairs
+from claims.train.pair_model import MAX_PAIR_TOKENS, Pairs, validation_split
 
 LR = 3e-5
 BATCH = 16
@@ -99,15 +98,7 @@ def _batch(torch, enc: Encoded, rows):
 
 
 def logits(model, enc: Encoded, batch: int = 64) -> np.ndarray:
-    torch = lora.torch_threads()
-    model.eval()
-    order = sorted(range(len(enc.ids)), key=lambda i: len(enc.ids[i]))  # less padding
-    out = np.zeros(len(enc.ids))
-    with torch.inference_mode():
-        for start in range(0, len(order), batch):
-            rows = order[start : start + batch]
-            out[rows] = model(*_batch(torch, enc, rows)).double().numpy()
-    return out
+    return lora.predict(model, enc.ids, batch, inputs=lambda torch, rows: _batch(torch, enc, rows))
 
 
 def train(bert, enc: Encoded, labels: np.ndarray, config: Config, *, on_epoch=None):
@@ -141,13 +132,9 @@ def train(bert, enc: Encoded, labels: np.ndarray, config: Config, *, on_epoch=No
             )
             lora.step(torch, opt, sched, loss, model.parameters())
             total += loss.item() * len(rows)
-        print(
-            f"  epoch {epoch}: loss {total / len(enc.ids):.4f}, {time.time() - started:.0f} s",
-            file=sys.stderr,
-            flush=True,
+        lora.end_epoch(
+            epoch, model, on_epoch, f"loss {total / len(enc.ids):.4f}, {time.time() - started:.0f} s"
         )
-        if on_epoch:
-            on_epoch(epoch, model)
     return model
 
 
@@ -165,9 +152,7 @@ def fit(bert, pairs: Pairs, config: Config):
     the epoch with the best validation F1 kept, its cut chosen on that slice."""
     forward = encode(bert, pairs.first, pairs.second)
     backward = encode(bert, pairs.second, pairs.first) if config.both_orders else None
-    order = np.random.default_rng(config.seed).permutation(len(forward.ids))
-    held = order[: int(VALIDATION * len(order))]
-    kept = order[int(VALIDATION * len(order)) :]
+    held, kept = validation_split(len(forward.ids), config.seed)
     enc, labels = forward.take(kept), pairs.labels[kept]
     if backward is not None:  # the reversed copy of a training pair only, never of a validation pair
         enc, labels = enc + backward.take(kept), np.concatenate([labels, labels])

@@ -129,29 +129,34 @@ def pair_report(p: np.ndarray, y: np.ndarray, join: float, suggest: float) -> st
 def mrpc_pairs(embedder, split: str = "train"):
     """The Microsoft Research Paraphrase Corpus: news sentence pairs from many outlets on one event,
     judged the same statement (1) or not (0). No speaker or frame: those features are 0."""
-    import csv
-
     from claims.link.pair_features import LinkItem, pair_features
     from claims.train.checkworthy_data import cached_vectors
+    from claims.train.pair_model import mrpc
 
-    path = ROOT.parent / "shared" / "bench" / "mrpc" / f"msr_paraphrase_{split}.txt"
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
-    texts = sorted({text for row in rows for text in row[3:5]})
+    pairs = mrpc(split)
+    texts = sorted(set(pairs.first) | set(pairs.second))
     vectors = dict(zip(texts, cached_vectors(texts, embedder)))
-    x = [pair_features(LinkItem(a, a, vectors[a]), LinkItem(b, b, vectors[b])) for _, _, _, a, b in rows]
-    return np.array(x), np.array([int(row[0]) for row in rows])
+    x = [
+        pair_features(LinkItem(a, a, vectors[a]), LinkItem(b, b, vectors[b]))
+        for a, b in zip(pairs.first, pairs.second)
+    ]
+    return np.array(x), pairs.labels.astype(int)
 
 
-def fitted_model(parts: list[tuple[np.ndarray, np.ndarray, float]], c: float):
-    """The link model fitted on ``parts`` of (features, labels, weight of each pair), with ``join``
-    and ``suggest`` chosen on the pairs weighted 1 (the stories', not the public sets')."""
+def fitted_model(
+    stories: list[tuple[np.ndarray, np.ndarray]],
+    c: float,
+    public: list[tuple[np.ndarray, np.ndarray, float]] = (),
+):
+    """The link model fitted on the stories' (features, labels) and the ``public`` sets' (features,
+    labels, weight of each pair), ``join`` and ``suggest`` chosen on the stories' pairs alone."""
     from claims.link.relink import LinkModel
 
-    x = np.vstack([p[0] for p in parts])
-    y = np.concatenate([p[1] for p in parts])
-    w = np.concatenate([np.full(len(p[1]), p[2]) for p in parts])
+    own_x = np.vstack([x for x, _ in stories])
+    own_y = np.concatenate([y for _, y in stories])
+    x = np.vstack([own_x] + [p[0] for p in public])
+    y = np.concatenate([own_y] + [p[1] for p in public])
+    w = np.concatenate([np.ones(len(own_y))] + [np.full(len(p[1]), p[2]) for p in public])
     model = fit(x, y, w, c)
-    own = w == 1.0
-    join, suggest = thresholds(model.predict_proba(x[own])[:, 1], y[own])
+    join, suggest = thresholds(model.predict_proba(own_x)[:, 1], own_y)
     return LinkModel(model.coef_[0], float(model.intercept_[0]), join, suggest, min_cosine=MIN_COSINE)

@@ -180,15 +180,18 @@ def pad_batch(torch, tokens: list[np.ndarray], rows):
     return torch.from_numpy(ids), torch.from_numpy(mask)
 
 
-def predict(model, tokens: list[np.ndarray], batch: int = 128) -> np.ndarray:
+def predict(model, tokens: list[np.ndarray], batch: int = 128, *, inputs=None) -> np.ndarray:
+    """The model's logit for each row of ``tokens``, in batches of similar length; ``inputs(torch,
+    rows)`` makes a batch's arguments (default: the padded ids and their mask)."""
     torch = torch_threads()
+    inputs = inputs or (lambda torch, rows: pad_batch(torch, tokens, rows))
     model.eval()
     order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
     out = np.zeros(len(tokens))
     with torch.inference_mode():
         for start in range(0, len(order), batch):
             rows = order[start : start + batch]
-            out[rows] = model(*pad_batch(torch, tokens, rows)).double().numpy()
+            out[rows] = model(*inputs(torch, rows)).double().numpy()
     return out
 
 
@@ -243,14 +246,17 @@ def train(
             step(torch, opt, sched, loss, [p for p in model.parameters() if p.requires_grad])
             total += loss.item() * len(rows)
             seen += len(rows)
-        print(
-            f"  epoch {epoch}: loss {total / seen:.4f}, {seen / (time.time() - started):.1f} texts/s",
-            file=sys.stderr,
-            flush=True,
+        end_epoch(
+            epoch, model, on_epoch, f"loss {total / seen:.4f}, {seen / (time.time() - started):.1f} texts/s"
         )
-        if on_epoch:
-            on_epoch(epoch, model)
     return model
+
+
+def end_epoch(epoch: int, model, on_epoch, progress: str) -> None:
+    """Report an epoch's ``progress`` on stderr, then hand the model to ``on_epoch(epoch, model)``."""
+    print(f"  epoch {epoch}: {progress}", file=sys.stderr, flush=True)
+    if on_epoch:
+        on_epoch(epoch, model)
 
 
 def step(torch, opt, sched, loss, params) -> None:

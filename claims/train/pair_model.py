@@ -34,6 +34,14 @@ def mrpc(split: str) -> Pairs:
     return Pairs([r[3] for r in rows], [r[4] for r in rows], np.array([int(r[0]) for r in rows], dtype=float))
 
 
+def validation_split(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(held-out rows, training rows) of ``n`` pairs: the slice every pair model chooses its epoch
+    and cut on, the same rows for the same seed."""
+    order = np.random.default_rng(seed).permutation(n)
+    cut = int(VALIDATION * n)
+    return order[:cut], order[cut:]
+
+
 def pair_tokens(bert, pairs: Pairs) -> list[np.ndarray]:
     enc = bert.tokenizer(pairs.first, pairs.second, truncation=True, max_length=MAX_PAIR_TOKENS)
     return [np.asarray(ids, dtype=np.int64) for ids in enc["input_ids"]]
@@ -43,10 +51,7 @@ def fit_cross_encoder(bert, pairs: Pairs, *, epochs: int = 3, lr: float = lora.L
     """(model, epoch, cut): trained on all but a validation slice, the epoch with the best
     validation F1 kept, its cut chosen on that slice."""
     tokens = pair_tokens(bert, pairs)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(tokens))
-    held = order[: int(VALIDATION * len(order))]
-    fit = order[int(VALIDATION * len(order)) :]
+    held, fit = validation_split(len(tokens), seed)
     best = {"f1": -1.0}
 
     def on_epoch(epoch, model):
