@@ -7,7 +7,8 @@ hit@1/hit@3, check-worthiness AP (claims.eval.generalisation).
     .venv/bin/python -m bench.generalisation --json
 
 A story the shipped rules and models were written or fitted on (claims.eval.stories.SHIPPED_ON) is
-marked in-sample; the pooled row adds up the held-out stories only.
+marked in-sample; the pooled row adds up the others only. Those (news_dev) fitted no model or weight,
+but their misses were read while writing extraction rules (LOOKED_AT): development figures, not a test.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import time
 
 from claims.eval.generalisation import evaluate, evaluate_held_out, pooled
-from claims.eval.stories import STORIES, load_story
+from claims.eval.stories import LOOKED_AT, STORIES, load_story
 
 
 def main() -> None:
@@ -62,7 +63,16 @@ def main() -> None:
         cells = [table[n][key] for n in names]
         print(f"{key:20}" + "".join(f"{c:>22.3f}" if isinstance(c, float) else f"{c:>22}" for c in cells))
     print(
-        f"({time.perf_counter() - started:.0f} s; pooled = the held-out stories: {', '.join(f.story for f in held)})"
+        f"({time.perf_counter() - started:.0f} s; pooled = {', '.join(f.story for f in held)}: no model or weight "
+        "fitted on them"
+        + (
+            "; extraction rules were written reading the misses of "
+            + ", ".join(f.story for f in held if f.story in LOOKED_AT)
+            + ", so those are development figures, not a test"
+            if any(f.story in LOOKED_AT for f in held)
+            else ""
+        )
+        + ")"
     )
     for f in results:
         for anchor, place in f.queue_place.items():

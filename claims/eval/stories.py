@@ -27,6 +27,9 @@ STORIES = ("seeds", "demo", "story_a", "story_b")
 # What the shipped extraction rules, venue patterns, link model, search adapters and fusion weights
 # were written or fitted on: a figure on these stories is in-sample, never a headline.
 SHIPPED_ON = {"seeds", "demo"}
+# Stories no model or weight was fitted on, but whose misses we read while writing extraction rules:
+# their figures are development figures; the stories nobody here has seen are the test.
+LOOKED_AT = {"story_a", "story_b"}
 
 # The venue forms each news_dev README accepts for its canonical venues (its "Annotation conventions").
 VENUE_FORMS = {
@@ -76,7 +79,7 @@ class Story:
 
     @property
     def held_out(self) -> bool:
-        """Nothing shipped was written or fitted on this story."""
+        """No shipped model or weight was fitted on this story (see LOOKED_AT for the rules)."""
         return self.name not in SHIPPED_ON
 
 
