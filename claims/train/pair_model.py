@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from claims.train import lora
-from claims.train.linking import ROOT
+from claims.train.checkworthy_data import BENCH
 from claims.train.metrics import best_threshold, f1
 
-MRPC = ROOT.parent / "shared" / "bench" / "mrpc"
+MRPC = BENCH / "mrpc"
 MAX_PAIR_TOKENS = 128
 VALIDATION = 0.15
 
