@@ -81,9 +81,9 @@ def main() -> None:
             )
     if args.verbose:
         for f in results:
-            for kind in ("missed", "speaker", "venue"):
+            for kind in ("missed", "speaker", "venue", "boilerplate"):
                 for line in f.misses.get(kind, []):
-                    print(f"{f.story}  {kind.upper():8}  {line}")
+                    print(f"{f.story}  {kind.upper():11}  {line}")
 
 
 if __name__ == "__main__":

@@ -111,6 +111,9 @@ def evaluate(story: Story) -> StoryFigures:
         score = match([SimpleNamespace(text=r["claim_text"], row=r) for r in stored], article)
         figures.required += score.required
         figures.boilerplate += len(score.boilerplate)
+        figures.misses.setdefault("boilerplate", []).extend(
+            f"{name}: {m.text[:80]}" for m in score.boilerplate
+        )
         for found in score.found:
             row = found.mention.row
             gold_of[row["mention_id"]] = found.claim.id

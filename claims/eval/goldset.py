@@ -169,8 +169,10 @@ def match(mentions: Iterable[FoundClaim], gold: GoldArticle) -> ArticleScore:
         used.add(best)
         found.append(Found(claim, pool[best][1]))
     extra = [m for i, (_, m) in enumerate(pool) if i not in used]
-    banned = [squash(a) for a in gold.not_claims]
-    boilerplate = [m for text, m in pool if any(b in text for b in banned)]
+    # A mention is boilerplate when a line of page furniture is in it, or it is cut from one. A line
+    # of bare punctuation (a dash between a dateline and the text) cannot be told inside a sentence.
+    banned = [squash(a) for a in gold.not_claims if any(ch.isalnum() for ch in a)]
+    boilerplate = [m for text, m in pool if any(b in text or text in b for b in banned)]
     required = sum(1 for c in gold.claims if not c.optional)
     return ArticleScore(gold.name, found, missed, extra, boilerplate, required)
 

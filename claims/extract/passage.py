@@ -15,6 +15,7 @@ class Passage:
 
     book: SpeakerBook
     last_person: str | None = None
+    last_subject: str | None = None  # the last person named as the subject of a sentence
     last_speaker: Attribution | None = None
     venues: dict[str, str] = field(default_factory=dict)  # person -> last venue they spoke at
     occasions: dict[str, str | None] = field(default_factory=dict)  # person -> the date words of that report

@@ -121,6 +121,47 @@ def role_of_subject(subject) -> list[str] | None:
     return of + [t.lower_ for t in lefts if t.dep_ in {"compound", "amod"}] + [subject.lower_]
 
 
+# An age or a ranking stands for the person who has it ("the 36-year-old said", "the world No. 1
+# added", "the top seed told reporters"). Read off the words before the verb: the parse of such a
+# subject is often broken ("No." and "1" as two subjects).
+_EPITHET_BEFORE_VERB = re.compile(
+    r"\bthe\s+((?:world\s+)?(?:no\.|number)\s*(?:\d+|one|two|three)|\d{1,3}-year-old|"
+    r"(?:top|second|third|\d+(?:st|nd|rd|th))\s+seed)(?:\s+\w+)?\s+(?:also\s+|later\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def epithet_of(subject, window: str) -> str | None:
+    """The words of a definite epithet that stands for a person named before, not a role: a
+    nationality ("the Serbian told reporters"), an age ("the 36-year-old said") or a ranking ("the
+    world No. 1 added"). None for anything else, a role ("the minister") included."""
+    if (
+        subject is not None
+        and subject.ent_type_ == "NORP"
+        and any(t.dep_ == "det" and t.lower_ == "the" for t in subject.lefts)
+        and len(list(subject.subtree)) <= 3
+    ):
+        return subject.text
+    found = _EPITHET_BEFORE_VERB.search(window)
+    if found and (subject is None or subject.ent_type_ not in {"PERSON", "ORG"}):
+        return found.group(1)
+    return None
+
+
+def epithet_referent(epithet: str, state: Passage) -> str | None:
+    """Who an epithet stands for: the person whose titles hold it ("Serbia's Novak Djokovic", once
+    called "the Serbian"), else the person the passage is about, the one quoted just now or, before
+    anyone is quoted, the last one a sentence was about (its subject: "Djokovic beat Alcaraz")."""
+    words = set(re.findall(r"\w+", epithet.lower())) - {"the", "world"}
+    holders = [p for p, title in reversed(list(state.roles.items())) if words <= set(title.split())]
+    if holders:
+        return holders[0]
+    speaker = state.last_speaker
+    if speaker and speaker.speaker and not speaker.speaker_is_organisation and state.since_speaker <= 2:
+        return speaker.speaker
+    return state.last_subject or state.last_person
+
+
 def person_with_role(words: list[str], state: Passage) -> str | None:
     """The person a role phrase refers back to.
 

@@ -7,6 +7,8 @@ import re
 
 from claims.extract.passage import Passage
 from claims.extract.referents import (
+    epithet_of,
+    epithet_referent,
     is_pronoun,
     ministry_hint,
     note_role,
@@ -102,6 +104,12 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
         return pronoun_referent(pronoun, state), False, "pronoun"
     if _unnamed_sources(subject):
         return ANONYMOUS, False, "anonymous"
+    epithet = epithet_of(subject, window)
+    if epithet:
+        person = epithet_referent(epithet, state)
+        if person:
+            note_role(person, epithet, state)
+        return person, False, "role"
     words = role_of_subject(subject)
     role = _ROLE_SUBJECT.search(window) if subject is None else None
     if words or role:
@@ -241,6 +249,9 @@ def remember_people(frame: str, state: Passage, offset: int = 0) -> None:
             canonical = _person(name, state)
             note_role(canonical, _before(frame, person.start - offset) + " " + person.text, state)
             state.last_person = canonical
+            token = state.nlp.token_at(person.end - 1)
+            if token is not None and token.dep_ in {"nsubj", "nsubjpass"}:
+                state.last_subject = canonical
         return
     for run in _CAP_RUN.finditer(frame):
         if re.match(r"\s+" + MEDIA, frame[run.end() :]):

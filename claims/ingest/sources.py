@@ -16,6 +16,7 @@ from claims.config import Settings, settings
 from claims.ingest.fetch import FetchError, download
 from claims.records import CleanArticle
 from claims.text.clean import is_heading, normalize, remove_boilerplate
+from claims.text.markup import repair_encoding, strip_markup
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -253,7 +254,9 @@ def fetch(url: str, *, config: Settings | None = None, allow_private: bool = Fal
 def from_text(raw: str, *, document: str) -> CleanArticle:
     """A plain-text article: a leading header block read as its metadata (:func:`read_header`),
     boilerplate removed from the rest, title/outlet/date read off the text where the header gave none."""
-    header, text = read_header(normalize(raw))
+    header, text = read_header(normalize(repair_encoding(raw)))
+    text, unmarked = strip_markup(text)
+    text, repeats = _without_title(text, header.get("title"))
     cleaned = remove_boilerplate(text)
     published = guess_date(header.get("date", "")) or guess_date(cleaned.text)
     return CleanArticle(
@@ -262,8 +265,25 @@ def from_text(raw: str, *, document: str) -> CleanArticle:
         title=header.get("title") or guess_title(cleaned.text),
         outlet=header.get("outlet") or guess_outlet(text),
         published=published,
-        removed=cleaned.removed,
+        removed=unmarked + repeats + cleaned.removed,
     )
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _without_title(text: str, title: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """The body without the lines that repeat the header's title: the page's headline, printed again
+    above the text by the page or the copy, is metadata the header already gave, not a paragraph."""
+    if not title or not _words(title):
+        return text, []
+    lines = text.split("\n")
+    repeats = [line for line in lines if _words(line) == _words(title)]
+    if not repeats:
+        return text, []
+    kept = [line for line in lines if _words(line) != _words(title)]
+    return "\n".join(kept), [(line, "headline repeat") for line in repeats]
 
 
 # The fields a pasted or saved article's header block names, and what each is to the workbench.
@@ -311,7 +331,7 @@ def from_html(html: str, *, document: str) -> CleanArticle:
         html, with_metadata=True, include_comments=False, include_tables=False
     )
     data = {} if extracted is None else extracted.as_dict()
-    text = data.get("text") or ""
+    text = repair_encoding(data.get("text") or "")
     if not text.strip():
         raise IngestError(document, _why_no_text(html))
     cleaned = remove_boilerplate(text)

@@ -15,7 +15,7 @@ from claims.embed.encoder import Embedder, from_bytes, to_bytes
 from claims.extract.detect import extract
 from claims.extract.headlines import attach_headline
 from claims.extract.speakers import SpeakerBook, fold
-from claims.link.linker import JOIN, SUGGEST, Linker
+from claims.link.linker import JOIN, NEW, SUGGEST, Linker
 from claims.records import Attribution, CleanArticle, FoundClaim
 from claims.text.clean import clean_name
 from claims.text.dates import resolve
@@ -158,6 +158,10 @@ def store_mention(
         local = pending.link(vector, words=words, speaker_id=speaker_id)
         if local.score > decision.score:
             decision = local
+    if claim_id is None and decision.action != NEW and session.get(TrackedClaim, decision.claim_id) is None:
+        # Another ingest's relinking regrouped that tracked claim away since the vectors were read;
+        # the mention starts one of its own, and the refresh after the batch links it again.
+        decision = type(decision)(NEW, None, decision.score)
     if claim_id is not None:
         decision = type(decision)(JOIN, claim_id, decision.score)
     elif decision.action == JOIN:

@@ -29,8 +29,11 @@ _TOPICS = {
     "donation appeal": r"(\b(support us|your support|donat\w+|contribution|we need your help|"
     r"ad-free|disabled all ads|remind me later|not ready to support|fill the gap|payment methods|paiment methods)\b)",
     "newsletter box": r"\b(newsletter|sign up|subscribe\w*|in your (mail|in)box|email you|top stories)\b",
-    "comment form": r"\b(enter your (comment|name|email)|leave a (comment|reply)|recaptcha|post comment)\b",
-    "legal notice": r"\b(privacy policy|terms of (service|use)|all rights reserved|cookie\w*)\b",
+    "comment form": r"\b(enter your (comment|name|email)|leave a (comment|reply)|recaptcha|post comment|"
+    r"email address will not be published|required fields are marked)\b",
+    "legal notice": r"\b(privacy policy|terms of (service|use)|all rights reserved|cookie\w*|copyright)\b",
+    "update notice": r"\b(this is a (developing|breaking) (story|news)|check back (for|later)|"
+    r"this (story|article) (has been|was|will be) updated)\b",
     "share prompt": r"\b(share (this|on)|download our apps?|follow us|click here)\b",
 }
 _TOPIC_RES = {reason: re.compile(p, re.IGNORECASE) for reason, p in _TOPICS.items()}
@@ -38,16 +41,29 @@ _TOPIC_RES = {reason: re.compile(p, re.IGNORECASE) for reason, p in _TOPICS.item
 _SHAPES = {
     "donation appeal": r"^support (us|the [\w ]+)!?$",  # the whole paragraph is the button
     "read-more link": r"^(also,?\s*)?read( more|\s*\|)|^(related|recommended|see also)\b",
-    "photo credit": r"(©|\(c\)\s|\bphoto:|\bAP Photo\b|\bflickr\b|\bCC BY|\bGetty Images\b|"
-    r"\bPress Association Images\b|\bImage( credit)?:|\bPhoto(graph)? by\b)",
+    "photo credit": r"(©|\(c\)\s|\bAP Photo\b|\bflickr\b|\bCC BY|\bGetty Images\b|"
+    r"\bPress Association Images\b|\b(image|photo|picture)( credit)?:|\bphotograph:|\bcredit:\s*[A-Z]|\bPhoto(graph)? by\b|\b(hide|toggle) caption\b|"
+    r"\b(REUTERS|Reuters|AFP|EPA|AP|Xinhua|Anadolu)/[A-Z])",
+    "legal notice": r"^(copyright\b|©)",
 }
 _SHAPE_RES = {reason: re.compile(p, re.IGNORECASE) for reason, p in _SHAPES.items()}
+# Shapes that are furniture only as a label, never inside a sentence: "Reuters | Updated: 23-07-2022
+# 20:29 IST | Created: ..." and "By | July 24, 2022" are the page's stamp of who filed the story and
+# when (cells of its template, some left empty); "Representative image" is a caption.
+_LABEL_SHAPES = {
+    "filing stamp": r"^by\s*\||\|\s*(updated|created|published|posted|last modified)\b|"
+    r"^(updated|published|posted|last modified)\b",
+    "photo credit": r"^(representative|file) (image|photo|picture)\b",
+}
+_LABEL_SHAPE_RES = {reason: re.compile(p, re.IGNORECASE) for reason, p in _LABEL_SHAPES.items()}
 # A byline must see the capital letters of the name, so it is matched case-sensitively.
 _SHAPE_RES["byline"] = re.compile(r"^[Bb][Yy] [A-Z][\w.\-]+( [A-Z][\w.\-]+){0,3}(,| for | and |$)")
 
 # A caption that ends with a bare agency credit: "... to discuss Afghanistan. TASS"
+# Any bare acronym after the last full stop is a credit too ("... virus particles. NIAID"): on its own
+# it is no sentence.
 _AGENCY_CREDIT = re.compile(
-    r"[.!?]\s+(TASS|AP|AFP|Reuters|EPA|RIA Novosti|Sputnik|Xinhua|Getty Images|Shutterstock)\s*$"
+    r"[.!?]\s+(TASS|AP|AFP|Reuters|EPA|RIA Novosti|Sputnik|Xinhua|Getty Images|Shutterstock|[A-Z]{2,8})\s*$"
 )
 _APPEAL_OPENER = re.compile(r"^(a message from\b|dear (readers|reader|friends)\b)", re.IGNORECASE)
 _READER_ADDRESSED = re.compile(r"\b(we|our|us|you|your|you're|please)\b", re.IGNORECASE)
@@ -106,6 +122,12 @@ def boilerplate_reason(paragraph: str) -> str | None:
             return reason
     if _AGENCY_CREDIT.search(text):
         return "photo credit"
+    if _is_link_list(text):
+        return "read-more link"
+    if _is_label(text):
+        for reason, pattern in _LABEL_SHAPE_RES.items():
+            if pattern.search(text):
+                return reason
     topic = furniture_topic(text)
     if topic is None:
         return None
@@ -129,6 +151,14 @@ def _in_a_box(reason: str | None) -> bool:
     """Furniture that comes in boxes (appeals, sign-up forms, link lists); a byline or a photo
     credit sits beside article text, so it is no evidence about its neighbours."""
     return reason is not None and reason.split(",")[0] in {*_TOPICS, "donation appeal", "read-more link"}
+
+
+def _is_link_list(text: str) -> bool:
+    """Headlines of other stories run together with bars ("New symptoms identified | UK issues new
+    guidance"): two or more parts, none of them a sentence. A bar inside a sentence leaves a part
+    that ends like one."""
+    parts = [part.strip() for part in text.split(" | ")]
+    return len(parts) >= 2 and all(2 <= len(p.split()) <= 25 and not _SENTENCE_END.search(p) for p in parts)
 
 
 def _is_label(text: str) -> bool:

@@ -38,9 +38,16 @@ TITLE_WORDS = {
 MINISTRY_KINDS = r"foreign|defen[cs]e|interior|justice|finance|health|transport|education|energy|economy"
 
 # Role nouns that refer back to a person named earlier ("the ambassador added").
+# Nouns for a person by what they do, which news writing uses to refer back to someone it named
+# ("the Fed chair", "the agency's head", "the defending champion"): from every desk, not one story's.
 ROLE_NOUNS = (
     "ambassador envoy minister diplomat spokesman spokeswoman spokesperson official president "
-    "prime minister chief head representative secretary analyst expert leader engineer mayor governor"
+    "prime minister chief head representative secretary analyst expert leader engineer mayor governor "
+    "chair chairman chairwoman chairperson boss director director-general commissioner chancellor premier "
+    "economist strategist scientist researcher professor doctor epidemiologist lawyer attorney judge prosecutor "
+    "lawmaker senator congressman congresswoman legislator founder executive ceo banker investor "
+    "player champion coach manager captain star veteran finalist striker goalkeeper athlete driver "
+    "commander general"
 ).split()
 
 

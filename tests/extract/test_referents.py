@@ -204,3 +204,32 @@ def test_a_pronoun_frame_after_a_plain_sentence_is_its_own_sentence():
     assert len(segment(text)) == 2
     quoted = '"Waiting lists have fallen by a third in two years," Anna Lind said.'
     assert len(segment(quoted)) == 1
+
+
+def test_a_nationality_an_age_or_a_ranking_refers_back_to_the_player_named():
+    text = (
+        "Carlos Alcaraz beat Daniil Medvedev in the semi-final on Friday.\n\n"
+        '"I played my best tennis today," the Spaniard told reporters after the match.\n\n'
+        "The 20-year-old said his serve had never been better. The world No. 1 added that he would "
+        "play in Paris next year."
+    )
+    assert speakers(extract(text))[1:] == ["Carlos Alcaraz"] * 3
+
+
+def test_an_epithet_before_anyone_is_quoted_is_the_subject_of_the_last_sentence():
+    text = (
+        "Kenyan runner Faith Kipyegon broke the world record in the 1,500 metres on Friday.\n\n"
+        '"I did not expect to run this fast tonight," the Kenyan told reporters.\n\n'
+        "The 29-year-old said the new track had cut her times by two seconds."
+    )
+    assert speakers(extract(text))[1:] == ["Faith Kipyegon"] * 2
+
+
+def test_a_role_noun_from_another_desk_refers_back_too():
+    text = (
+        "Federal Reserve Chair Jerome Powell said on Friday that the central bank would raise rates again.\n\n"
+        '"We will keep at it until we are confident the job is done," the Fed chair said.\n\n'
+        "Meanwhile, the defending champion Iga Swiatek won her match in 58 minutes on Friday.\n\n"
+        "The champion said she had lost only 12 points on her serve."
+    )
+    assert speakers(extract(text))[1:] == ["Jerome Powell", None, "Iga Swiatek"]

@@ -12,7 +12,7 @@ from claims.ingest.pipeline import ingest
 from claims.ingest.sources import IngestError, load
 from claims.text.clean import remove_boilerplate
 from db import crud
-from db.models import Article, Mention
+from db.models import Article, LinkSuggestion, Mention, TrackedClaim
 from tests.conftest import DEMO, SEEDS, seed
 
 BOILERPLATE = [
@@ -181,3 +181,39 @@ def test_a_role_learnt_in_one_ingest_names_the_speaker_in_the_next(engine, embed
         assert not set(speaker.titles.split()) & {"the", "of", "said", "told", "says"}, (
             speaker.titles
         )  # the frame's words are not titles
+
+
+def test_an_article_is_stored_when_another_ingest_regrouped_the_claims_it_read(engine, embedder):
+    """Two ingests at once: this one read the stored vectors, then the other's relinking replaced the
+    tracked claims they pointed to. The article is still stored, each mention on a claim that exists."""
+    from claims.config import settings
+    from claims.ingest.sources import from_text
+    from claims.ingest.store import extract_mentions, load_book, load_linker, store_article
+    from db.session import session_scope
+
+    assert ingest(engine, [str(DEMO / "01_valdora_herald.txt")], embedder=embedder).ok
+    with Session(engine) as session:
+        book = load_book(session)
+        linker = load_linker(session, embedder.dimension, settings())
+    with session_scope(engine) as session:  # the other ingest's relinking, as it lands
+        for suggestion in session.exec(select(LinkSuggestion)).all():
+            session.delete(suggestion)
+        old = session.exec(select(TrackedClaim)).all()
+        for mention in session.exec(select(Mention)).all():
+            fresh = TrackedClaim(canonical_text=mention.text)
+            session.add(fresh)
+            session.flush()
+            mention.claim_id = fresh.id
+            session.add(mention)
+        session.flush()
+        for claim in old:
+            session.delete(claim)
+    article = from_text((DEMO / "02_coastline_news.txt").read_text(), document="02_coastline_news.txt")
+    [(mentions, vectors)] = extract_mentions([article], book=book, embedder=embedder)
+    assert (linker.claim_ids > 0).all() and mentions
+    with session_scope(engine) as session:
+        store_article(session, article, "digest-02", mentions, vectors, book, linker)
+    with Session(engine) as session:
+        claims = {c.id for c in session.exec(select(TrackedClaim)).all()}
+        stored = session.exec(select(Mention)).all()
+    assert len(stored) > len(mentions) and all(m.claim_id in claims for m in stored)
