@@ -37,13 +37,21 @@ def main() -> None:
         action="store_true",
         help="link each story with a link model fitted on the other stories only (leave one story out)",
     )
+    parser.add_argument(
+        "--mrpc-weight",
+        type=float,
+        default=0.0,
+        help="with --loso-links: weight of each MRPC train pair against a story's pair in the fit",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.loso_links:
         from claims.embed.encoder import default_embedder
+        from claims.train.linking import mrpc_pairs
 
         embedder = default_embedder()
-        results = [evaluate_held_out(name, embedder) for name in args.story or STORIES]
+        public = [(*mrpc_pairs(embedder), args.mrpc_weight)] if args.mrpc_weight > 0 else []
+        results = [evaluate_held_out(name, embedder, public=public) for name in args.story or STORIES]
     else:
         results = [evaluate(load_story(name)) for name in args.story or STORIES]
     held = [f for f in results if f.held_out]
@@ -81,7 +89,7 @@ def main() -> None:
             )
     if args.verbose:
         for f in results:
-            for kind in ("missed", "speaker", "venue", "boilerplate"):
+            for kind in ("missed", "speaker", "venue", "boilerplate", "false link"):
                 for line in f.misses.get(kind, []):
                     print(f"{f.story}  {kind.upper():11}  {line}")
 

@@ -156,6 +156,8 @@ def evaluate(story: Story) -> StoryFigures:
         elif linked:
             figures.false_links += 1
             figures.distinct_merged += label == DISTINCT
+            text = {r["mention_id"]: r["claim_text"][:70] for r in rows if r["mention_id"] in (a, b)}
+            figures.misses.setdefault("false link", []).append(f"{text[a]}  ~  {text[b]}")
     members: dict[str, list[dict]] = {}
     for row in rows:
         members.setdefault(row["cluster_id"], []).append(row)
@@ -186,16 +188,17 @@ def evaluate(story: Story) -> StoryFigures:
     return figures
 
 
-def evaluate_held_out(name: str, embedder, *, c: float = 0.2) -> StoryFigures:
+def evaluate_held_out(name: str, embedder, *, c: float = 0.2, public=()) -> StoryFigures:
     """:func:`evaluate` with the story linked by a link model fitted on the other stories' pairs
-    alone (the shipped recipe, bench/train_linking.py), so its linking figures are held out."""
+    (and the ``public`` sets, as claims.train.linking.fitted_model takes them), the shipped recipe of
+    bench/train_linking.py, so its linking figures are held out."""
     import os
     from unittest.mock import patch
 
     from claims.eval.stories import STORIES, load_story
     from claims.train.linking import corpus_pairs, fitted_model
 
-    model = fitted_model([corpus_pairs(other, embedder)[:2] for other in STORIES if other != name], c)
+    model = fitted_model([corpus_pairs(other, embedder)[:2] for other in STORIES if other != name], c, public)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "linking.json"
         path.write_text(model.to_json(trained_on=f"annotated stories but {name}"), encoding="utf-8")

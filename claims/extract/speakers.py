@@ -238,6 +238,34 @@ def organisation_name(phrase: str, *, known: list[str] | tuple[str, ...] = ()) -
     return None
 
 
+_LINK_WORDS = {"of", "the", "for", "and", "on", "in", "de", "&"}
+
+
+def acronym(name: str) -> str | None:
+    """ "WHO", "U.N.", "NATO" as their letters; None for a name of words."""
+    letters = name.replace(".", "").strip()
+    return letters if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper() else None
+
+
+def initials(name: str) -> str:
+    """The acronym a name of words would have: "World Health Organization" -> "WHO"."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w.lower() not in _LINK_WORDS]
+    return "".join(w[0] for w in words).upper()
+
+
+def clipped(short: str, name: str) -> bool:
+    """Whether ``short`` is the clipped form news uses for ``name``: "Fed" for "Federal Reserve"."""
+    first = name.split()[0] if len(name.split()) > 1 else ""
+    # Three letters cut at least, so "Russia" is no clipping of "Russian Foreign Ministry".
+    return (
+        len(short.split()) == 1
+        and len(short) >= 3
+        and len(first) - len(short) >= 3
+        and first.startswith(short)
+        and fold(short) not in COUNTRIES | set(CAPITALS)
+    )
+
+
 def same_person(a: str, b: str) -> bool:
     """Whether two spellings name the same person ("Sergey Lavrov" ~ "Sergei Lavrov" ~ "Lavrov")."""
     ta, tb = fold(a).split(), fold(b).split()
@@ -317,8 +345,23 @@ class SpeakerBook:
         return matches[0] if len(matches) == 1 else None
 
     def resolve_organisation(self, name: str) -> str:
+        """The canonical name for an organisation, adding it when new. An acronym and the name it
+        abbreviates ("WHO", "World Health Organization") are one organisation when only one known
+        name fits: the first spelling met stays the canonical one, the other becomes its alias."""
         for canonical, aliases in self.organisations.items():
             if fold(name) == fold(canonical) or fold(name) in aliases:
                 return canonical
+        short = acronym(name)
+        fits = [
+            c
+            for c in self.organisations
+            if (short and len(c.split()) > 1 and initials(c) == short)
+            or (not short and acronym(c) and acronym(c) == initials(name))
+            or clipped(name, c)
+            or clipped(c, name)
+        ]
+        if len(fits) == 1:
+            self.organisations[fits[0]].add(fold(name))
+            return fits[0]
         self.organisations[name] = {fold(name)}
         return name

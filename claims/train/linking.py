@@ -26,7 +26,8 @@ def corpus_pairs(name: str, embedder):
     gold = story.gold
     names = [path.name for path in story.articles]
     articles = [load(str(path)) for path in story.articles]
-    extracted = extract_mentions(articles, book=SpeakerBook(), embedder=embedder)
+    book = SpeakerBook()
+    extracted = extract_mentions(articles, book=book, embedder=embedder)
     speakers: dict[str, int] = {}
     items, ids = [], []
     for article_name, (mentions, vectors) in zip(names, extracted):
@@ -35,6 +36,8 @@ def corpus_pairs(name: str, embedder):
             if id(mention) not in found:
                 continue
             who = mention.attribution.speaker
+            if who and mention.attribution.speaker_is_organisation:  # as claims.ingest.store stores it
+                who = book.resolve_organisation(who)
             speaker = speakers.setdefault(who, len(speakers)) if who else None
             items.append(
                 LinkItem(

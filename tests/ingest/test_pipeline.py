@@ -217,3 +217,20 @@ def test_an_article_is_stored_when_another_ingest_regrouped_the_claims_it_read(e
         claims = {c.id for c in session.exec(select(TrackedClaim)).all()}
         stored = session.exec(select(Mention)).all()
     assert len(stored) > len(mentions) and all(m.claim_id in claims for m in stored)
+
+
+def test_an_acronym_and_a_clipped_name_are_the_organisation_they_stand_for(engine, tmp_path, embedder):
+    texts = {
+        "a.txt": "The World Health Organization said on Saturday that 16,000 cases had been reported in 75 countries.\n\n"
+        "The Federal Reserve said on Friday that it would raise interest rates by 75 basis points.",
+        "b.txt": "WHO said the risk of the outbreak spreading further in Europe was high this summer.\n\n"
+        "The Fed said inflation was running at 8.5% in July, far above its target of 2%.\n\n"
+        "Russia said the talks in Moscow had brought the sides closer to an agreement on trade.\n\n"
+        "The Russian Foreign Ministry said the talks would resume in the autumn in Kazan.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert ingest(engine, [str(tmp_path / n) for n in texts], embedder=embedder).ok
+    with Session(engine) as session:
+        speakers = sorted({r.speaker for r in crud.mention_rows(session) if r.speaker})
+    assert speakers == ["Federal Reserve", "Russia", "Russian Foreign Ministry", "World Health Organization"]
