@@ -258,7 +258,9 @@ def from_text(raw: str, *, document: str) -> CleanArticle:
     text, unmarked = strip_markup(text)
     text, repeats = _without_title(text, header.get("title"))
     cleaned = remove_boilerplate(text)
-    published = guess_date(header.get("date", "")) or guess_date(cleaned.text)
+    published = (
+        guess_date(header.get("date", "")) or _stamped_date(cleaned.removed) or guess_date(cleaned.text)
+    )
     return CleanArticle(
         document=document,
         text=cleaned.text,
@@ -267,6 +269,12 @@ def from_text(raw: str, *, document: str) -> CleanArticle:
         published=published,
         removed=unmarked + repeats + cleaned.removed,
     )
+
+
+def _stamped_date(removed: list[tuple[str, str]]) -> date | None:
+    """The date of the page's filing stamp ("Published March 4, 2026"), dropped from the text as
+    furniture but the best word on when the article came out."""
+    return next((d for line, why in removed if why == "filing stamp" and (d := guess_date(line))), None)
 
 
 def _words(text: str) -> str:
@@ -346,7 +354,7 @@ def from_html(html: str, *, document: str) -> CleanArticle:
         text=cleaned.text,
         title=data.get("title") or guess_title(cleaned.text),
         outlet=data.get("sitename") or guess_outlet(text),
-        published=published or guess_date(cleaned.text),
+        published=published or _stamped_date(cleaned.removed) or guess_date(cleaned.text),
         removed=cleaned.removed,
     )
 

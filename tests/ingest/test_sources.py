@@ -106,3 +106,12 @@ def test_page_furniture_of_news_sites_is_dropped(line):
 @pytest.mark.parametrize("line", NEWS)
 def test_news_that_uses_furniture_words_stays(line):
     assert line in from_text(f"{line}\n\nFerry crossings doubled in March.", document="x.txt").text
+
+
+def test_a_filing_stamp_leaves_the_text_but_gives_the_date():
+    article = from_text(
+        "Ferries carry twice as many passengers, says minister\n\nPublished March 4, 2026\n\n"
+        "Ferry crossings doubled in March, the minister said on Tuesday.",
+        document="x.txt",
+    )
+    assert "Published" not in article.text and article.published == date(2026, 3, 4)
