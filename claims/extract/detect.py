@@ -18,6 +18,7 @@ from claims.extract.referents import (
     earlier_occasion,
     occasion,
     person_subject,
+    pronoun_referent,
     sourcing,
 )
 from claims.extract.speakers import (
@@ -120,6 +121,11 @@ _CLAUSE_VERBS = set(
     "believed suggested mentioned admitted acknowledged asserted maintained stressed explained wrote reported".split()
 )
 _ACTS = {"declared", "announced"}
+# '"Some pain," to quote him exactly': the writer hands the quote to the person last named.
+_IN_THEIR_WORDS = re.compile(
+    r"\bto quote (him|her)\b|\bas (he|she) put it\b|\bin (his|her) (?:own )?words\b", re.IGNORECASE
+)
+_SUBJECT_FORM = {"him": "he", "his": "he", "her": "she"}
 _WHEN = r"(?:\s+(?:on|last|this|late|early|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|evening|morning|night|today|yesterday)\b(?:\s+(?:evening|morning|night))?)?"
 
 
@@ -202,6 +208,12 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         if speaker:
             reported_by = verb
             break
+    told = _IN_THEIR_WORDS.search(frame) if not speaker and unit.quotes else None
+    if told:
+        pronoun = next(g for g in told.groups() if g).lower()
+        speaker = pronoun_referent(_SUBJECT_FORM.get(pronoun, pronoun), state)
+        is_org, how = False, "pronoun"
+        verbs = verbs or [None]
     if not verbs and state.last_speaker and (starts_with_quote or _runs_on(unit, state)):
         # A quote paragraph with no frame continues the previous speaker's quote.
         previous = state.last_speaker

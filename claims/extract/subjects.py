@@ -67,7 +67,23 @@ def _person(name: str, state: Passage) -> str:
     """The canonical person for a name NER found: full names and known surnames resolve through the book."""
     if len(name.split()) >= 2:
         return state.book.resolve_person(name)
-    return state.book.known_by_name(name) or name
+    return state.book.known_by_name(name) or _full_name(name, state) or name
+
+
+def _full_name(surname: str, state: Passage) -> str | None:
+    """The one full name the article gives a surname ("Jerome Powell" for "Mr. Powell"), even where
+    the reader did not take it as a speaker's (a name inside a title in quotes, a clause with no verb)."""
+    if state.nlp is None:
+        return None
+    folded = fold(surname)
+    full = {
+        name
+        for e in state.nlp.between(0, len(state.nlp.doc.text), "PERSON")
+        if (name := person_name(e.text) or e.text)
+        and len(name.split()) >= 2
+        and fold(name.split()[-1]) == folded
+    }
+    return state.book.resolve_person(full.pop()) if len(full) == 1 else None
 
 
 def _at_home(org: str, state: Passage, offset: int | None = None) -> str:
@@ -211,7 +227,11 @@ def _org_phrase(chunk: str, run: re.Match) -> str:
 def speaker_after_verb(frame: str, verb_end: int, state: Passage, offset: int = 0) -> tuple[str | None, bool]:
     """Inverted frames: 'said Lavrov', 'said the Russian foreign ministry', 'said WHO
     Director-General Tedros Adhanom Ghebreyesus' (the person, not the organisation they lead)."""
-    match = re.match(r"\s*((?:the\s+)?[\w’'. -]{2,60}?)\s*(?:[.,;]|$|\bin\b|\bon\b)", frame[verb_end:])
+    # "said Mr. Powell": the full stop of an honorific does not end the name.
+    match = re.match(
+        r"\s*((?:the\s+)?[\w’'. -]{2,60}?)\s*(?:(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)[.,;:]|$|\bin\b|\bon\b)",
+        frame[verb_end:],
+    )
     if not match:
         return None, False
     phrase = match.group(1)
@@ -222,8 +242,9 @@ def speaker_after_verb(frame: str, verb_end: int, state: Passage, offset: int = 
     name = person_name(phrase)
     if name and len(name.split()) >= 2:
         return state.book.resolve_person(name), False
-    if name and state.book.known_by_name(name):
-        return state.book.known_by_name(name), False
+    known = name and (state.book.known_by_name(name) or _full_name(name, state))
+    if known:
+        return known, False
     org = organisation_name(phrase, known=state.organisations)
     return (org, True) if org else (None, False)
 

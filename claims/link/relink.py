@@ -113,6 +113,11 @@ class _Pairs:
     def __call__(self, i: int, j: int) -> float:
         return self.features(i, j)[1]
 
+    def vetoed(self, i: int, j: int) -> bool:
+        """A number, a negation, an opposite or a restriction on one side only: two claims."""
+        row, _ = self.features(i, j)
+        return any(row[_FEATURE[name]] for name in VETO)
+
     def joinable(self, i: int, j: int) -> bool:
         row, p = self.features(i, j)
         a, b = self.items[i], self.items[j]
@@ -128,7 +133,7 @@ class _Pairs:
         # "Doubled" and "did not double", "seven years" and "seventeen years", "no sailing cancelled" and
         # "none cancelled for technical reasons": at most a suggestion,
         # whatever the few labelled pairs taught the weights.
-        if any(row[_FEATURE[name]] for name in VETO):
+        if self.vetoed(i, j):
             return False
         return p >= self.model.join
 
@@ -205,7 +210,11 @@ def cluster(
         if a == b:
             continue
         cross = [(x, y) for x in members[a] for y in members[b]]
-        if any(frozenset(pair) in apart for pair in cross):
+        # What keeps two mentions apart keeps their groups apart: "two ferries by the end of 2026" is
+        # not joined to "two more in 2027" through a third mention that gives no year.
+        if any(frozenset(pair) in apart for pair in cross) or any(
+            pairs.features(x, y)[0][_FEATURE["number_conflict"]] for x, y in cross
+        ):
             continue
         # Average agreement of the two groups, so one close pair cannot chain two different claims.
         # A headline stands in for the body claim it repeats, so it is left out of the average.

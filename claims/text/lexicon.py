@@ -9,9 +9,13 @@ REPORTING_VERBS = (
     "highlighted emphasised emphasized stressed admitted insisted warned argued explained declared "
     "announced confirmed urged described praised commended suggested believes believed underscored "
     "clarified indicated wrote writes reported acknowledged asserted maintained vowed hailed denied "
-    "rejected predicted recalled replied responded blamed accused promised describing saying adding hailing"
+    "rejected predicted recalled replied responded blamed accused promised describing saying adding hailing "
+    "reiterated reiterates pledged pledges signaled signalled signals cautioned cautions conceded concedes "
+    "criticized criticised arguing warning noting stressing insisting"
 ).split()
-REPORTING_RE = r"(?:" + "|".join(REPORTING_VERBS) + r")"
+# Reporting phrases of more than one word ("Included in that pain is higher unemployment, he made clear").
+REPORTING_PHRASES = (r"made\s+(?:it\s+)?clear", r"makes\s+(?:it\s+)?clear")
+REPORTING_RE = r"(?:" + "|".join(REPORTING_PHRASES + tuple(REPORTING_VERBS)) + r")"
 REPORTING = re.compile(r"\b" + REPORTING_RE + r"\b", re.IGNORECASE)
 # Verbs that attribute a figure or a stance to their subject though they are not speech verbs ("the
 # Statistics Office counted 1.2 million passengers", "Eriksen puts the rise at 60 percent", "Brandt called

@@ -233,3 +233,28 @@ def test_a_role_noun_from_another_desk_refers_back_too():
         "The champion said she had lost only 12 points on her serve."
     )
     assert speakers(extract(text))[1:] == ["Jerome Powell", None, "Iga Swiatek"]
+
+
+def test_a_participle_or_made_clear_reports_speech():
+    text = (
+        "Transport Minister Elena Markovic opened the new terminal on Monday, warning that crossings "
+        "would fall by a third this winter.\n\n"
+        "Included in the cuts are 40 night sailings a week, Markovic made clear."
+    )
+    assert speakers(extract(text)) == ["Elena Markovic", "Elena Markovic"]
+
+
+def test_a_quote_handed_to_him_or_her_by_the_writer_is_theirs():
+    text = (
+        "Transport Minister Elena Markovic toured the Kessel Bridge works on Monday.\n\n"
+        "“The bridge will reopen in May and not a day later than the fifth,” to quote her exactly."
+    )
+    assert speakers(extract(text))[-1] == "Elena Markovic"
+
+
+def test_said_mr_surname_finds_the_full_name_the_article_gives_anywhere():
+    text = (
+        'The debate, billed as “Why Tomas Brandt wants answers" by the organisers, opened on Monday in Valdora.\n\n'
+        "Said Mr. Brandt: the ferries have carried 12,000 fewer passengers since the bridge closed in March."
+    )
+    assert speakers(extract(text))[-1] == "Tomas Brandt"
