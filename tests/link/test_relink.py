@@ -259,7 +259,11 @@ def test_another_link_model_file_is_used_when_the_setting_names_it(seeded, tmp_p
 def test_a_number_conflict_keeps_two_groups_apart_even_through_a_mention_between_them(embedder):
     rows = [
         ("a", "The Transport Ministry will buy two new ferries for the Sorrel Strait by the end of 2026.", 1),
-        ("b", "The Transport Ministry will buy two new ferries for the Sorrel Strait before the end of the year.", 1),
+        (
+            "b",
+            "The Transport Ministry will buy two new ferries for the Sorrel Strait before the end of the year.",
+            1,
+        ),
         ("c", "The Transport Ministry will buy two new ferries for the Sorrel Strait by the end of 2027.", 1),
     ]
     groups, _ = cluster(_items(embedder, rows))
