@@ -67,7 +67,7 @@ def _person(name: str, state: Passage) -> str:
     """The canonical person for a name NER found: full names and known surnames resolve through the book."""
     if len(name.split()) >= 2:
         return state.book.resolve_person(name)
-    return state.book.known_by_name(name) or _full_name(name, state) or name
+    return state.book.known_by_name(name) or _full_name(name, state) or name or name
 
 
 def _full_name(surname: str, state: Passage) -> str | None:
@@ -76,14 +76,41 @@ def _full_name(surname: str, state: Passage) -> str | None:
     if state.nlp is None:
         return None
     folded = fold(surname)
+    # NER sometimes labels a full name an organisation ("Novak Djokovic" ORG, then "Djokovic" PERSON).
     full = {
         name
-        for e in state.nlp.between(0, len(state.nlp.doc.text), "PERSON")
-        if (name := person_name(e.text) or e.text)
+        for e in state.nlp.between(0, len(state.nlp.doc.text), "PERSON", "ORG")
+        if (name := person_name(e.text) if e.label == "ORG" else person_name(e.text) or e.text)
         and len(name.split()) >= 2
         and fold(name.split()[-1]) == folded
     }
     return state.book.resolve_person(full.pop()) if len(full) == 1 else None
+
+
+def _person_not_org(text: str, state: Passage, verb=None) -> str | None:
+    """The person an organisation NER found really is: a name whose surname NER elsewhere in the
+    article calls a person ("Novak Djokovic said" as ORG, "Djokovic told reporters" as PERSON), or
+    who goes on as "he" or "she" ("Sabalenka said she had struggled"). Without such evidence an ORG
+    stays one: "Morgan Stanley" and "Goldman Sachs" look like names too."""
+    name = person_name(text)
+    if not name or state.nlp is None or organisation_name(text):
+        return None
+    surname = fold(name.split()[-1])
+    named_person = any(
+        fold((person_name(e.text) or e.text).split()[-1]) == surname
+        for e in state.nlp.between(0, len(state.nlp.doc.text), "PERSON")
+    )
+    goes_on_as_person = verb is not None and any(
+        t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"he", "she"}
+        for clause in verb.children
+        if clause.dep_ == "ccomp"
+        for t in clause.children
+    )
+    if not (named_person or goes_on_as_person):
+        return None
+    if len(name.split()) >= 2:
+        return state.book.resolve_person(name)
+    return state.book.known_by_name(name) or _full_name(name, state) or name
 
 
 def _at_home(org: str, state: Passage, offset: int | None = None) -> str:
@@ -144,6 +171,10 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
             # "World Health Organization (WHO) Director-General Tedros Adhanom Ghebreyesus told ...":
             # the parse may make the organisation the subject; the person who leads it speaks.
             return _person(person_name(named[-1].text) or named[-1].text, state), False, "named"
+        verb = state.nlp.token_at(offset + len(window))
+        person = _person_not_org(group.text, state, verb) if group is not None else None
+        if person:
+            return person, False, "named"
         if (
             group is not None
             and group.start >= offset
@@ -169,6 +200,10 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
         if people:
             name = person_name(people[-1].text) or people[-1].text
             return _person(name, state), False, "named"
+        groups = state.nlp.between(offset + at, offset + at + len(chunk), "ORG") if state.nlp else []
+        person = _person_not_org(groups[-1].text, state) if groups else None
+        if person:
+            return person, False, "named"
         group = _subject_org(chunk, offset + at, state)
         if group:
             return group, True, "organisation"

@@ -258,3 +258,28 @@ def test_said_mr_surname_finds_the_full_name_the_article_gives_anywhere():
         "Said Mr. Brandt: the ferries have carried 12,000 fewer passengers since the bridge closed in March."
     )
     assert speakers(extract(text))[-1] == "Tomas Brandt"
+
+
+def test_a_name_ner_calls_an_organisation_is_a_person_when_its_surname_is_a_persons_elsewhere():
+    text = (
+        "Novak Djokovic said on Sunday that he would play at the French Open next year after winning "
+        "his 24th Grand Slam title.\n\n"
+        '"I\'m not done yet, I want to win more titles," Djokovic told reporters after the final in New York.'
+    )
+    mentions = extract(text)
+    assert [(m.attribution.speaker, m.attribution.speaker_is_organisation) for m in mentions] == [
+        ("Novak Djokovic", False),
+        ("Novak Djokovic", False),
+    ]
+    final = (
+        "Iga Swiatek beat Aryna Sabalenka 6-2, 6-4 in the final on Saturday.\n\n"
+        "Sabalenka said she had struggled with the wind in the second set."
+    )
+    assert [(m.attribution.speaker, m.attribution.speaker_is_organisation) for m in extract(final)][-1] == (
+        "Aryna Sabalenka",
+        False,
+    )
+    firms = "Morgan Stanley said on Monday that it expected the central bank to cut rates twice next year."
+    assert [(m.attribution.speaker, m.attribution.speaker_is_organisation) for m in extract(firms)] == [
+        ("Morgan Stanley", True)
+    ]
