@@ -67,7 +67,7 @@ def _person(name: str, state: Passage) -> str:
     """The canonical person for a name NER found: full names and known surnames resolve through the book."""
     if len(name.split()) >= 2:
         return state.book.resolve_person(name)
-    return state.book.known_by_name(name) or _full_name(name, state) or name or name
+    return state.book.known_by_name(name) or _full_name(name, state) or name
 
 
 def _full_name(surname: str, state: Passage) -> str | None:
@@ -201,7 +201,8 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
             name = person_name(people[-1].text) or people[-1].text
             return _person(name, state), False, "named"
         groups = state.nlp.between(offset + at, offset + at + len(chunk), "ORG") if state.nlp else []
-        person = _person_not_org(groups[-1].text, state) if groups else None
+        last = groups[-1] if groups and not chunk[groups[-1].end - offset - at :].strip() else None
+        person = _person_not_org(last.text, state) if last else None
         if person:
             return person, False, "named"
         group = _subject_org(chunk, offset + at, state)
