@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlmodel import Session
 
 from claims.extract.speakers import fold
-from claims.text.lexicon import SAYING, STOP_WORDS
+from claims.text.lexicon import ROLE_NOUNS, SAYING, STOP_WORDS
 from db import crud
 from db.models import SpeakerKind
 
@@ -64,13 +64,31 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
     long names), so "Lavrof" and "Kabulow" count and "Kabul" or "calmer" do not.
     An organisation is named by one of its spellings as whole words.
     """
-    typed = re.findall(r"[^\W\d_]+", query)
+    typed = re.findall(r"[^\W\d_][\w-]*", query)
     words = [(fold(word), word, word[:1].isupper()) for word in typed]
     folded = " " + " ".join(word for word, _, _ in words) + " "
     found: set[int] = set()
     naming: set[str] = set()
+    # "the Fed boss", "health chief": a role noun and a word of the person's titles ("Federal Reserve
+    # Chairman", "World Health Organization Director-General"), first letters enough ("Fed").
+    roles = [original for word, original, _ in words if word in ROLE_NOUNS]
+    qualifiers = [
+        (word, original)
+        for word, original, _ in words
+        if len(word) >= 3 and word not in ROLE_NOUNS and word not in STOP_WORDS
+    ]
+    by_role: dict[int, tuple[int, set[str]]] = {}  # person -> (title words the query holds, as typed)
     for speaker, aliases in crud.speakers_with_aliases(session):
         spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
+        if roles and speaker.kind == SpeakerKind.person and speaker.titles:
+            titles = speaker.titles.split()
+            held = {
+                o
+                for w, o in qualifiers + [(fold(r), r) for r in roles]
+                if any(t.startswith(w) for t in titles)
+            }
+            if held - set(roles):
+                by_role[speaker.id] = (len(held), held)
         if speaker.kind == SpeakerKind.organisation:
             hits = [name for name in spellings if len(name) >= 4 and f" {name} " in folded]
             if hits:
@@ -88,6 +106,13 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
             ):
                 found.add(speaker.id)
                 naming.add(original)
+    # The people holding most of the query's title words: "Afghanistan ambassador" is the ambassador,
+    # not every official the articles tied to Afghanistan.
+    most = max((n for n, _ in by_role.values()), default=0)
+    for speaker_id, (n, held) in by_role.items():
+        if n == most:
+            found.add(speaker_id)
+            naming |= held | set(roles)
     return found, naming
 
 

@@ -237,6 +237,24 @@ def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
     )
 
 
+def test_a_query_names_its_speaker_by_role_and_a_word_of_their_title(seeded):
+    """ "The Russian diplomat says ...", "Fed boss says ...": a role noun and a word (or its first
+    letters) of the titles the articles gave the person."""
+    from claims.search.query import named_speakers, speaker_part
+
+    with Session(seeded) as session:
+        names = {speaker.id: speaker.name for speaker, _ in crud.speakers_with_aliases(session)}
+        found, words = named_speakers(session, speaker_part("the Russian diplomat says the talks went well"))
+        assert [names[i] for i in found] == ["Sergei Lavrov"] and words == {"Russian", "diplomat"}
+        found, _ = named_speakers(session, speaker_part("Afghanistan ambassador says the embassy is guarded"))
+        assert {names[i] for i in found} == {"Dmitry Zhirnov"}
+        # A title word without a role noun names nobody: "Afghanistan" is what most claims are about.
+        assert named_speakers(session, speaker_part("Afghanistan says the embassy is guarded")) == (
+            set(),
+            set(),
+        )
+
+
 @pytest.mark.slow
 def test_filters(corpus, embedder):
     query = "the embassy in Kabul is safe"
