@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from claims.extract.detect import extract
 from claims.extract.speakers import SpeakerBook
 from claims.text.sentences import segment
@@ -206,23 +208,26 @@ def test_a_pronoun_frame_after_a_plain_sentence_is_its_own_sentence():
     assert len(segment(quoted)) == 1
 
 
-def test_a_nationality_an_age_or_a_ranking_refers_back_to_the_player_named():
-    text = (
+EPITHETS = [
+    (  # the person whose titles hold it, or the one quoted just now
         "Carlos Alcaraz beat Daniil Medvedev in the semi-final on Friday.\n\n"
         '"I played my best tennis today," the Spaniard told reporters after the match.\n\n'
         "The 20-year-old said his serve had never been better. The world No. 1 added that he would "
-        "play in Paris next year."
-    )
-    assert speakers(extract(text))[1:] == ["Carlos Alcaraz"] * 3
-
-
-def test_an_epithet_before_anyone_is_quoted_is_the_subject_of_the_last_sentence():
-    text = (
+        "play in Paris next year.",
+        ["Carlos Alcaraz"] * 3,
+    ),
+    (  # before anyone is quoted: the subject of the last sentence
         "Kenyan runner Faith Kipyegon broke the world record in the 1,500 metres on Friday.\n\n"
         '"I did not expect to run this fast tonight," the Kenyan told reporters.\n\n'
-        "The 29-year-old said the new track had cut her times by two seconds."
-    )
-    assert speakers(extract(text))[1:] == ["Faith Kipyegon"] * 2
+        "The 29-year-old said the new track had cut her times by two seconds.",
+        ["Faith Kipyegon"] * 2,
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", EPITHETS)
+def test_a_nationality_an_age_or_a_ranking_refers_back_to_the_person_named(text, expected):
+    assert speakers(extract(text))[1:] == expected
 
 
 def test_a_role_noun_from_another_desk_refers_back_too():
