@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from claims.text.lexicon import FRAME_WORDS, MINISTRY_KINDS, NON_NAME_WORDS, TITLE_WORDS
+from claims.text.lexicon import FRAME_WORDS, MINISTRY_KINDS, NON_NAME_WORDS, ROLE_NOUNS, TITLE_WORDS
 
 ORG_WORDS = {
     "ministry",
@@ -125,6 +125,11 @@ def fold(text: str) -> str:
     return re.sub(r"[^\w ]+|_", "", text.replace("-", " ")).strip()
 
 
+def _titled(token: str) -> bool:
+    """A word of a title, not of a name: "Minister", "Director-General", "Chair"."""
+    return fold(token) in TITLE_WORDS or token.lower() in TITLE_WORDS or token.lower() in ROLE_NOUNS
+
+
 def title_roles(title: str) -> set[str]:
     """The words naming a role right before the name that ends ``title``, folded.
 
@@ -133,7 +138,7 @@ def title_roles(title: str) -> set[str]:
     ("said", "the", "told reporters") are not roles.
     """
     tokens = re.findall(r"[\w'’.-]+|[,;:!?()\[\]\"“”]", title)
-    while tokens and tokens[-1][:1].isupper() and fold(tokens[-1]) not in TITLE_WORDS:
+    while tokens and tokens[-1][:1].isupper() and not _titled(tokens[-1]):
         tokens.pop()  # the name as written
     if tokens and tokens[-1] == ",":
         tokens.pop()  # "the transport minister, Elena Markovic"

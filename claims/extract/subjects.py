@@ -285,7 +285,7 @@ def speaker_after_verb(frame: str, verb_end: int, state: Passage, offset: int = 
     return (org, True) if org else (None, False)
 
 
-def _before(frame: str, at: int, chars: int = 30) -> str:
+def _before(frame: str, at: int, chars: int = 60) -> str:
     """About ``chars`` characters before ``at``, in whole words: where a title before a name is
     ("World Health Organization (WHO) Director-General", not "orld Health ...")."""
     start = max(0, at - chars)

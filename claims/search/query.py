@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from sqlmodel import Session
 
-from claims.extract.speakers import fold
+from claims.extract.speakers import acronym, fold, initials
 from claims.text.lexicon import ROLE_NOUNS, SAYING, STOP_WORDS
 from db import crud
 from db.models import SpeakerKind
@@ -77,26 +77,40 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
         for word, original, _ in words
         if len(word) >= 3 and word not in ROLE_NOUNS and word not in STOP_WORDS
     ]
-    by_role: dict[int, tuple[int, set[str]]] = {}  # person -> (title words the query holds, as typed)
-    for speaker, aliases in crud.speakers_with_aliases(session):
+    # An acronym typed in capitals names its organisation however short ("WHO chief", "CDC says").
+    capitals = {fold(o) for _, o, _ in words if acronym(o)}
+    speakers = crud.speakers_with_aliases(session)
+    orgs: list[str] = []  # the organisations named, canonical
+    for speaker, aliases in speakers:
+        if speaker.kind != SpeakerKind.organisation:
+            continue
         spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
-        if roles and speaker.kind == SpeakerKind.person and speaker.titles:
+        hits = [name for name in spellings if (len(name) >= 4 and f" {name} " in folded) or name in capitals]
+        if len(speaker.name.split()) > 1 and fold(initials(speaker.name)) in capitals:
+            hits.append(fold(initials(speaker.name)))
+        if hits:
+            found.add(speaker.id)
+            orgs.append(fold(speaker.name))
+            naming |= {original for word, original, _ in words if any(word in name.split() for name in hits)}
+    # "WHO chief": a role noun and an organisation whose every word is in the person's titles.
+    org_words = [[w for w in org.split() if len(w) >= 3 and w not in STOP_WORDS] for org in orgs if roles]
+    by_role: dict[int, tuple[int, set[str]]] = {}  # person -> (title words the query holds, as typed)
+    for speaker, aliases in speakers:
+        if speaker.kind == SpeakerKind.organisation:
+            continue
+        spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
+        if roles and speaker.titles:
             titles = speaker.titles.split()
             held = {
                 o
                 for w, o in qualifiers + [(fold(r), r) for r in roles]
                 if any(t.startswith(w) for t in titles)
             }
-            if held - set(roles):
-                by_role[speaker.id] = (len(held), held)
-        if speaker.kind == SpeakerKind.organisation:
-            hits = [name for name in spellings if len(name) >= 4 and f" {name} " in folded]
-            if hits:
-                found.add(speaker.id)
-                naming |= {
-                    original for word, original, _ in words if any(word in name.split() for name in hits)
-                }
-            continue
+            of_org = sum(
+                len(ws) for ws in org_words if ws and all(any(t.startswith(w) for t in titles) for w in ws)
+            )
+            if held - set(roles) or of_org:
+                by_role[speaker.id] = (len(held) + of_org, held)
         surnames = {name.split()[-1] for name in spellings if len(name.split()[-1]) >= 4}
         for word, original, capital in words:
             if word in surnames or (

@@ -237,6 +237,31 @@ def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
     )
 
 
+def test_an_acronym_and_a_role_name_the_person_who_leads_that_organisation(engine, tmp_path, embedder):
+    from claims.ingest.pipeline import ingest
+    from claims.search.query import named_speakers, speaker_part
+
+    (tmp_path / "a.txt").write_text(
+        "World Health Organization Director-General Tedros Adhanom Ghebreyesus said on Saturday that "
+        "the outbreak was now an emergency of international concern.\n\n"
+        "The World Health Organization said on Friday that 16,000 cases had been reported in 75 countries.",
+        encoding="utf-8",
+    )
+    assert ingest(engine, [str(tmp_path / "a.txt")], embedder=embedder).ok
+    with Session(engine) as session:
+        names = {speaker.id: speaker.name for speaker, _ in crud.speakers_with_aliases(session)}
+        found, words = named_speakers(session, speaker_part("WHO chief: the outbreak is an emergency"))
+        assert {names[i] for i in found} == {"Tedros Adhanom Ghebreyesus", "World Health Organization"}
+        assert words == {"WHO", "chief"}
+        found, _ = named_speakers(session, speaker_part("WHO: cases reported in 75 countries"))
+        assert {names[i] for i in found} == {"World Health Organization"}
+        # "who" in lower case is the pronoun, not the organisation
+        assert named_speakers(session, speaker_part("who says the outbreak is an emergency")) == (
+            set(),
+            set(),
+        )
+
+
 def test_a_query_names_its_speaker_by_role_and_a_word_of_their_title(seeded):
     """ "The Russian diplomat says ...", "Fed boss says ...": a role noun and a word (or its first
     letters) of the titles the articles gave the person."""
