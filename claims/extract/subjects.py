@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from claims.extract.passage import Passage
 from claims.extract.referents import (
@@ -70,21 +71,43 @@ def _person(name: str, state: Passage) -> str:
     return state.book.known_by_name(name) or _full_name(name, state) or name
 
 
+# Per parsed text, read once (weakly held: a text's parse is freed with it).
+_NAME_INDEX: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _names_by_surname(analysis) -> tuple[dict[str, set[str]], frozenset[str]]:
+    """Of one parsed text: each surname's full names (two words or more), from its PERSON entities and
+    from ORG ones that read as names (NER labels some full names organisations: "Novak Djokovic"
+    ORG, then "Djokovic" PERSON); and the surnames NER calls a person somewhere."""
+    if analysis not in _NAME_INDEX:
+        _NAME_INDEX[analysis] = _index_names(analysis)
+    return _NAME_INDEX[analysis]
+
+
+def _index_names(analysis) -> tuple[dict[str, set[str]], frozenset[str]]:
+    full: dict[str, set[str]] = {}
+    persons: set[str] = set()
+    for entity in analysis.entities:
+        if entity.label not in {"PERSON", "ORG"}:
+            continue
+        name = person_name(entity.text) or (entity.text if entity.label == "PERSON" else None)
+        if not name:
+            continue
+        surname = fold(name.split()[-1])
+        if entity.label == "PERSON":
+            persons.add(surname)
+        if len(name.split()) >= 2:
+            full.setdefault(surname, set()).add(name)
+    return full, frozenset(persons)
+
+
 def _full_name(surname: str, state: Passage) -> str | None:
     """The one full name the article gives a surname ("Jerome Powell" for "Mr. Powell"), even where
     the reader did not take it as a speaker's (a name inside a title in quotes, a clause with no verb)."""
     if state.nlp is None:
         return None
-    folded = fold(surname)
-    # NER sometimes labels a full name an organisation ("Novak Djokovic" ORG, then "Djokovic" PERSON).
-    full = {
-        name
-        for e in state.nlp.between(0, len(state.nlp.doc.text), "PERSON", "ORG")
-        if (name := person_name(e.text) if e.label == "ORG" else person_name(e.text) or e.text)
-        and len(name.split()) >= 2
-        and fold(name.split()[-1]) == folded
-    }
-    return state.book.resolve_person(full.pop()) if len(full) == 1 else None
+    full = _names_by_surname(state.nlp)[0].get(fold(surname), set())
+    return state.book.resolve_person(next(iter(full))) if len(full) == 1 else None
 
 
 def _person_not_org(text: str, state: Passage, verb=None) -> str | None:
@@ -95,11 +118,7 @@ def _person_not_org(text: str, state: Passage, verb=None) -> str | None:
     name = person_name(text)
     if not name or state.nlp is None or organisation_name(text):
         return None
-    surname = fold(name.split()[-1])
-    named_person = any(
-        fold((person_name(e.text) or e.text).split()[-1]) == surname
-        for e in state.nlp.between(0, len(state.nlp.doc.text), "PERSON")
-    )
+    named_person = fold(name.split()[-1]) in _names_by_surname(state.nlp)[1]
     goes_on_as_person = verb is not None and any(
         t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"he", "she"}
         for clause in verb.children

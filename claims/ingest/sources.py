@@ -284,14 +284,17 @@ def _words(text: str) -> str:
 def _without_title(text: str, title: str | None) -> tuple[str, list[tuple[str, str]]]:
     """The body without the lines that repeat the header's title: the page's headline, printed again
     above the text by the page or the copy, is metadata the header already gave, not a paragraph."""
-    if not title or not _words(title):
+    headline = _words(title or "")
+    if not headline:
         return text, []
-    lines = text.split("\n")
-    repeats = [line for line in lines if _words(line) == _words(title)]
-    if not repeats:
-        return text, []
-    kept = [line for line in lines if _words(line) != _words(title)]
-    return "\n".join(kept), [(line, "headline repeat") for line in repeats]
+    kept: list[str] = []
+    repeats: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        if _words(line) == headline:
+            repeats.append((line, "headline repeat"))
+        else:
+            kept.append(line)
+    return "\n".join(kept), repeats
 
 
 # The fields a pasted or saved article's header block names, and what each is to the workbench.

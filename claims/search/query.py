@@ -85,9 +85,9 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
         if speaker.kind != SpeakerKind.organisation:
             continue
         spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
+        short = fold(initials(speaker.name)) if len(speaker.name.split()) > 1 else ""
         hits = [name for name in spellings if (len(name) >= 4 and f" {name} " in folded) or name in capitals]
-        if len(speaker.name.split()) > 1 and fold(initials(speaker.name)) in capitals:
-            hits.append(fold(initials(speaker.name)))
+        hits += [short] if short in capitals else []  # "WHO", typed in capitals only
         if hits:
             found.add(speaker.id)
             orgs.append(fold(speaker.name))
