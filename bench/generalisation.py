@@ -5,6 +5,7 @@ hit@1/hit@3, check-worthiness AP (claims.eval.generalisation).
     .venv/bin/python -m bench.generalisation                     # seeds, demo, news_dev story_a and story_b
     .venv/bin/python -m bench.generalisation --story story_a --verbose
     .venv/bin/python -m bench.generalisation --json
+    .venv/bin/python -m bench.generalisation --loso-links --loso-search  # every fitted weight held out (about 5 min)
 
 A story the shipped rules and models were written or fitted on (claims.eval.stories.SHIPPED_ON) is
 marked in-sample; the pooled row adds up the others only. Those (news_dev) fitted no model or weight,
@@ -17,7 +18,7 @@ import argparse
 import json
 import time
 
-from claims.eval.generalisation import evaluate, evaluate_held_out, pooled
+from claims.eval.generalisation import choose_fusion, evaluate, evaluate_held_out, fusion_grid, pooled
 from claims.eval.stories import LOOKED_AT, STORIES, load_story
 
 
@@ -43,7 +44,15 @@ def main() -> None:
         default=0.0,
         help="with --loso-links: weight of each MRPC train pair against a story's pair in the fit",
     )
+    parser.add_argument(
+        "--loso-search",
+        action="store_true",
+        help="search each story with the fusion weights that do best on the other stories' queries",
+    )
     args = parser.parse_args()
+    if args.loso_search and args.story and len(set(args.story)) < 2:
+        parser.error("--loso-search chooses the weights on the other stories: give at least two")
+    grid = fusion_grid() if args.loso_search else ()
     started = time.perf_counter()
     if args.loso_links:
         from claims.embed.encoder import default_embedder
@@ -51,16 +60,29 @@ def main() -> None:
 
         embedder = default_embedder()
         public = [(*mrpc_pairs(embedder), args.mrpc_weight)] if args.mrpc_weight > 0 else []
-        results = [evaluate_held_out(name, embedder, public=public) for name in args.story or STORIES]
+        results = [
+            evaluate_held_out(name, embedder, public=public, fusion_grid=grid)
+            for name in args.story or STORIES
+        ]
     else:
-        results = [evaluate(load_story(name)) for name in args.story or STORIES]
+        results = [evaluate(load_story(name), fusion_grid=grid) for name in args.story or STORIES]
+    if grid:
+        choose_fusion(results)
     held = [f for f in results if f.held_out]
     columns = results + ([pooled(held)] if held else [])
-    if args.loso_links and len(results) > len(held):
+    held_out = [kind for kind, on in (("links", args.loso_links), ("search", args.loso_search)) if on]
+    if held_out and len(results) > len(held):
         every = pooled(results)
-        every.story, every.links_held_out = "all, for the link figures", True
+        every.story = f"all ({' and '.join(held_out)} held out)"
+        every.links_held_out, every.search_held_out = args.loso_links, args.loso_search
         columns.append(every)
-    mark = lambda f: "" if f.held_out else (" (links held out)" if f.links_held_out else " (in-sample)")
+
+    def mark(f) -> str:
+        if f.held_out or f.story.startswith("all"):
+            return ""
+        kinds = [kind for kind, on in (("links", f.links_held_out), ("search", f.search_held_out)) if on]
+        return f" ({' and '.join(kinds)} held out)" if kinds else " (in-sample)"
+
     table = {f.story + mark(f): f.rates() for f in columns}
     if args.json:
         print(json.dumps(table, indent=2))
@@ -82,6 +104,11 @@ def main() -> None:
         )
         + ")"
     )
+    for f in results:
+        if f.fusion:
+            print(
+                f"{f.story}: searched with alpha, context, speaker boost = {f.fusion}, chosen on the other stories"
+            )
     for f in results:
         for anchor, place in f.queue_place.items():
             print(

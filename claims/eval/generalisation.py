@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from itertools import combinations
 from pathlib import Path
@@ -31,7 +32,10 @@ import numpy as np
 from claims.eval.goldset import DISTINCT, RELATED, SAME, match, squash
 from claims.eval.stories import Story, speaker_right, venue_right
 from claims.eval.through_cli import cli
+from claims.search.hybrid import ALPHA, CONTEXT_WEIGHT, SPEAKER_BOOST
 from claims.train.metrics import average_precision
+
+SHIPPED_FUSION = (ALPHA, CONTEXT_WEIGHT, SPEAKER_BOOST)
 
 
 @dataclass
@@ -54,6 +58,10 @@ class StoryFigures:
     hit3: int = 0
     checkworthy_ap: float = 0.0
     links_held_out: bool = False  # linked by a model fitted without this story
+    search_held_out: bool = False  # searched with fusion weights chosen without this story
+    # (alpha, context, speaker boost) -> (hit@1, hit@3) counts of the story's queries, for the choice
+    fusion_hits: dict[tuple[float, float, float], tuple[int, int]] = field(default_factory=dict)
+    fusion: tuple[float, float, float] | None = None  # the weights its search figures were measured with
     misses: dict = field(default_factory=dict)  # what went wrong, for --verbose
     # watched anchor -> share of its article's mentions that score at least as check-worthy (top = small)
     queue_place: dict[str, float] = field(default_factory=dict)
@@ -86,7 +94,9 @@ def pooled(figures: list[StoryFigures]) -> StoryFigures:
     return total
 
 
-def evaluate(story: Story) -> StoryFigures:
+def evaluate(story: Story, *, fusion_grid: Sequence[tuple[float, float, float]] = ()) -> StoryFigures:
+    """The story's figures; with ``fusion_grid``, also its search hits under each (alpha, context,
+    speaker boost) of :func:`claims.search.hybrid.search`, for :func:`choose_fusion`."""
     figures = StoryFigures(story.name, story.held_out, articles=len(story.articles))
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "story.db")
@@ -97,6 +107,7 @@ def evaluate(story: Story) -> StoryFigures:
         searches = {
             q.id: json.loads(cli("--db", db, "search", q.text, "--k", "3", "--json")) for q in story.queries
         }
+        gridded = _search_grid(db, story, fusion_grid)
     # In reading order (mention ids are given as articles are read), not in the export's cluster
     # order, so that which of two identical mentions a gold claim takes does not hang on the linking.
     rows.sort(key=lambda r: int(r["mention_id"]))
@@ -162,21 +173,35 @@ def evaluate(story: Story) -> StoryFigures:
     for row in rows:
         members.setdefault(row["cluster_id"], []).append(row)
     anchor_of = {c.id: squash(c.anchor) for a in story.gold.articles.values() for c in a.claims}
-    for query in story.queries:
+
+    def hits(query, clusters) -> tuple[bool, bool]:
         # A mention holding the words of a claim the query looks for is a hit, even when the gold
         # matching gave that mention to another claim it also holds ("16,000 cases ..., up from 3,040").
         wanted = [query.anchor and squash(query.anchor)] + [anchor_of[c] for c in query.claims]
-        hits = [
+        found = [
             any(
                 gold_of.get(r["mention_id"]) in query.claims
                 or any(w and w in squash(r["claim_text"]) for w in wanted)
-                for r in members.get(str(result["cluster_id"]), [])
+                for r in members.get(str(cluster), [])
             )
-            for result in searches[query.id]
+            for cluster in clusters
         ]
+        return bool(found[:1] and found[0]), any(found[:3])
+
+    for query in story.queries:
+        first, top3 = hits(query, [result["cluster_id"] for result in searches[query.id]])
         figures.queries += 1
-        figures.hit1 += bool(hits[:1] and hits[0])
-        figures.hit3 += any(hits[:3])
+        figures.hit1 += first
+        figures.hit3 += top3
+    for weights, ranked in gridded.items():
+        counted = [hits(query, ranked[query.id]) for query in story.queries]
+        figures.fusion_hits[weights] = (sum(h[0] for h in counted), sum(h[1] for h in counted))
+    shipped = figures.fusion_hits.get(SHIPPED_FUSION)
+    if shipped is not None and shipped != (figures.hit1, figures.hit3):
+        raise AssertionError(
+            f"{story.name}: the shipped fusion gives {shipped} in process, the CLI "
+            f"{(figures.hit1, figures.hit3)}: the grid does not search as the CLI does"
+        )
     ranked = [r for r in rows if r["mention_id"] not in neutral]
     labels = np.array([r["mention_id"] in gold_of for r in ranked], dtype=float)
     scores = np.array([float(r["checkworthiness"]) for r in ranked])
@@ -188,7 +213,81 @@ def evaluate(story: Story) -> StoryFigures:
     return figures
 
 
-def evaluate_held_out(name: str, embedder, *, c: float = 0.2, public=()) -> StoryFigures:
+def fusion_grid() -> list[tuple[float, float, float]]:
+    """The (alpha, context, speaker boost) weightings :func:`choose_fusion` chooses among: the shipped
+    one and its neighbours on each axis."""
+    alphas = (0.6, 0.7, 0.8, 0.9, 1.0)
+    contexts = (0.0, 0.2, 0.4, 0.6, 0.8)
+    boosts = (0.0, 0.05, 0.1, 0.2)
+    return [(a, c, b) for a in alphas for c in contexts for b in boosts]
+
+
+def _search_grid(db: str, story: Story, grid) -> dict[tuple, dict[str, list[int]]]:
+    """weights -> query id -> the tracked claims of its top 3, searched in process (the CLI searches
+    with the shipped weights; this is the same function with others)."""
+    if not grid:
+        return {}
+    from claims.embed.search_model import search_embedder
+    from claims.search.hybrid import search
+    from db.session import get_engine
+
+    engine = get_engine(db)
+    embedder = _QueryCache(search_embedder())
+    try:
+        return {
+            weights: {
+                q.id: [
+                    r.cluster_id
+                    for r in search(
+                        engine,
+                        q.text,
+                        k=3,
+                        alpha=weights[0],
+                        context=weights[1],
+                        speaker_boost=weights[2],
+                        embedder=embedder,
+                    )
+                ]
+                for q in story.queries
+            }
+            for weights in grid
+        }
+    finally:
+        engine.dispose()
+
+
+class _QueryCache:
+    """An embedder that encodes each query once, however many weightings search with it."""
+
+    def __init__(self, embedder):
+        self.embedder, self.vectors = embedder, {}
+
+    def encode_query(self, text: str) -> np.ndarray:
+        if text not in self.vectors:
+            self.vectors[text] = self.embedder.encode_query(text)
+        return self.vectors[text]
+
+    def __getattr__(self, name):
+        return getattr(self.embedder, name)
+
+
+def choose_fusion(results: list[StoryFigures]) -> None:
+    """Each story's search figures re-measured with the weighting that does best on the other stories'
+    queries (hit@1 plus hit@3, pooled; ties go to the one nearest the shipped weights): leave one
+    story out."""
+    for figures in results:
+        others = [f for f in results if f is not figures]
+        best = max(figures.fusion_hits, key=lambda weights, others=others: _merit(weights, others))
+        figures.hit1, figures.hit3 = figures.fusion_hits[best]
+        figures.fusion, figures.search_held_out = best, True
+
+
+def _merit(weights, stories: list[StoryFigures]) -> tuple[int, float]:
+    pooled_hits = sum(sum(f.fusion_hits[weights]) for f in stories)
+    return pooled_hits, -sum(abs(w - s) for w, s in zip(weights, SHIPPED_FUSION, strict=True))
+
+
+def evaluate_held_out(name: str, embedder, *, c: float = 0.2, public=(), fusion_grid=()) -> StoryFigures:
     """:func:`evaluate` with the story linked by a link model fitted on the other stories' pairs
     (and the ``public`` sets, as claims.train.linking.fitted_model takes them), the shipped recipe of
     bench/train_linking.py, so its linking figures are held out."""
@@ -203,6 +302,6 @@ def evaluate_held_out(name: str, embedder, *, c: float = 0.2, public=()) -> Stor
         path = Path(tmp) / "linking.json"
         path.write_text(model.to_json(trained_on=f"annotated stories but {name}"), encoding="utf-8")
         with patch.dict(os.environ, {"CLAIMS_LINK_MODEL": str(path)}):
-            figures = evaluate(load_story(name))
+            figures = evaluate(load_story(name), fusion_grid=fusion_grid)
     figures.links_held_out = True
     return figures
