@@ -229,11 +229,13 @@ def _search_grid(db: str, story: Story, grid) -> dict[tuple, dict[str, list[int]
         return {}
     from claims.embed.search_model import search_embedder
     from claims.search.hybrid import search
+    from claims.search.index import load_or_rebuild
     from db.session import get_engine
 
     engine = get_engine(db)
     embedder = _QueryCache(search_embedder())
     try:
+        index = load_or_rebuild(engine)  # once, not once for each of the grid's searches
         return {
             weights: {
                 q.id: [
@@ -246,6 +248,7 @@ def _search_grid(db: str, story: Story, grid) -> dict[tuple, dict[str, list[int]
                         context=weights[1],
                         speaker_boost=weights[2],
                         embedder=embedder,
+                        index=index,
                     )
                 ]
                 for q in story.queries
