@@ -50,6 +50,8 @@ class Attribution:
     # Where the reported statement itself sits in the unit, without its frame ("X said that ...").
     statement: tuple[int, int] | None = None
     when: str | None = None  # the date phrase of the frame, as written ("Monday evening")
+    # Said on an earlier occasion than the one the article reports ("had said last month ...").
+    earlier: bool = False
 
 
 @dataclass

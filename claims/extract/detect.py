@@ -15,8 +15,8 @@ from claims.checkworthy.rules import rule_score
 from claims.config import settings
 from claims.extract.passage import Passage
 from claims.extract.referents import (
-    earlier_occasion,
     occasion,
+    perfect_tense,
     person_subject,
     pronoun_referent,
     sourcing,
@@ -246,7 +246,8 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
             state.heard_at.setdefault(heard, []).append((spoken[0], occasion(state, spoken[1], venue)))
     remember_people(frame, state, unit.start)
     dated = occasion(state, unit.start + reported_by.start(), venue) if reported_by else None
-    elsewhere = bool(reported_by and earlier_occasion(state, unit.start + reported_by.start()))
+    perfect = perfect_tense(state, unit.start + reported_by.start()) if reported_by else None
+    elsewhere = perfect is not None
     if speaker:
         if venue:
             state.venues[speaker], state.occasions[speaker] = venue, dated
@@ -273,6 +274,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
         kind=kind,
         speaker_is_organisation=is_org,
         statement=statement,
+        earlier=elsewhere,
     )
     # The date the parse attaches to the reporting verb is the report's; else the frame's first date.
     attribution.when = (
@@ -408,12 +410,18 @@ def extract(
             mentions.append(mention)
     for mention in mentions:
         who = mention.attribution
+        if who.speaker and not who.venue and not who.earlier:
+            # "The head of the WHO has declared ..." before "Tedros told a news conference ...": the
+            # one occasion the article reports a speaker at is also where their earlier lines were said.
+            who.venue = _one_occasion(state.heard_at.get(who.speaker, []), who.when, strict=True)
         if who.venue and who.speaker:
             who.venue = fuller(who.venue, state.heard_at.get(who.speaker, []))
     return mentions
 
 
-def _one_occasion(heard: list[tuple[str, str | None]], dated: str | None) -> str | None:
+def _one_occasion(
+    heard: list[tuple[str, str | None]], dated: str | None, *, strict: bool = False
+) -> str | None:
     """The one venue the article has reported a speaker at so far, for a statement of theirs that
     names none: "Powell said ... in his speech at Jackson Hole" names the venue of what follows,
     unless the statement is dated to another day than that report. "speech" and "speech at Jackson
@@ -422,7 +430,7 @@ def _one_occasion(heard: list[tuple[str, str | None]], dated: str | None) -> str
     if len(names) != 1:
         return None
     dates = {d.lower() for _, d in heard if d}
-    if dated and dates and dated.lower() not in dates:
+    if dated and (dates or strict) and dated.lower() not in dates:
         return None
     return names.pop()
 

@@ -64,6 +64,17 @@ def _unnamed_sources(subject) -> bool:
     return subject.lower_ == "people" and any(t.lower_ == "familiar" for t in subject.subtree)
 
 
+def _the_statement(subject) -> bool:
+    """ "the statement added", "the release said": the document of whoever was reported last, not a
+    speaker of its own (a named one, "the WHO statement said", is the organisation's)."""
+    return (
+        subject is not None
+        and subject.lower_ in {"statement", "release", "communique", "communiqué"}
+        and not any(t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} for t in subject.subtree)
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+    )
+
+
 def _person(name: str, state: Passage) -> str:
     """The canonical person for a name NER found: full names and known surnames resolve through the book."""
     if len(name.split()) >= 2:
@@ -166,6 +177,9 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
         return pronoun_referent(pronoun, state), False, "pronoun"
     if _unnamed_sources(subject):
         return ANONYMOUS, False, "anonymous"
+    if _the_statement(subject) and state.last_speaker and state.last_speaker.speaker:
+        last = state.last_speaker
+        return last.speaker, last.speaker_is_organisation, "pronoun"
     epithet = epithet_of(subject, window)
     if epithet:
         person = epithet_referent(epithet, state)
@@ -218,7 +232,8 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
         people = state.nlp.between(offset + at, offset + at + len(chunk), "PERSON") if state.nlp else []
         if people:
             name = person_name(people[-1].text) or people[-1].text
-            return _person(name, state), False, "named"
+            # "Powell stressed ...": a surname alone is a follow-up on someone already named.
+            return _person(name, state), False, "named" if len(name.split()) >= 2 else "surname"
         groups = state.nlp.between(offset + at, offset + at + len(chunk), "ORG") if state.nlp else []
         last = groups[-1] if groups and not chunk[groups[-1].end - offset - at :].strip() else None
         person = _person_not_org(last.text, state) if last else None

@@ -122,13 +122,16 @@ def test_venue_read_from_the_parse_holds_for_the_speakers_later_statements():
 def test_a_speaker_heard_at_two_venues_keeps_each_statement_where_it_was_said():
     text = (
         "Transport Minister Elena Markovic told Radio Valdora that ferry crossings had doubled since March.\n\n"
-        "Speaking at a press conference on Friday, Markovic said fares would rise by 15 percent in May.\n\n"
-        "Markovic said the strait would reopen to traffic in April, two months later than planned."
+        "Speaking at a press conference, Markovic said on Friday that fares would rise by 15 percent in May.\n\n"
+        "Markovic said the strait would reopen to traffic in April, two months later than planned.\n\n"
+        "On Monday, Markovic said the ministry would buy 2 new ferries before the end of the year."
     )
     venues = [m.attribution.venue for m in extract(text)]
     assert venues[0] == "Radio Valdora"
     assert venues[1] == "press conference"
-    assert venues[2] is None  # which of the two? The article does not say.
+    # A follow-up by surname goes on from where she was last reported, as "She said" would.
+    assert venues[2] == "press conference"
+    assert venues[3] is None  # another day: neither of the two
 
 
 def test_press_events_and_reporters_are_venues_and_a_council_meeting_is_not():
