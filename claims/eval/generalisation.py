@@ -156,6 +156,7 @@ def evaluate(story: Story, *, fusion_grid: Sequence[tuple[float, float, float]] 
             if any(a in squash(m.text) for a in anchors) or any(squash(m.text) in u for u in unjudged)
         )
     cluster_of = {row["mention_id"]: row["cluster_id"] for row in rows}
+    text_of = {r["mention_id"]: r["claim_text"][:70] for r in rows}
     for a, b in combinations(sorted(gold_of), 2):
         label = story.gold.pair(gold_of[a], gold_of[b])
         linked = cluster_of[a] == cluster_of[b]
@@ -164,11 +165,12 @@ def evaluate(story: Story, *, fusion_grid: Sequence[tuple[float, float, float]] 
         if label == SAME:
             figures.true_links += linked
             figures.missed_links += not linked
+            if not linked:
+                figures.misses.setdefault("missed link", []).append(f"{text_of[a]}  ~  {text_of[b]}")
         elif linked:
             figures.false_links += 1
             figures.distinct_merged += label == DISTINCT
-            text = {r["mention_id"]: r["claim_text"][:70] for r in rows if r["mention_id"] in (a, b)}
-            figures.misses.setdefault("false link", []).append(f"{text[a]}  ~  {text[b]}")
+            figures.misses.setdefault("false link", []).append(f"{text_of[a]}  ~  {text_of[b]}")
     members: dict[str, list[dict]] = {}
     for row in rows:
         members.setdefault(row["cluster_id"], []).append(row)

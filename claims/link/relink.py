@@ -27,6 +27,7 @@ from sqlmodel import Session
 from claims.config import MODELS, settings
 from claims.embed.encoder import from_bytes
 from claims.link.pair_features import FEATURES, LinkItem, pair_features, word_rarity
+from claims.link.voices import stored_voices, voice_of
 from db import crud
 from db.crud import mention_key
 from db.models import LinkSuggestion, Mention, MentionRole, SuggestionState, TrackedClaim
@@ -212,13 +213,14 @@ def cluster(
         cross = [(x, y) for x in members[a] for y in members[b]]
         # What keeps two mentions apart keeps their groups apart: "two ferries by the end of 2026" is
         # not joined to "two more in 2027" through a third mention that gives no year.
+        # A headline stands in for the body claim it repeats, so it is left out of the average and
+        # of this check: "cases top 4,000" and "in 31 countries" are headlines of one claim.
+        weighed = [(x, y) for x in _voices(members[a]) for y in _voices(members[b])]
         if any(frozenset(pair) in apart for pair in cross) or any(
-            pairs.features(x, y)[0][_FEATURE["number_conflict"]] for x, y in cross
+            pairs.features(x, y)[0][_FEATURE["number_conflict"]] for x, y in weighed
         ):
             continue
         # Average agreement of the two groups, so one close pair cannot chain two different claims.
-        # A headline stands in for the body claim it repeats, so it is left out of the average.
-        weighed = [(x, y) for x in _voices(members[a]) for y in _voices(members[b])]
         if sum(pairs(x, y) for x, y in weighed) / len(weighed) >= model.join:
             union(a, b)
     groups = sorted(sorted(items[i].key for i in group) for group in members.values())
@@ -256,12 +258,13 @@ def relink(session: Session, model: LinkModel | None = None) -> RelinkReport:
     """
     model = model or default_link_model()
     rows = crud.link_rows(session)
+    spoken_for = stored_voices(crud.speakers_with_aliases(session))
     items = [
         LinkItem(
             mention_key(r.content_hash, r.start, r.end),
             r.text,
             from_bytes(r.embedding),
-            r.speaker_id,
+            voice_of(r.speaker_id, spoken_for),
             r.attribution,
             r.content_hash,
             r.role,

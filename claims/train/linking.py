@@ -21,6 +21,7 @@ def corpus_pairs(name: str, embedder):
     from claims.ingest.pipeline import extract_mentions
     from claims.ingest.sources import load
     from claims.link.pair_features import LinkItem, pair_features, word_rarity
+    from claims.link.voices import voice_of, voices_in_book
 
     story = load_story(name)
     gold = story.gold
@@ -29,6 +30,11 @@ def corpus_pairs(name: str, embedder):
     book = SpeakerBook()
     extracted = extract_mentions(articles, book=book, embedder=embedder)
     speakers: dict[str, int] = {}
+    for mentions, _ in extracted:  # organisations enter the book as claims.ingest.store stores them
+        for mention in mentions:
+            if mention.attribution.speaker and mention.attribution.speaker_is_organisation:
+                book.resolve_organisation(mention.attribution.speaker)
+    spoken_for = voices_in_book(book)  # as relinking compares stored speakers
     items, ids = [], []
     for article_name, (mentions, vectors) in zip(names, extracted):
         found = {id(f.mention): f.claim.id for f in match(mentions, gold.articles[article_name]).found}
@@ -38,6 +44,7 @@ def corpus_pairs(name: str, embedder):
             who = mention.attribution.speaker
             if who and mention.attribution.speaker_is_organisation:  # as claims.ingest.store stores it
                 who = book.resolve_organisation(who)
+            who = voice_of(who, spoken_for)
             speaker = speakers.setdefault(who, len(speakers)) if who else None
             items.append(
                 LinkItem(
