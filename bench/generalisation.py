@@ -116,7 +116,7 @@ def main() -> None:
             )
     if args.verbose:
         for f in results:
-            for kind in ("missed", "speaker", "venue", "boilerplate", "false link", "missed link"):
+            for kind in ("missed", "speaker", "venue", "boilerplate", "false link", "missed link", "search"):
                 for line in f.misses.get(kind, []):
                     print(f"{f.story}  {kind.upper():11}  {line}")
 

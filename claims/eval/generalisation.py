@@ -192,6 +192,11 @@ def evaluate(story: Story, *, fusion_grid: Sequence[tuple[float, float, float]] 
 
     for query in story.queries:
         first, top3 = hits(query, [result["cluster_id"] for result in searches[query.id]])
+        if not first:
+            top = searches[query.id][0]["text"][:60] if searches[query.id] else "nothing"
+            figures.misses.setdefault("search", []).append(
+                f"{'top 3' if top3 else 'MISSED'}: {query.text[:60]!r} -> first {top!r}"
+            )
         figures.queries += 1
         figures.hit1 += first
         figures.hit3 += top3

@@ -25,6 +25,7 @@ from db.models import AttributionKind, MentionRole
 FEATURES = (
     "cosine",
     "rare_overlap",  # shared content-word stems / the smaller side's, each weighed by its rarity: "Taliban" in every claim proves little
+    "rare_overlap_larger",  # the same over the larger side's: what one side adds that the other does not say
     "fuzzy",  # rapidfuzz token_set_ratio / 100
     "number_conflict",  # each gives a number the other does not
     "number_one_side",  # only one side gives a number
@@ -174,12 +175,15 @@ def pair_features(
     if sa and sb and not smaller:  # every word of one side is in every mention: count words
         weigh, smaller = len, min(len(sa), len(sb))
     rare_overlap = weigh(sa & sb) / smaller if smaller else 0.0
+    larger = max(weigh(sa), weigh(sb)) if sa and sb else 0.0
+    rare_overlap_larger = weigh(sa & sb) / larger if larger else 0.0
     na, nb = _numbers(a.text), _numbers(b.text)
     known = a.speaker_id is not None and b.speaker_id is not None
     return np.array(
         [
             float(np.dot(a.vector, b.vector)),
             rare_overlap,
+            rare_overlap_larger,
             fuzz.token_set_ratio(a.text.lower(), b.text.lower()) / 100.0,
             float(number_conflict(na, nb)),
             float(bool(na) != bool(nb)),

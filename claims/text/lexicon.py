@@ -11,7 +11,8 @@ REPORTING_VERBS = (
     "clarified indicated wrote writes reported acknowledged asserted maintained vowed hailed denied "
     "rejected predicted recalled replied responded blamed accused promised describing saying adding hailing "
     "reiterated reiterates pledged pledges signaled signalled signals cautioned cautions conceded concedes "
-    "criticized criticised arguing warning noting stressing insisting"
+    "criticized criticised arguing warning noting stressing insisting suggesting stating explaining "
+    "acknowledging cautioning emphasising emphasizing underscoring highlighting predicting"
 ).split()
 # Reporting phrases of more than one word ("Included in that pain is higher unemployment, he made clear").
 REPORTING_PHRASES = (r"made\s+(?:it\s+)?clear", r"makes\s+(?:it\s+)?clear")
