@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from sqlmodel import Session
 
+from claims.checkworthy.desk import desk_priority
 from claims.checkworthy.model import default_scorer
 from claims.config import Settings, settings
 from claims.embed.encoder import Embedder, from_bytes, to_bytes
@@ -83,11 +84,15 @@ def extract_mentions(
             attach_headline(article.text, mentions, vectors[offset : offset + len(mentions)], embedder)
         )
         offset += len(mentions)
-    # The rules decided what is a claim; the trained model ranks how check-worthy each one is.
+    # The rules decided what is a claim; the trained model ranks how check-worthy each one is, and
+    # the desk's policy lifts a named speaker's comparison.
     scorer = default_scorer()
     for mentions, rows in out:
         for mention, value in zip(mentions, scorer.score([m.text for m in mentions], rows, domain="news")):
-            mention.checkworthiness = round(float(value), 4)
+            who = mention.attribution
+            mention.checkworthiness = round(
+                desk_priority(float(value), mention.text, who.kind, who.speaker), 4
+            )
     return out
 
 

@@ -15,6 +15,7 @@ import re
 import numpy as np
 from sqlmodel import Session
 
+from claims.checkworthy.desk import desk_priority
 from claims.checkworthy.model import default_scorer
 from claims.checkworthy.rules import rule_score
 from claims.config import Settings, settings
@@ -224,7 +225,8 @@ def add_mention(
             else store_speaker(session, load_book(session), speaker, organisation=organisation)
         )
     vector = embedder.encode_one(text)
-    score = round(float(default_scorer().score([text], vector[None, :], domain="news")[0]), 4)
+    model_score = float(default_scorer().score([text], vector[None, :], domain="news")[0])
+    score = round(desk_priority(model_score, text, kind, speaker), 4)
     found = FoundClaim(
         start=start,
         end=end,
