@@ -31,7 +31,14 @@ from claims.text.clean import is_heading
 from claims.text.lexicon import REPORTING, REPORTING_VERBS, SOURCING
 from claims.text.nlp import Analysis
 from claims.text.sentences import parts, segment
-from claims.text.spans import MIN_WORDS, split_units, statement_quotes, statement_spans, trim
+from claims.text.spans import (
+    MIN_WORDS,
+    concession_spans,
+    split_units,
+    statement_quotes,
+    statement_spans,
+    trim,
+)
 from db.models import AttributionKind
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -129,6 +136,13 @@ _SUBJECT_FORM = {"him": "he", "his": "he", "her": "she"}
 _WHEN = r"(?:\s+(?:on|last|this|late|early|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|evening|morning|night|today|yesterday)\b(?:\s+(?:evening|morning|night))?)?"
 
 
+# "Although X, ...", "Despite X, ...": a concession fronted before the frame, the outlet's own words.
+FRONTED_CONCESSION = re.compile(
+    r"(?:although|though|even\s+though|despite|in\s+spite\s+of|even\s+with|whereas)\s+((?:[^,]|,(?=\d)){8,}?),\s+",
+    re.IGNORECASE,
+)
+
+
 # "said many times that", "has repeatedly said that": adverbs between the verb and its clause.
 _ADVERBIAL = r"(?:\s+(?:(?:many|several|a\s+few|numerous|three|two)\s+times|repeatedly|again|previously|earlier|publicly|often|already|also))*"
 
@@ -144,6 +158,14 @@ def _statement(unit: Sentence, frame: str, verb: re.Match, window_start: int) ->
     tail_words = len(after.split())
     window = frame[window_start : verb.start()]
     comma = window.rfind(",")
+    fronted = FRONTED_CONCESSION.match(text)
+    if fronted and fronted.end() <= window_start + comma + 2 and verb.start() >= fronted.end():
+        # "Although the bridge carried 40,000 vehicles a day, the ministry said it would stay shut":
+        # what comes before the comma is the outlet's concession, not the ministry's statement.
+        that = re.match(r"\s+(?:that\s+)?", after)
+        start = verb.end() + (that.end() if that else 0)
+        end = len(text.rstrip())
+        return (start, end) if len(text[start:end].split()) >= 3 else None
     if (
         comma != -1
         and window[comma + 1 :].strip()
@@ -476,9 +498,15 @@ def _extract_part(text: str, state: Passage, threshold: float) -> list[FoundClai
             if re.search(REPORTING.pattern + r"(?:\s+[^.“\"]{0,60}?)?\s+that\s+\S+(?:\s+\S+){5,}", lead):
                 spans.insert(0, (*trim(text, unit.start, quotes[0][0] - 1), attribution))
         elif attribution.statement and attribution.kind == AttributionKind.reported_speech:
+            fronted = FRONTED_CONCESSION.match(unit.text)
+            if fronted and attribution.statement[0] >= fronted.end():
+                own = Attribution(None, None, AttributionKind.outlet_assertion)
+                cut = unit.text.rfind(",", 0, attribution.statement[0])  # the comma before the frame
+                spans.append((*trim(text, unit.start + fronted.start(1), unit.start + cut), own))
             spans.extend(statement_spans(text, unit, *attribution.statement, attribution))
         else:
             spans.append((unit.start, unit.end, attribution))
+        spans = [(a, b, who) for start, end, who in spans for a, b in concession_spans(text, start, end)]
         for start, end, who in spans:
             claim = text[start:end]
             score = rule_score(claim, quoted=who.kind != AttributionKind.outlet_assertion)

@@ -98,3 +98,33 @@ def statement_spans(
         if len(text[start : joint.start()].split()) >= 4 and len(text[joint.end() : end].split()) >= 4:
             return [(*trim(text, start, joint.start()), who), (*trim(text, joint.end(), end), who)]
     return [(*trim(text, start, end), who)]
+
+
+_CONCESSION_AFTER = re.compile(r",\s+(?:although|though|even\s+though|whereas)\s+", re.IGNORECASE)
+_CONCESSION_BEFORE = re.compile(
+    r"(?:although|though|even\s+though)\s+((?:[^,]|,(?=\d)){8,}?),\s+", re.IGNORECASE
+)
+
+
+def concession_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut in two at a concession: "There is a clear risk of further spread, although the
+    risk to international traffic remains low" and "Although the committee does not vote formally,
+    a survey showed nine against" each state two things a fact-checker checks apart. Each part
+    keeps at least MIN_WORDS words, or the span stays whole."""
+    lead = _CONCESSION_BEFORE.match(text, start, end)
+    if lead:
+        first, rest = trim(text, lead.start(1), lead.end(1)), trim(text, lead.end(), end)
+        if (
+            len(text[first[0] : first[1]].split()) >= MIN_WORDS
+            and len(text[rest[0] : rest[1]].split()) >= MIN_WORDS
+        ):
+            return [first, rest]
+    joint = _CONCESSION_AFTER.search(text, start, end)
+    if joint:
+        first, rest = trim(text, start, joint.start()), trim(text, joint.end(), end)
+        if (
+            len(text[first[0] : first[1]].split()) >= MIN_WORDS
+            and len(text[rest[0] : rest[1]].split()) >= MIN_WORDS
+        ):
+            return [first, rest]
+    return [(start, end)]
