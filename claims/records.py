@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from db.models import AttributionKind, MentionRole
 
+# The speaker of "sources said", "people familiar with the matter said": kept apart from any named one.
+ANONYMOUS = "anonymous sources"
+
 
 class DocumentStatus(StrEnum):
     """What became of one document of a batch."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from claims.extract.subjects import ANONYMOUS
+from claims.records import ANONYMOUS
 from db.models import AttributionKind
 
 # The score a named speaker's comparison is lifted to: the model's own scale, where 0.5 is the

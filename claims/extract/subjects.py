@@ -28,6 +28,7 @@ from claims.extract.speakers import (
     person_name,
 )
 from claims.extract.venues import MEDIA
+from claims.records import ANONYMOUS
 from claims.text.lexicon import ROLE_NOUNS
 
 _CAP_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|al-\w+|bin|de|van|von))*")
@@ -48,9 +49,6 @@ def _chunks(window: str) -> list[tuple[int, str]]:
         last = sep.end()
     pieces.append((last, window[last:]))
     return [p for p in reversed(pieces) if p[1].strip()][:4]
-
-
-ANONYMOUS = "anonymous sources"
 
 
 def _unnamed_sources(subject) -> bool:
