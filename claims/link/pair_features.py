@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from claims.text.lexicon import LINK_STOP_WORDS, negates
-from claims.text.numbers import numbers
+from claims.text.numbers import counted_words, numbers
 from db.models import AttributionKind, MentionRole
 
 FEATURES = (
@@ -27,7 +27,7 @@ FEATURES = (
     "rare_overlap",  # shared content-word stems / the smaller side's, each weighed by its rarity: "Taliban" in every claim proves little
     "rare_overlap_larger",  # the same over the larger side's: what one side adds that the other does not say
     "fuzzy",  # rapidfuzz token_set_ratio / 100
-    "number_conflict",  # each gives a number the other does not
+    "number_conflict",  # each gives a number the other does not, or counts another thing with it
     "number_one_side",  # only one side gives a number
     "shared_number",  # both give one number ("twice" and "doubled" are both 2)
     "negation_flip",  # one side negates what the other states
@@ -140,6 +140,19 @@ def _numbers(text: str) -> frozenset[float]:
     return frozenset(numbers(text))
 
 
+@lru_cache(maxsize=1 << 16)
+def _counted(text: str) -> dict[str, frozenset[float]]:
+    return {word: frozenset(values) for word, values in counted_words(text).items()}
+
+
+def numbers_swapped(a: str, b: str) -> bool:
+    """The same numbers counting other things: "three against and 11 for" and "eleven against and
+    three for", "5 deaths in 75 countries" and "75 deaths in 5 countries"."""
+    ca, cb = _counted(a), _counted(b)
+    na, nb = _numbers(a), _numbers(b)
+    return any(not (ca[w] & cb[w]) and bool((ca[w] & nb) or (cb[w] & na)) for w in ca.keys() & cb.keys())
+
+
 def number_conflict(na: set[float], nb: set[float]) -> bool:
     """Each side states a number the other does not ("seven years" / "seventeen years");
     one adding a figure to the other's is not a conflict."""
@@ -185,7 +198,7 @@ def pair_features(
             rare_overlap,
             rare_overlap_larger,
             fuzz.token_set_ratio(a.text.lower(), b.text.lower()) / 100.0,
-            float(number_conflict(na, nb)),
+            float(number_conflict(na, nb) or numbers_swapped(a.text, b.text)),
             float(bool(na) != bool(nb)),
             float(bool(na & nb)),
             float(negation_flip(a.text, b.text)),

@@ -199,7 +199,7 @@ def cluster(
     apart = {frozenset((index[a], index[b])) for a, b in cannot if a in index and b in index}
     pairs = _Pairs(items, model)
 
-    def _voices(group: list[int]) -> list[int]:
+    def _body_of(group: list[int]) -> list[int]:
         body = [i for i in group if items[i].role != MentionRole.headline]
         return body or group
 
@@ -211,11 +211,11 @@ def cluster(
         if a == b:
             continue
         cross = [(x, y) for x in members[a] for y in members[b]]
+        # A headline stands in for the body claim it repeats, so it is left out of the number check
+        # and the average below: "cases top 4,000" and "in 31 countries" are headlines of one claim.
+        weighed = [(x, y) for x in _body_of(members[a]) for y in _body_of(members[b])]
         # What keeps two mentions apart keeps their groups apart: "two ferries by the end of 2026" is
         # not joined to "two more in 2027" through a third mention that gives no year.
-        # A headline stands in for the body claim it repeats, so it is left out of the average and
-        # of this check: "cases top 4,000" and "in 31 countries" are headlines of one claim.
-        weighed = [(x, y) for x in _voices(members[a]) for y in _voices(members[b])]
         if any(frozenset(pair) in apart for pair in cross) or any(
             pairs.features(x, y)[0][_FEATURE["number_conflict"]] for x, y in weighed
         ):

@@ -125,3 +125,20 @@ def digit_strings(text: str) -> set[str]:
     What the fact-check ranker's number features compare (it was fitted on these, not on values).
     """
     return {n.replace(",", "") for n in _DIGIT_RUN.findall(text)}
+
+
+def counted_words(text: str) -> dict[str, set[float]]:
+    """The word right after each number: "three against and 11 for" -> {"against": {3}, "for": {11}}."""
+    words = [t for t in tokens(text) if t.is_word]
+    out: dict[str, set[float]] = {}
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and numbers(words[j].text):
+            j += 1
+        if j > i and j < len(words):
+            value = numbers(" ".join(t.text for t in words[i:j]))
+            if len(value) == 1:
+                out.setdefault(words[j].folded, set()).add(value[0])
+        i = max(j, i + 1)
+    return out

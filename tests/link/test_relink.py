@@ -114,6 +114,10 @@ def test_short_texts_join_only_when_the_speaker_agrees(embedder):
             "The situation in Kabul is now better than it was under the previous government.",
             "The situation in Kabul is now worse than it was under the previous government.",
         ),
+        (  # the same numbers, counting other things
+            "At the committee's June meeting the vote was three against and 11 for the declaration.",
+            "At the committee's June meeting the vote was eleven against and three for the declaration.",
+        ),
     ],
 )
 def test_a_negation_a_changed_number_or_an_opposite_never_auto_links(embedder, first, second):
