@@ -53,7 +53,7 @@ class Attribution:
     # Where the reported statement itself sits in the unit, without its frame ("X said that ...").
     statement: tuple[int, int] | None = None
     when: str | None = None  # the date phrase of the frame, as written ("Monday evening")
-    # Said on an earlier occasion than the one the article reports ("had said last month ...").
+    # Reported in a perfect tense ("had said", "has said many times"): some earlier occasion, not the venue named.
     earlier: bool = False
 
 

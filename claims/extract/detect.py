@@ -15,8 +15,8 @@ from claims.checkworthy.rules import rule_score
 from claims.config import settings
 from claims.extract.passage import Passage
 from claims.extract.referents import (
+    earlier_occasion,
     occasion,
-    perfect_tense,
     person_subject,
     pronoun_referent,
     sourcing,
@@ -268,8 +268,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
             state.heard_at.setdefault(heard, []).append((spoken[0], occasion(state, spoken[1], venue)))
     remember_people(frame, state, unit.start)
     dated = occasion(state, unit.start + reported_by.start(), venue) if reported_by else None
-    perfect = perfect_tense(state, unit.start + reported_by.start()) if reported_by else None
-    elsewhere = perfect is not None
+    elsewhere = bool(reported_by and earlier_occasion(state, unit.start + reported_by.start()))
     if speaker:
         if venue:
             state.venues[speaker], state.occasions[speaker] = venue, dated

@@ -31,15 +31,14 @@ def subject_of(state: Passage, offset: int):
     return next((child for child in verb.children if child.dep_ in _SUBJECTS), None)
 
 
-def perfect_tense(state: Passage, offset: int) -> str | None:
-    """The auxiliary of a verb at ``offset`` in a perfect tense ("has also said": "has", "had said":
-    "had"), else None. Either reports some earlier occasion than the venue the speaker was last
-    quoted at; but a lede's "has declared" is the news itself, and only "had" lies before it."""
+def earlier_occasion(state: Passage, offset: int) -> bool:
+    """Whether the verb at ``offset`` is in a perfect tense ("has also said", "had said"): a report of
+    some earlier occasion, so not the venue the speaker was last quoted at."""
     verb = state.nlp.token_at(offset) if state.nlp is not None else None
-    if verb is None or verb.idx != offset:
-        return None
-    return next(
-        (c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in {"has", "have", "had"}), None
+    return (
+        verb is not None
+        and verb.idx == offset
+        and any(c.dep_ == "aux" and c.lower_ in {"has", "have", "had"} for c in verb.children)
     )
 
 
