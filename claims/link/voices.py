@@ -14,13 +14,17 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
 from claims.extract.speakers import fold
+from claims.text.lexicon import STOP_WORDS
 
 # Words of an organisation's name that do not tell one organisation from another.
 _FILLER = {"of", "the", "for", "and", "on", "in", "us", "u", "s"}
 
 
 def _name_words(name: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"\w+", fold(name)) if w not in _FILLER)
+    words = frozenset(w for w in re.findall(r"\w+", fold(name)) if w not in _FILLER)
+    # "WHO" as a word of a title could be the pronoun ("the official who ..."): an acronym that is
+    # also a common word only counts inside a longer name.
+    return frozenset() if len(words) == 1 and words <= STOP_WORDS else words
 
 
 Id = TypeVar("Id", bound=Hashable)
