@@ -10,7 +10,6 @@ import io
 import unicodedata
 
 import pandas as pd
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -215,11 +214,11 @@ def test_person_name_is_made_of_capitalised_words_of_the_phrase(phrase):
         assert all(w in phrase for w in words)
 
 
-# "authority" is left out here: see test_a_capitalised_authority_is_an_organisation below.
 ORG_WORDS = [
     "the", "a", "Russian", "russian", "Russia's", "US", "U.S.", "foreign", "Foreign", "defence", "Defense",
     "ministry", "Ministry", "of", "Foreign Affairs", "Justice", "Transport", "transport", "Moscow", "Kremlin",
     "Taliban", "port", "office", "agency", "city", "council", "Ukraine", "Iran's", "Kabul", "Police",
+    "authority", "Authority",
 ]  # fmt: skip
 org_phrase = st.lists(st.sampled_from(ORG_WORDS), min_size=1, max_size=5).map(" ".join)
 
@@ -233,13 +232,6 @@ def test_an_organisation_name_is_its_own_canonical_form(phrase):
         assert organisation_name(name) == name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by hypothesis, not fixed here: 'transport authority' canonicalises to 'Transport Authority', "
-    "which organisation_name does not know, and person_name takes 'the Port Authority' for a person. "
-    "The fix ('authority' in ORG_WORDS) changes extraction on the demo corpus, so it waits for a run of "
-    "the extraction gold tests",
-)
 def test_a_capitalised_authority_is_an_organisation():
     assert organisation_name("Transport Authority") == organisation_name("transport authority")
     assert person_name("the Port Authority") is None

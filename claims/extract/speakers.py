@@ -49,6 +49,8 @@ ORG_WORDS = {
     "union",
     "organization",
     "organisation",
+    "authority",
+    "authorities",
     "group",
     "movement",
     "taliban",
