@@ -5,7 +5,7 @@ hit@1/hit@3, check-worthiness AP (claims.eval.generalisation).
     .venv/bin/python -m bench.generalisation                     # seeds, demo, news_dev story_a and story_b
     .venv/bin/python -m bench.generalisation --story story_a --verbose
     .venv/bin/python -m bench.generalisation --json
-    .venv/bin/python -m bench.generalisation --loso-links --loso-search  # every fitted weight held out (about 5 min)
+    .venv/bin/python -m bench.generalisation --loso-links --loso-search  # every fitted weight held out (about 2 min)
 
 A story the shipped rules and models were written or fitted on (claims.eval.stories.SHIPPED_ON) is
 marked in-sample; the pooled row adds up the others only. Those (news_dev) fitted no model or weight,
@@ -88,10 +88,14 @@ def main() -> None:
         print(json.dumps(table, indent=2))
         return
     names = list(table)
-    print(f"{'figure':20}" + "".join(f"{n:>22}" for n in names))
+    width = max(22, *(len(n) + 2 for n in names))  # "seeds (links and search held out)" stays apart
+    print(f"{'figure':20}" + "".join(f"{n:>{width}}" for n in names))
     for key in next(iter(table.values())):
         cells = [table[n][key] for n in names]
-        print(f"{key:20}" + "".join(f"{c:>22.3f}" if isinstance(c, float) else f"{c:>22}" for c in cells))
+        print(
+            f"{key:20}"
+            + "".join(f"{c:>{width}.3f}" if isinstance(c, float) else f"{c:>{width}}" for c in cells)
+        )
     print(
         f"({time.perf_counter() - started:.0f} s; pooled = {', '.join(f.story for f in held)}: no model or weight "
         "fitted on them"

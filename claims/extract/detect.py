@@ -32,6 +32,7 @@ from claims.text.lexicon import REPORTING, REPORTING_VERBS, SOURCING
 from claims.text.nlp import Analysis
 from claims.text.sentences import parts, segment
 from claims.text.spans import (
+    FRONTED_CONCESSION,
     MIN_WORDS,
     concession_spans,
     split_units,
@@ -134,13 +135,6 @@ _IN_THEIR_WORDS = re.compile(
 )
 _SUBJECT_FORM = {"him": "he", "his": "he", "her": "she"}
 _WHEN = r"(?:\s+(?:on|last|this|late|early|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|evening|morning|night|today|yesterday)\b(?:\s+(?:evening|morning|night))?)?"
-
-
-# "Although X, ...", "Despite X, ...": a concession fronted before the frame, the outlet's own words.
-FRONTED_CONCESSION = re.compile(
-    r"(?:although|though|even\s+though|despite|in\s+spite\s+of|even\s+with|whereas)\s+((?:[^,]|,(?=\d)){8,}?),\s+",
-    re.IGNORECASE,
-)
 
 
 # "said many times that", "has repeatedly said that": adverbs between the verb and its clause.
@@ -274,7 +268,7 @@ def attribute(unit: Sentence, state: Passage) -> Attribution:
             state.venues[speaker], state.occasions[speaker] = venue, dated
             state.heard_at.setdefault(speaker, []).append((venue, dated))
         elif (
-            how in {"pronoun", "role", "subjectless", "surname"}
+            how in {"pronoun", "role", "subjectless", "surname", "document"}
             and not elsewhere
             and not (
                 dated and state.occasions.get(speaker) and dated.lower() != state.occasions[speaker].lower()

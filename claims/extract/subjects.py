@@ -177,7 +177,7 @@ def speaker_in(window: str, state: Passage, offset: int = 0) -> tuple[str | None
         return ANONYMOUS, False, "anonymous"
     if _the_statement(subject) and state.last_speaker and state.last_speaker.speaker:
         last = state.last_speaker
-        return last.speaker, last.speaker_is_organisation, "pronoun"
+        return last.speaker, last.speaker_is_organisation, "document"
     epithet = epithet_of(subject, window)
     if epithet:
         person = epithet_referent(epithet, state)

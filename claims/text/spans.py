@@ -100,10 +100,16 @@ def statement_spans(
     return [(*trim(text, start, end), who)]
 
 
-_CONCESSION_AFTER = re.compile(r",\s+(?:although|though|even\s+though|whereas)\s+", re.IGNORECASE)
-_CONCESSION_BEFORE = re.compile(
-    r"(?:although|though|even\s+though)\s+((?:[^,]|,(?=\d)){8,}?),\s+", re.IGNORECASE
+# What opens a concession: a clause ("Although the committee does not vote, ...") or, fronted
+# before a reporting frame, a phrase too ("Despite four rate hikes, Powell said ...").
+_CONCEDING = r"although|though|even\s+though"
+# The concession runs to the comma that ends it ("40,000" is one number, not two clauses).
+_TO_COMMA = r"\s+((?:[^,]|,(?=\d)){8,}?),\s+"
+FRONTED_CONCESSION = re.compile(
+    r"(?:" + _CONCEDING + r"|despite|in\s+spite\s+of|even\s+with|whereas)" + _TO_COMMA, re.IGNORECASE
 )
+_CONCESSION_BEFORE = re.compile(r"(?:" + _CONCEDING + r")" + _TO_COMMA, re.IGNORECASE)
+_CONCESSION_AFTER = re.compile(r",\s+(?:" + _CONCEDING + r"|whereas)\s+", re.IGNORECASE)
 
 
 def concession_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -112,19 +118,12 @@ def concession_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     a survey showed nine against" each state two things a fact-checker checks apart. Each part
     keeps at least MIN_WORDS words, or the span stays whole."""
     lead = _CONCESSION_BEFORE.match(text, start, end)
-    if lead:
-        first, rest = trim(text, lead.start(1), lead.end(1)), trim(text, lead.end(), end)
-        if (
-            len(text[first[0] : first[1]].split()) >= MIN_WORDS
-            and len(text[rest[0] : rest[1]].split()) >= MIN_WORDS
-        ):
-            return [first, rest]
     joint = _CONCESSION_AFTER.search(text, start, end)
-    if joint:
-        first, rest = trim(text, start, joint.start()), trim(text, joint.end(), end)
-        if (
-            len(text[first[0] : first[1]].split()) >= MIN_WORDS
-            and len(text[rest[0] : rest[1]].split()) >= MIN_WORDS
-        ):
+    cuts = ([(lead.start(1), lead.end(1), lead.end())] if lead else []) + (
+        [(start, joint.start(), joint.end())] if joint else []
+    )
+    for first_start, first_end, rest_start in cuts:
+        first, rest = trim(text, first_start, first_end), trim(text, rest_start, end)
+        if all(len(text[a:b].split()) >= MIN_WORDS for a, b in (first, rest)):
             return [first, rest]
     return [(start, end)]

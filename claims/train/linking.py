@@ -30,21 +30,23 @@ def corpus_pairs(name: str, embedder):
     book = SpeakerBook()
     extracted = extract_mentions(articles, book=book, embedder=embedder)
     speakers: dict[str, int] = {}
-    for mentions, _ in extracted:  # organisations enter the book as claims.ingest.store stores them
-        for mention in mentions:
-            if mention.attribution.speaker and mention.attribution.speaker_is_organisation:
-                book.resolve_organisation(mention.attribution.speaker)
-    spoken_for = voices_in_book(book)  # as relinking compares stored speakers
+    # Each mention's speaker as claims.ingest.store stores it (organisations through the book), every
+    # organisation in the book before voices are read off it, as relinking reads the stored ones.
+    stored_as = {
+        id(m): book.resolve_organisation(m.attribution.speaker)
+        if m.attribution.speaker and m.attribution.speaker_is_organisation
+        else m.attribution.speaker
+        for mentions, _ in extracted
+        for m in mentions
+    }
+    spoken_for = voices_in_book(book)
     items, ids = [], []
     for article_name, (mentions, vectors) in zip(names, extracted):
         found = {id(f.mention): f.claim.id for f in match(mentions, gold.articles[article_name]).found}
         for mention, vector in zip(mentions, vectors):
             if id(mention) not in found:
                 continue
-            who = mention.attribution.speaker
-            if who and mention.attribution.speaker_is_organisation:  # as claims.ingest.store stores it
-                who = book.resolve_organisation(who)
-            who = voice_of(who, spoken_for)
+            who = voice_of(stored_as[id(mention)], spoken_for)
             speaker = speakers.setdefault(who, len(speakers)) if who else None
             items.append(
                 LinkItem(
