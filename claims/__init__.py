@@ -1,35 +1,70 @@
 """Claim workbench: ingest news articles, extract claims with their speakers,
 link the same claim across sources, search, review and export.
 
-The public API; the CLI (``python -m claims``) and the UI sit on these.
+The public API; the CLI (``python -m claims``) and the UI sit on these. Each name is imported
+on first use (PEP 562), so ``import claims`` and ``python -m claims --help`` do not load
+torch, FAISS and SQLAlchemy for a command that needs none of them.
 """
 
-from claims.checkworthy.model import Scorer, default_scorer, load_scorer
-from claims.embed.encoder import Embedder, default_embedder
-from claims.export import CSV_COLUMNS, to_claimreview, to_csv
-from claims.factchecks.store import FactCheckMatch, attach_evidence, detach_evidence, matches_for_claim
-from claims.factchecks.store import import_file as import_factchecks
-from claims.factchecks.store import match as match_factchecks
-from claims.ingest.pipeline import IngestReport, ingest
-from claims.ingest.sources import IngestError
-from claims.link.relink import relink
-from claims.provenance.drift import Drift, compare, drift_flags, word_diff
-from claims.provenance.sources import citations, first_appearance, timeline, wordings
-from claims.review.feedback import add_mention, drop_mention, explain, feedback_tsv, find_span
-from claims.review.regroup import merge_claims, move_mention, split_mentions
-from claims.review.speakers import merge_speakers, rename_speaker, split_speaker
-from claims.review.verdicts import (
-    ConflictError,
-    ReviewError,
-    add_note,
-    decide_suggestion,
-    set_sourcing,
-    set_status,
-)
-from claims.search.hybrid import Filters, SearchResult, search
-from claims.search.index import LiveIndex, load_or_rebuild, rebuild
-from claims.search.keywords import rebuild_keywords
-from claims.search.query import resolve_speakers
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# name -> (module, attribute): each imported on first use
+_WHERE = {
+    "CSV_COLUMNS": ("claims.export", "CSV_COLUMNS"),
+    "ConflictError": ("claims.review.verdicts", "ConflictError"),
+    "Drift": ("claims.provenance.drift", "Drift"),
+    "Embedder": ("claims.embed.encoder", "Embedder"),
+    "FactCheckMatch": ("claims.factchecks.store", "FactCheckMatch"),
+    "Filters": ("claims.search.hybrid", "Filters"),
+    "IngestError": ("claims.ingest.sources", "IngestError"),
+    "IngestReport": ("claims.ingest.pipeline", "IngestReport"),
+    "LiveIndex": ("claims.search.index", "LiveIndex"),
+    "ReviewError": ("claims.review.verdicts", "ReviewError"),
+    "Scorer": ("claims.checkworthy.model", "Scorer"),
+    "SearchResult": ("claims.search.hybrid", "SearchResult"),
+    "add_mention": ("claims.review.feedback", "add_mention"),
+    "add_note": ("claims.review.verdicts", "add_note"),
+    "attach_evidence": ("claims.factchecks.store", "attach_evidence"),
+    "citations": ("claims.provenance.sources", "citations"),
+    "compare": ("claims.provenance.drift", "compare"),
+    "decide_suggestion": ("claims.review.verdicts", "decide_suggestion"),
+    "default_embedder": ("claims.embed.encoder", "default_embedder"),
+    "default_scorer": ("claims.checkworthy.model", "default_scorer"),
+    "detach_evidence": ("claims.factchecks.store", "detach_evidence"),
+    "drift_flags": ("claims.provenance.drift", "drift_flags"),
+    "drop_mention": ("claims.review.feedback", "drop_mention"),
+    "explain": ("claims.review.feedback", "explain"),
+    "feedback_tsv": ("claims.review.feedback", "feedback_tsv"),
+    "find_span": ("claims.review.feedback", "find_span"),
+    "first_appearance": ("claims.provenance.sources", "first_appearance"),
+    "import_factchecks": ("claims.factchecks.store", "import_file"),
+    "ingest": ("claims.ingest.pipeline", "ingest"),
+    "load_or_rebuild": ("claims.search.index", "load_or_rebuild"),
+    "load_scorer": ("claims.checkworthy.model", "load_scorer"),
+    "match_factchecks": ("claims.factchecks.store", "match"),
+    "matches_for_claim": ("claims.factchecks.store", "matches_for_claim"),
+    "merge_claims": ("claims.review.regroup", "merge_claims"),
+    "merge_speakers": ("claims.review.speakers", "merge_speakers"),
+    "move_mention": ("claims.review.regroup", "move_mention"),
+    "rebuild": ("claims.search.index", "rebuild"),
+    "rebuild_keywords": ("claims.search.keywords", "rebuild_keywords"),
+    "relink": ("claims.link.relink", "relink"),
+    "rename_speaker": ("claims.review.speakers", "rename_speaker"),
+    "resolve_speakers": ("claims.search.query", "resolve_speakers"),
+    "search": ("claims.search.hybrid", "search"),
+    "set_sourcing": ("claims.review.verdicts", "set_sourcing"),
+    "set_status": ("claims.review.verdicts", "set_status"),
+    "split_mentions": ("claims.review.regroup", "split_mentions"),
+    "split_speaker": ("claims.review.speakers", "split_speaker"),
+    "timeline": ("claims.provenance.sources", "timeline"),
+    "to_claimreview": ("claims.export", "to_claimreview"),
+    "to_csv": ("claims.export", "to_csv"),
+    "word_diff": ("claims.provenance.drift", "word_diff"),
+    "wordings": ("claims.provenance.sources", "wordings"),
+}
 
 __all__ = [
     "CSV_COLUMNS",
@@ -84,3 +119,23 @@ __all__ = [
     "word_diff",
     "wordings",
 ]
+
+
+# Two subpackages share their names with functions of the API (claims.ingest, claims.search). Loading
+# them now and unbinding them makes those names the functions, whenever the subpackages are used.
+for _package in ("ingest", "search"):
+    importlib.import_module(f"claims.{_package}")
+    del globals()[_package]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'claims' has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

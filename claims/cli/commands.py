@@ -1,4 +1,4 @@
-"""The top-level commands: ingest, search, export, checkworthy, stats, reindex."""
+"""The top-level commands: ingest, search, export, checkworthy, stats, reindex, maintenance."""
 
 from __future__ import annotations
 
@@ -310,3 +310,32 @@ def reindex():
         )
     typer.echo(f"indexed {done.indexed} mentions -> {index_path(engine)}")
     typer.echo(f"keyword index: {done.keywords} mentions")
+
+
+@app.command()
+def maintenance(
+    vacuum: bool = typer.Option(
+        True, "--vacuum/--no-vacuum", help="Compact the file too (needs room for a copy)."
+    ),
+):
+    """Check the database (integrity, references, the keyword index), then refresh the query
+    planner's statistics (ANALYZE) and compact the file (VACUUM). A damaged database is reported
+    and left alone: restore it from a backup (python -m claims restore).
+
+    Run it now and then on a long-lived archive, when nobody is ingesting. Example:
+
+        python -m claims maintenance
+    """
+    from db.maintenance import maintain
+
+    report = maintain(open_engine(), vacuum=vacuum)
+    for problem in report.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if report.problems:
+        fail(f"{len(report.problems)} problem(s) found; nothing was changed")
+    typer.echo("checked: integrity, references and the keyword index are sound")
+    if report.analyzed:
+        typer.echo("analyzed: the query planner's statistics are fresh")
+    if report.vacuumed:
+        typer.echo(f"vacuumed: {report.bytes_before / 1e6:.1f} MB -> {report.bytes_after / 1e6:.1f} MB")
+    typer.echo(f"({report.seconds:.1f} s)")

@@ -51,12 +51,12 @@ def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False
             return None  # another run covered it meanwhile
         relinked = relink(session)
     embedded = refresh_search_vectors(engine, progress=embed_progress)
-    index = vector_index.rebuild(engine)
+    index = vector_index.rebuild(engine) if force else vector_index.update(engine, changed=embedded)
     keywords = rebuild_keywords(engine) if force else keywords_in_step(engine)
     if wanted is not None:
         with session_scope(engine) as session:
             crud.refresh_done(session, wanted=wanted)
-    return RefreshReport(relinked, embedded, len(index), keywords)
+    return RefreshReport(relinked, len(embedded), len(index), keywords)
 
 
 def out_of_step(engine: Engine) -> list[str]:
@@ -82,7 +82,7 @@ def out_of_step(engine: Engine) -> list[str]:
         ids = saved.ids()
         if sorted(ids) != sorted(stored):
             problems.append(f"the FAISS file holds {len(ids)} ids, the database {len(stored)} vectors")
-        elif any(not np.allclose(saved.vector(i), from_bytes(stored[i]), atol=1e-6) for i in ids):
+        elif any(not np.allclose(saved.vector(i), from_bytes(stored[i]), atol=saved.tolerance) for i in ids):
             problems.append("the FAISS file's vectors differ from the database's")
     with engine.connect() as connection:
         indexed = fts.indexed_count(connection)

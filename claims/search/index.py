@@ -2,17 +2,20 @@
 
 The index is a cache: the vectors live in the database and the index file
 (``<db>.faiss`` beside the database) is rebuilt from them whenever it is
-missing, older than the database, unreadable, holds a different number of
-vectors or another last id, or any of a sample of its vectors differs from the
-database's. A cache that cannot be written (a folder in its place, a read-only
-disk) leaves search working from memory.
+missing, unreadable, holds a different number of vectors or another last id,
+or any of a sample of its vectors differs from the database's. Each refresh
+after a write adds and drops only what moved (:func:`update`). Its kind follows
+the size (:func:`kind_for`): exact while exact search is fast, an inverted
+file (IVF) above. A cache that cannot be written (a folder in its place, a
+read-only disk) leaves search working from memory.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import faiss
@@ -20,26 +23,94 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from claims.config import settings
 from claims.embed.encoder import DIMENSION, from_bytes
 from db import crud
 from db.session import db_file
 
+# The approximate index's parameters, chosen by bench/scale.py on vectors shaped like real sentences'
+# (docs/BENCHMARKS.md, "Scale"). An inverted file (IVF) rather than a graph (HNSW): it drops a removed
+# mention in place, where a graph would have to be rebuilt, and it trains and fills faster.
+PROBES = 512  # lists searched per query (a quarter of them at a million vectors): see docs/BENCHMARKS.md
+# Below this many allowed ids (a search filter), the allowed vectors are compared exactly: the probed
+# lists may hold too few of them.
+FILTER_EXACT = 20_000
+EXACT, IVF = "exact", "ivf"
+TRAINING_PER_LIST = 40  # k-means asks for at least 39 points a centroid
+
+
+def kind_for(count: int) -> str:
+    """The index kind for ``count`` vectors: exact while that is fast, an inverted file above."""
+    return EXACT if count <= settings().exact_index_limit else IVF
+
+
+def lists_for(count: int) -> int:
+    """Inverted lists for ``count`` vectors: a power of two near 2·√count (2,048 at a million), and
+    never more than the vectors can train."""
+    return min(int(2 ** round(math.log2(2 * math.sqrt(max(count, 1))))), max(1, count // TRAINING_PER_LIST))
+
+
+def training_rows(count: int) -> np.ndarray:
+    """Which of ``count`` vectors train an inverted file's lists: a fixed draw, so that the same
+    vectors train the same lists."""
+    drawn = np.random.default_rng(0).choice(
+        count, min(count, TRAINING_PER_LIST * lists_for(count)), replace=False
+    )
+    return np.sort(drawn)
+
 
 class VectorIndex:
-    """Exact inner-product search (vectors are normalised, so scores are cosines)."""
+    """Inner-product search keyed by mention id (vectors are normalised, so scores are cosines).
 
-    def __init__(self, dimension: int = DIMENSION):
+    Exact (``IndexFlatIP``), or, given ``training`` vectors, an inverted file of ``lists`` lists
+    over float16 vectors (half the memory: 0.77 GB at a million, not 1.5).
+    """
+
+    def __init__(self, dimension: int = DIMENSION, *, training: np.ndarray | None = None, lists: int = 0):
         self.dimension = dimension
-        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        if training is None:
+            self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+            return
+        ivf = faiss.IndexIVFScalarQuantizer(
+            faiss.IndexFlatIP(dimension),
+            dimension,
+            lists,
+            faiss.ScalarQuantizer.QT_fp16,
+            faiss.METRIC_INNER_PRODUCT,
+        )
+        ivf.cp.seed = 1234  # the same vectors train the same lists
+        ivf.train(np.ascontiguousarray(training, dtype=np.float32))
+        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # look up and remove by mention id
+        self.index = ivf
 
     def __len__(self) -> int:
         return int(self.index.ntotal)
+
+    @property
+    def kind(self) -> str:
+        return IVF if isinstance(self.index, faiss.IndexIVF) else EXACT
+
+    @property
+    def lists(self) -> int:
+        return int(self.index.nlist) if self.kind == IVF else 0
+
+    @property
+    def tolerance(self) -> float:
+        """How far a stored vector may come back from the index: float16 keeps about three digits."""
+        return 1e-6 if self.kind == EXACT else 2e-3
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
         self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+
+    def remove(self, ids: Sequence[int]) -> None:
+        if len(ids):
+            # The id table of an inverted file removes only an explicit array of ids.
+            wanted = np.asarray(ids, dtype=np.int64)
+            selector = faiss.IDSelectorArray(wanted) if self.kind == IVF else faiss.IDSelectorBatch(wanted)
+            self.index.remove_ids(selector)
 
     def search(
         self, vector: np.ndarray, k: int, *, among: Sequence[int] | None = None
@@ -52,35 +123,64 @@ class VectorIndex:
         if len(self) == 0 or k <= 0 or (among is not None and len(among) == 0):
             return []
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, self.dimension)
+        inverted = self.kind == IVF
+        if inverted and among is not None and len(among) <= FILTER_EXACT:
+            return self._exact_among(query[0], k, among)
         # One query: threads only add synchronisation, which a busy machine makes costly.
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
         try:
-            if among is None:
-                scores, ids = self.index.search(query, min(k, len(self)))
+            # The selector must outlive the search: the parameters hold only a pointer to it.
+            selector = None if among is None else faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+            if inverted:
+                probes = min(PROBES, self.lists)
+                # Fewer allowed vectors in each list: probe more lists to meet k of them.
+                if among is not None:
+                    probes = min(self.lists, int(probes * len(self) / len(among)))
+                params = faiss.SearchParametersIVF(nprobe=probes, sel=selector)
             else:
-                selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
-                scores, ids = self.index.search(
-                    query, min(k, len(self), len(among)), params=faiss.SearchParameters(sel=selector)
-                )
+                params = faiss.SearchParameters(sel=selector)
+            scores, ids = self.index.search(query, min(k, len(self)), params=params)
         finally:
             faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
+    def _exact_among(self, query: np.ndarray, k: int, among: Sequence[int]) -> list[tuple[int, float]]:
+        held = np.intersect1d(np.asarray(among, dtype=np.int64), self.id_array())
+        if len(held) == 0:
+            return []
+        scores = self.index.reconstruct_batch(held) @ query
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(held[i]), float(scores[i])) for i in order]
+
     def save(self, path: Path) -> None:
-        """Write atomically: readers see the old file or the new one, never half of one."""
+        """Write atomically and durably: after a crash at any point, the old file or the new one."""
         handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         os.close(handle)
         try:
             faiss.write_index(self.index, tmp)
+            with open(tmp, "rb") as written:
+                os.fsync(written.fileno())
             os.replace(tmp, path)
+            _sync_folder(path.parent)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
     def ids(self) -> list[int]:
-        """The mention ids held, in the order they were added."""
-        return [int(i) for i in faiss.vector_to_array(self.index.id_map)]
+        """The mention ids held (in the order added, for an exact index)."""
+        return [int(i) for i in self.id_array()]
+
+    def id_array(self) -> np.ndarray:
+        if self.kind == EXACT:
+            return faiss.vector_to_array(self.index.id_map)
+        lists = self.index.invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+            for i in range(self.lists)
+            if lists.list_size(i)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def vector(self, mention_id: int) -> np.ndarray:
         return self.index.reconstruct(int(mention_id))
@@ -91,6 +191,20 @@ class VectorIndex:
         index.index = faiss.read_index(str(path))
         index.dimension = index.index.d
         return index
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: the folder's entry is data too."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:  # a platform without folder handles
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def index_path(engine: Engine) -> Path | None:
@@ -104,43 +218,72 @@ def build(engine: Engine) -> VectorIndex:
     from claims.search.vectors import refresh
 
     refresh(engine)
-    index = VectorIndex()
     with Session(engine) as session:
-        rows = crud.search_vectors(session)
-    if rows:
-        index.add([r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows]))
+        ids = crud.search_vector_ids(session)
+        if kind_for(len(ids)) == EXACT:
+            index = VectorIndex()
+        else:
+            sample = [ids[i] for i in training_rows(len(ids))]
+            training = np.vstack(
+                [
+                    from_bytes(r[1])
+                    for rows in crud.search_vector_batches(session, mention_ids=sample)
+                    for r in rows
+                ]
+            )
+            index = VectorIndex(training=training, lists=lists_for(len(ids)))
+        _add_stored(session, index)
     return index
 
 
-def _db_mtime(file: Path) -> float:
-    # Opening a database in WAL mode creates an empty -wal file: that is not a change of its data.
-    times = [
-        p.stat().st_mtime
-        for p in (file, file.with_name(file.name + "-wal"))
-        if p.exists() and (p == file or p.stat().st_size > 0)
-    ]
-    return max(times, default=0.0)
+def _add_stored(session: Session, index: VectorIndex, mention_ids: Sequence[int] | None = None) -> None:
+    for rows in crud.search_vector_batches(session, mention_ids=mention_ids):
+        index.add([r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows]))
 
 
-def is_stale(engine: Engine) -> bool:
-    path = index_path(engine)
-    file = db_file(engine)
-    if path is None or file is None or not path.exists():
-        return True
-    if path.stat().st_mtime < _db_mtime(file):
-        return True
-    return False
-
-
-def rebuild(engine: Engine) -> VectorIndex:
-    """Rebuild the index from the database and save it beside the database (when it can be)."""
-    index = build(engine)
-    path = index_path(engine)
+def _save(index: VectorIndex, path: Path | None) -> None:
     if path is not None:
         try:
             index.save(path)
         except (OSError, RuntimeError):  # a folder or a read-only disk where the cache goes
             pass
+
+
+def rebuild(engine: Engine) -> VectorIndex:
+    """Rebuild the index from the database and save it beside the database (when it can be)."""
+    index = build(engine)
+    _save(index, index_path(engine))
+    return index
+
+
+def update(engine: Engine, *, changed: Collection[int] = ()) -> VectorIndex:
+    """Bring the saved index in step with the database, touching only what moved, and save it.
+
+    New mentions' vectors are added, removed mentions' dropped and ``changed`` ones (embedded again)
+    replaced, so an ingest costs what it adds, not the archive's size. The index is rebuilt
+    instead when there is none to start from, or when its kind or its lists no longer fit the size
+    (:func:`kind_for`, :func:`lists_for`: the lists are trained again each time the archive has grown
+    fourfold, so the cost of retraining stays a constant share of each mention's).
+    """
+    path = index_path(engine)
+    try:
+        index = VectorIndex.load(path) if path is not None and path.exists() else None
+    except Exception:  # a damaged file: it is only a cache
+        index = None
+    if index is None or index.dimension != DIMENSION:
+        return rebuild(engine)
+    with Session(engine) as session:
+        stored = np.asarray(crud.search_vector_ids(session), dtype=np.int64)
+        held = index.id_array()
+        again = np.intersect1d(np.asarray(sorted(changed), dtype=np.int64), held)
+        drop = np.union1d(np.setdiff1d(held, stored), again)
+        add = np.union1d(np.setdiff1d(stored, held), again)
+        kind = kind_for(len(stored))
+        if index.kind != kind or (kind == IVF and lists_for(len(stored)) >= 2 * index.lists):
+            return rebuild(engine)
+        index.remove(drop.tolist())
+        _add_stored(session, index, add.tolist())
+    _save(index, path)
     return index
 
 
@@ -157,7 +300,7 @@ def checked(engine: Engine, path: Path) -> VectorIndex | None:
 
     try:
         index = VectorIndex.load(path)
-        ids = faiss.vector_to_array(index.index.id_map)
+        ids = index.id_array()
     except Exception:  # a damaged file, a folder, an index of another kind: it is only a cache
         return None
     if index.dimension != DIMENSION or len(ids) != len(index):
@@ -179,15 +322,19 @@ def checked(engine: Engine, path: Path) -> VectorIndex | None:
             vector = index.index.reconstruct(mention_id)
         except RuntimeError:
             return None
-        if not np.allclose(vector, from_bytes(stored[mention_id]), atol=1e-6):
+        if not np.allclose(vector, from_bytes(stored[mention_id]), atol=index.tolerance):
             return None
     return index
 
 
 def load_or_rebuild(engine: Engine) -> VectorIndex:
-    """The saved index when it is up to date with the database and passes :func:`checked`, else a rebuilt one."""
+    """The saved index when it passes :func:`checked`, else a rebuilt one.
+
+    The file's age is not a test: a reviewer's verdict makes the database newer than the index
+    without changing any vector, and at a million mentions a rebuild for that would take minutes.
+    """
     path = index_path(engine)
-    if path is not None and not is_stale(engine):
+    if path is not None and path.exists():
         index = checked(engine, path)
         if index is not None:
             return index

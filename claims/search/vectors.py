@@ -18,17 +18,17 @@ from db import crud
 from db.session import session_scope
 
 
-def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool = False) -> int:
-    """Embed the text and paragraph of every mention whose search vectors are missing or stale; how many."""
+def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool = False) -> list[int]:
+    """Embed the text and paragraph of every mention whose search vectors are missing or stale; their ids."""
     embedder = embedder or search_embedder()
     with Session(engine) as session:  # embedding takes a while: read, embed, then take the write lock
         rows = crud.mentions_needing_search_vectors(session, model=embedder.name)
         work = [(m.id, m.text, paragraph_at(article.text, m.start, m.end)) for m, article in rows]
     if not work:
-        return 0
+        return []
     unique = sorted({text for _, text, _ in work} | {paragraph for _, _, paragraph in work})
     vectors = dict(zip(unique, embedder.encode(unique, progress=progress)))
-    written = 0
+    written: list[int] = []
     with session_scope(engine) as session:
         for mention_id, text, paragraph in work:
             mention = crud.get_mention(session, mention_id=mention_id)
@@ -38,5 +38,5 @@ def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool 
             mention.search_context_embedding = to_bytes(vectors[paragraph])
             mention.search_model = embedder.name
             session.add(mention)
-            written += 1
+            written.append(mention_id)
     return written

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import func, text
@@ -71,6 +71,37 @@ def search_vectors(session: Session) -> list[tuple[int, bytes]]:
             .order_by(Mention.id)
         ).all()
     )
+
+
+def search_vector_ids(session: Session) -> list[int]:
+    """Ids of the mentions that have a search vector, ascending."""
+    query = select(Mention.id).where(Mention.search_embedding.is_not(None)).order_by(Mention.id)
+    return list(session.exec(query).all())
+
+
+def search_vector_batches(
+    session: Session, *, mention_ids: Sequence[int] | None = None, size: int = 20_000
+) -> Iterator[list[tuple[int, bytes]]]:
+    """(mention id, search vector) of every mention that has one (or of ``mention_ids``), ``size`` at a
+    time in id order, so a million vectors never sit in memory as Python objects at once."""
+    wanted = sorted(int(i) for i in mention_ids) if mention_ids is not None else None
+    after = 0
+    while True:
+        query = select(Mention.id, Mention.search_embedding).where(Mention.search_embedding.is_not(None))
+        if wanted is None:
+            query = query.where(Mention.id > after).order_by(Mention.id).limit(size)
+        else:
+            chunk, wanted = wanted[:size], wanted[size:]
+            if not chunk:
+                return
+            query = query.where(Mention.id.in_(chunk)).order_by(Mention.id)
+        rows = list(session.exec(query).all())
+        if rows:
+            yield rows
+        if wanted is None:
+            if len(rows) < size:
+                return
+            after = rows[-1][0]
 
 
 def search_vectors_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:

@@ -1,0 +1,401 @@
+"""How the workbench holds up as the archive grows: the search index and the database, 10,000 to 1,000,000 mentions.
+
+    .venv/bin/python -m bench.scale                                  # index 10k, 100k, 1M; stores 100k, 1M
+    .venv/bin/python -m bench.scale --sizes 100000 --store-sizes --probes 64 128 256
+
+Embedding a million real sentences takes hours here, so the figures use synthetic vectors shaped
+like real ones. The real vectors are the bundled model's of the CheckThat! 2021 task 2A verified
+claims (../shared/bench/clef2021_t2a_en/vclaims.tsv). Two of them at a time are mixed into a
+"claim", and each claim gets about five "mentions": the claim's vector plus a little noise, which
+puts a mention at cosine 0.7 to 0.9 from its claim, as re-reports are. The queries are 200
+held-out sentences: their real vectors, or their text where the model encodes it.
+
+Index stage (``--sizes``), in this process:
+- the build (training the lists and adding every vector) and the save;
+- raw FAISS search p50 for one query, exact and as shipped, and the shipped index's recall@10
+  against exact search;
+- recall and p50 of the inverted file at other probe counts (``--probes``), which is how
+  ``claims.search.index.PROBES`` was chosen;
+and, in a fresh process: loading the saved index and the search model, encoding each query and
+searching (p50), and that process's peak RSS (VmHWM).
+
+Store stage (``--store-sizes``): a workbench database of that many mentions, written straight into
+SQLite (bench/synthetic_store.py: real sentences as the texts, the synthetic vectors), then, each
+in a fresh process: the index rebuilt from the database; search through ``claims.search.hybrid``
+(query encoding, FAISS, keywords, the database fetch) against encoding plus raw FAISS; and
+``python -m claims --help`` and ``python -m claims search`` from a cold start, with peak RSS.
+
+It prints a table per stage and draws docs/scale_search.png (time and memory against size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS = ROOT.parent / "shared" / "bench" / "clef2021_t2a_en" / "vclaims.tsv"
+QUERIES = 200
+K = 10
+
+
+def real_sentences() -> tuple[list[str], np.ndarray]:
+    from claims.train.checkworthy_data import cached_vectors
+
+    with CLAIMS.open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    return texts, np.asarray(cached_vectors(texts), dtype=np.float32)
+
+
+def sentence_like(count: int, real: np.ndarray, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` unit vectors in clusters of about five around mixtures of two real sentences'
+    vectors, and the cluster (tracked claim) of each."""
+    rng = np.random.default_rng(seed)
+    claims = max(1, count // 5)
+    first, second = rng.integers(0, len(real), claims), rng.integers(0, len(real), claims)
+    weight = rng.uniform(0.55, 0.9, (claims, 1)).astype(np.float32)
+    centres = weight * real[first] + (1 - weight) * real[second]
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    out = np.empty((count, real.shape[1]), dtype=np.float32)
+    cluster = rng.integers(0, claims, count)
+    for start in range(0, count, 100_000):
+        end = min(count, start + 100_000)
+        noise = rng.uniform(0.02, 0.05, (end - start, 1)).astype(np.float32)
+        out[start:end] = centres[cluster[start:end]]
+        out[start:end] += rng.normal(size=(end - start, real.shape[1])).astype(np.float32) * noise
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    return out, cluster
+
+
+def timed_searches(index, queries: np.ndarray) -> tuple[float, list[list[int]]]:
+    """(p50 ms of one query, the ids found for each)."""
+    times, found = [], []
+    for query in queries:
+        started = time.perf_counter()
+        hits = index.search(query, K)
+        times.append(time.perf_counter() - started)
+        found.append([i for i, _ in hits])
+    return float(np.median(times) * 1000), found
+
+
+def recall(found: list[list[int]], truth: np.ndarray) -> float:
+    return float(np.mean([len(set(f) & set(t.tolist())) / K for f, t in zip(found, truth)]))
+
+
+def measure_size(count: int, real: np.ndarray, queries: np.ndarray, probes: list[int], folder: Path) -> dict:
+    import faiss
+
+    from claims.search import index as vector_index
+    from claims.search.index import VectorIndex, kind_for, lists_for, training_rows
+
+    vectors, _ = sentence_like(count, real)
+    ids = np.arange(1, count + 1, dtype=np.int64)
+    exact = VectorIndex()
+    exact.add(ids, vectors)
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    flat.add(vectors)
+    truth = flat.search(queries, K)[1] + 1  # ids are row + 1
+    del flat
+    exact_p50, _ = timed_searches(exact, queries)
+    del exact
+    row: dict = {"mentions": count, "kind": kind_for(count), "exact search p50 ms": round(exact_p50, 2)}
+
+    started = time.perf_counter()
+    if kind_for(count) == "exact":
+        index = VectorIndex()
+    else:
+        index = VectorIndex(training=vectors[training_rows(count)], lists=lists_for(count))
+    index.add(ids, vectors)
+    row["build s"] = round(time.perf_counter() - started, 1)
+    row["lists"] = index.lists
+    path = folder / f"scale-{count}.faiss"
+    started = time.perf_counter()
+    index.save(path)
+    row["save s"] = round(time.perf_counter() - started, 2)
+    row["file MB"] = round(path.stat().st_size / 1e6)
+    p50, found = timed_searches(index, queries)
+    row["search p50 ms"] = round(p50, 2)
+    row["recall@10"] = round(recall(found, truth), 4)
+    if index.kind == "ivf":
+        shipped = vector_index.PROBES
+        try:
+            for n in probes:
+                vector_index.PROBES = n  # what search reads at each call
+                p50, found = timed_searches(index, queries)
+                row[f"probes {n}: recall@10 / p50 ms"] = f"{recall(found, truth):.4f} / {p50:.2f}"
+        finally:
+            vector_index.PROBES = shipped
+    del index, vectors
+    row.update(fresh_process(path))
+    path.unlink()
+    return row
+
+
+_SEARCHER = """
+import json, os, sys, time
+from pathlib import Path
+
+
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+started = time.perf_counter()
+from claims.search.index import VectorIndex
+index = VectorIndex.load(Path(sys.argv[1]))
+loaded = time.perf_counter() - started
+from claims.embed.search_model import search_embedder
+model = search_embedder()
+texts = json.loads(sys.stdin.read())
+model.encode_query(texts[0])
+encode, both = [], []
+for text in texts:
+    t0 = time.perf_counter()
+    vector = model.encode_query(text)
+    t1 = time.perf_counter()
+    index.search(vector, 10)
+    t2 = time.perf_counter()
+    encode.append(t1 - t0)
+    both.append(t2 - t0)
+encode.sort(); both.sort()
+print(json.dumps({
+    "import + load s": round(loaded, 2),
+    "encode p50 ms": round(encode[len(encode) // 2] * 1000, 1),
+    "encode + search p50 ms": round(both[len(both) // 2] * 1000, 1),
+    # VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across exec.
+    "search process peak RSS MB": round(peak_kb() / 1024),
+}))
+"""
+
+
+def fresh_process(path: Path) -> dict:
+    texts, _ = real_sentences()
+    held = [texts[i] for i in held_out(len(texts))]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", _SEARCHER, str(path)],
+        input=json.dumps(held),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+_PEAK = """
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+"""
+
+_REBUILD = (
+    _PEAK
+    + """
+import json, sys, time
+from claims.search.index import rebuild
+from db.session import get_engine
+engine = get_engine(sys.argv[1])
+started = time.perf_counter()
+index = rebuild(engine)
+print(json.dumps({"index rebuild from the database s": round(time.perf_counter() - started, 1),
+                  "index kind": index.kind, "rebuild peak RSS MB": round(peak_kb() / 1024)}))
+"""
+)
+
+_STORE_SEARCH = (
+    _PEAK
+    + """
+import json, sys, time
+from claims.embed.search_model import search_embedder
+from claims.search.hybrid import DEPTH, search
+from claims.search.index import load_or_rebuild
+from db.session import get_engine
+queries = json.loads(sys.stdin.read())
+engine = get_engine(sys.argv[1], read_only=True)
+started = time.perf_counter()
+index = load_or_rebuild(engine)
+loaded = time.perf_counter() - started
+model = search_embedder()
+search(engine, queries[0], k=10, index=index, embedder=model)
+full, raw = [], []
+for query in queries:
+    t0 = time.perf_counter()
+    search(engine, query, k=10, index=index, embedder=model)
+    t1 = time.perf_counter()
+    index.search(model.encode_query(query), DEPTH)
+    t2 = time.perf_counter()
+    full.append(t1 - t0)
+    raw.append(t2 - t1)
+full.sort(); raw.sort()
+print(json.dumps({
+    "index load + check s": round(loaded, 2),
+    "search p50 ms (encode, FAISS, keywords, database)": round(full[len(full) // 2] * 1000, 1),
+    "encode + raw FAISS p50 ms": round(raw[len(raw) // 2] * 1000, 1),
+    "search / raw": round(full[len(full) // 2] / raw[len(raw) // 2], 2),
+    "UI-like search process peak RSS MB": round(peak_kb() / 1024),
+}))
+"""
+)
+
+_CLI = (
+    _PEAK
+    + """
+import json, runpy, sys
+sys.argv = ["claims", *sys.argv[1:]]
+try:
+    runpy.run_module("claims", run_name="__main__", alter_sys=True)
+except SystemExit:
+    pass
+finally:
+    print(json.dumps({"peak": round(peak_kb() / 1024)}), file=sys.stderr)
+"""
+)
+
+
+def _child(code: str, *args: str, stdin: str = "") -> dict:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    if run.returncode:
+        raise RuntimeError(run.stderr[-2000:])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def cold_cli(*args: str, runs: int = 3) -> tuple[float, int]:
+    """Median wall time of ``python -m claims ARGS`` from a cold interpreter, and its peak RSS (MB)."""
+    times, peaks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-c", _CLI, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            cwd=ROOT,
+        )
+        times.append(time.perf_counter() - started)
+        peaks.append(json.loads(run.stderr.strip().splitlines()[-1])["peak"])
+    return round(float(np.median(times)), 2), max(peaks)
+
+
+def measure_store(count: int, real: np.ndarray, texts: list[str], queries: list[str], folder: Path) -> dict:
+    """A database of ``count`` mentions: its index rebuilt, searched in a long-running process and from the CLI."""
+    from bench.synthetic_store import build_store
+    from claims.embed.search_model import search_embedder
+
+    vectors, claims = sentence_like(count, real, seed=1)
+    path = folder / f"store-{count}.db"
+    started = time.perf_counter()
+    build_store(path, vectors, claims, texts, model_name=search_embedder().name)
+    row: dict = {"mentions": count, "store written s": round(time.perf_counter() - started)}
+    row["database GB"] = round(path.stat().st_size / 1e9, 2)
+    del vectors, claims
+    row.update(_child(_REBUILD, str(path)))
+    row.update(_child(_STORE_SEARCH, str(path), stdin=json.dumps(queries[:50])))
+    row["cli --help s"], _ = cold_cli("--help")
+    row["cli search s"], row["cli search peak RSS MB"] = cold_cli(
+        "--db", str(path), "search", queries[0], "--k", "10"
+    )
+    for suffix in ("", "-wal", "-shm", ".faiss"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    return row
+
+
+def held_out(count: int) -> np.ndarray:
+    """The sentences kept out of the synthetic claims, to query with."""
+    return np.random.default_rng(42).permutation(count)[:QUERIES]
+
+
+def plot(rows: list[dict], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["mentions"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(sizes, [r["exact search p50 ms"] for r in rows], "o-", label="exact FAISS search")
+    left.plot(sizes, [r["search p50 ms"] for r in rows], "o-", label="shipped index's search")
+    left.plot(sizes, [r["encode + search p50 ms"] for r in rows], "o-", label="query encoding + search")
+    left.set(xscale="log", yscale="log", xlabel="mentions", ylabel="ms per query (p50)")
+    left.legend()
+    right.plot(sizes, [r["search process peak RSS MB"] for r in rows], "o-", label="search process")
+    right.plot(sizes, [r["file MB"] for r in rows], "o-", label="index file")
+    right.axhline(2500, color="grey", linestyle=":", label="2.5 GB bar")
+    right.set(xscale="log", xlabel="mentions", ylabel="MB")
+    right.legend()
+    fig.suptitle("Search index against archive size (synthetic sentence-like vectors, 2 cores)")
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--probes", type=int, nargs="*", default=[64, 128, 256, 512])
+    parser.add_argument(
+        "--store-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help="sizes of the databases written and searched through the workbench ('' for none)",
+    )
+    parser.add_argument("--folder", default=None, help="where the databases go (default: a temporary folder)")
+    parser.add_argument("--plot", default=str(ROOT / "docs" / "scale_search.png"), help="'' for none")
+    args = parser.parse_args()
+
+    from claims.search.index import PROBES
+
+    texts, vectors = real_sentences()
+    queries_at = held_out(len(texts))
+    kept = np.setdiff1d(np.arange(len(texts)), queries_at)
+    queries, real = vectors[queries_at], vectors[kept]
+    print(
+        f"synthetic vectors around {len(real):,} real sentences' (see the docstring); "
+        f"{QUERIES} real held-out queries; shipped probes {PROBES}",
+        flush=True,
+    )
+    rows, stores = [], []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=args.folder) as folder:
+        for count in args.sizes:
+            rows.append(measure_size(count, real, queries, args.probes, Path(folder)))
+            print(json.dumps(rows[-1]), flush=True)
+        query_texts = [texts[i] for i in queries_at]
+        kept_texts = [texts[i] for i in kept]
+        for count in args.store_sizes:
+            stores.append(measure_store(count, real, kept_texts, query_texts, Path(folder)))
+            print(json.dumps(stores[-1]), flush=True)
+    for table in (rows, stores):
+        columns = list(dict.fromkeys(key for row in table for key in row))
+        print()
+        print(" | ".join(columns))
+        for row in table:
+            print(" | ".join(str(row.get(c, "")) for c in columns))
+    print(
+        f"({time.perf_counter() - started:.0f} s; peak RSS of this process "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
+    )
+    if args.plot:
+        plot(rows, Path(args.plot))
+        print(f"plot: {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
