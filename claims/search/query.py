@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -54,6 +55,48 @@ def resolve_speakers(session: Session, name: str, *, cutoff: float = SPEAKER_CUT
     )
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A stored speaker as a query is matched against it: folded spellings, titles, surnames."""
+
+    id: int
+    organisation: bool
+    folded_name: str
+    spellings: frozenset[str]
+    short: str  # an organisation's initials ("who" for the World Health Organization)
+    titles: tuple[str, ...]
+    surnames: frozenset[str]
+
+
+_KNOWN: dict[str, tuple[tuple, list[_Known]]] = {}  # database -> (speaker_signature, its speakers)
+
+
+def _known_speakers(session: Session) -> list[_Known]:
+    """Every stored speaker, prepared once per change of the speakers rather than once per search:
+    folding every spelling of tens of thousands of speakers took most of a search's time."""
+    database = str(session.get_bind().url)
+    signature = crud.speaker_signature(session)
+    cached = _KNOWN.get(database)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    known = []
+    for speaker, aliases in crud.speakers_with_aliases(session):
+        spellings = frozenset(fold(name) for name in [speaker.name, *aliases] if name and fold(name))
+        known.append(
+            _Known(
+                id=speaker.id,
+                organisation=speaker.kind == SpeakerKind.organisation,
+                folded_name=fold(speaker.name),
+                spellings=spellings,
+                short=fold(initials(speaker.name)) if len(speaker.name.split()) > 1 else "",
+                titles=tuple((speaker.titles or "").split()),
+                surnames=frozenset(name.split()[-1] for name in spellings if len(name.split()[-1]) >= 4),
+            )
+        )
+    _KNOWN[database] = (signature, known)
+    return known
+
+
 def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
     """Speakers a free-text query names ("Zhirnof says ...", "Lavrov: ...", "the Harbour Party claims ..."),
     and the words of the query that named them.
@@ -79,28 +122,29 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
     ]
     # An acronym typed in capitals names its organisation however short ("WHO chief", "CDC says").
     capitals = {fold(o) for _, o, _ in words if acronym(o)}
-    speakers = crud.speakers_with_aliases(session)
+    known = _known_speakers(session)
     orgs: list[str] = []  # the organisations named, canonical
-    for speaker, aliases in speakers:
-        if speaker.kind != SpeakerKind.organisation:
+    for speaker in known:
+        if not speaker.organisation:
             continue
-        spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
-        short = fold(initials(speaker.name)) if len(speaker.name.split()) > 1 else ""
-        hits = [name for name in spellings if (len(name) >= 4 and f" {name} " in folded) or name in capitals]
-        hits += [short] if short in capitals else []  # "WHO", typed in capitals only
+        hits = [
+            name
+            for name in speaker.spellings
+            if (len(name) >= 4 and f" {name} " in folded) or name in capitals
+        ]
+        hits += [speaker.short] if speaker.short in capitals else []  # "WHO", typed in capitals only
         if hits:
             found.add(speaker.id)
-            orgs.append(fold(speaker.name))
+            orgs.append(speaker.folded_name)
             naming |= {original for word, original, _ in words if any(word in name.split() for name in hits)}
     # "WHO chief": a role noun and an organisation whose every word is in the person's titles.
     org_words = [[w for w in org.split() if len(w) >= 3 and w not in STOP_WORDS] for org in orgs if roles]
     by_role: dict[int, tuple[int, set[str]]] = {}  # person -> (title words the query holds, as typed)
-    for speaker, aliases in speakers:
-        if speaker.kind == SpeakerKind.organisation:
+    for speaker in known:
+        if speaker.organisation:
             continue
-        spellings = {fold(name) for name in [speaker.name, *aliases] if name and fold(name)}
         if roles and speaker.titles:
-            titles = speaker.titles.split()
+            titles = speaker.titles
             held = {
                 o
                 for w, o in qualifiers + [(fold(r), r) for r in roles]
@@ -111,7 +155,7 @@ def named_speakers(session: Session, query: str) -> tuple[set[int], set[str]]:
             )
             if held - set(roles) or of_org:
                 by_role[speaker.id] = (len(held) + of_org, held)
-        surnames = {name.split()[-1] for name in spellings if len(name.split()[-1]) >= 4}
+        surnames = speaker.surnames
         for word, original, capital in words:
             if word in surnames or (
                 capital

@@ -237,6 +237,22 @@ def test_a_query_names_its_speaker_and_the_frame_is_not_matched(seeded):
     )
 
 
+def test_a_renamed_speaker_is_named_by_the_new_name_at_once(seeded):
+    """The speakers a query is matched against are prepared once, and prepared again on any change."""
+    from claims.review.speakers import rename_speaker
+    from claims.search.query import named_speakers
+
+    with Session(seeded) as session:
+        zhirnov = next(s.id for s, _ in crud.speakers_with_aliases(session) if s.name == "Dmitry Zhirnov")
+        assert named_speakers(session, "Zhirnov says Kabul is calmer")[0] == {zhirnov}
+        assert named_speakers(session, "Zhyrnovsky says Kabul is calmer")[0] == set()
+    with session_scope(seeded) as session:
+        rename_speaker(session, speaker_id=zhirnov, new_name="Dmitry Zhyrnovsky", reviewer="Ann")
+    with Session(seeded) as session:
+        assert named_speakers(session, "Zhyrnovsky says Kabul is calmer")[0] == {zhirnov}
+        assert named_speakers(session, "Zhirnov says Kabul is calmer")[0] == {zhirnov}  # kept as a spelling
+
+
 def test_an_acronym_and_a_role_name_the_person_who_leads_that_organisation(engine, tmp_path, embedder):
     from claims.ingest.pipeline import ingest
     from claims.search.query import named_speakers, speaker_part
