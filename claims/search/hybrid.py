@@ -48,6 +48,11 @@ FUSIONS = ("score", "rrf")
 ALPHA = 0.9  # the cosine's weight in the score fusion (fitted, see the module docstring)
 RRF_K = 60  # the constant of Cormack et al. (2009); it damps the difference between the first ranks
 DEPTH = 100  # how many mentions each retriever hands to the fusion
+# BM25 scores every mention a query word matches before it can rank them: past this many matches the
+# commonest words are left out of the keyword search (their low weight changes little of its order,
+# and a word in every tenth mention of a million costs 100 ms). Archives of the size of our stories
+# never reach it (docs/BENCHMARKS.md, "Scale").
+KEYWORD_MATCHES = 20_000
 CONTEXT_WEIGHT = (
     0.6  # the paragraph's share of the dense score (chosen on the even query rows, docs/BENCHMARKS.md)
 )
@@ -206,6 +211,23 @@ def spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), found
 
 
+def scarce(session: Session, words: list[str], *, cap: int = KEYWORD_MATCHES) -> list[str]:
+    """``words`` less the commonest, so that those kept match at most ``cap`` mentions between
+    them; the rarest word is always kept. All of them in a small archive."""
+    matches = [match_expression([word]) for word in words]
+    counts = dict(zip(words, crud.keyword_counts(session, matches=matches, cap=cap + 1)))
+    if sum(counts.values()) <= cap:
+        return words
+    kept: set[str] = set()
+    total = 0
+    for word in sorted(words, key=lambda w: (counts[w], w)):
+        if kept and total + counts[word] > cap:
+            break
+        kept.add(word)
+        total += counts[word]
+    return [word for word in words if word in kept]
+
+
 def search(
     engine: Engine,
     query: str,
@@ -249,7 +271,8 @@ def search(
     with Session(engine) as session:
         named, naming = named_speakers(session, speaker_part(query)) if framing else (set(), set())
         looked_for = statement_of(query, naming) if framing else query
-        match = match_expression(keyword_terms(looked_for))
+        terms = keyword_terms(looked_for)
+        match = match_expression(terms)
         among = allowed_mentions(session, filters)
         if among is not None and not among:
             return []
@@ -260,7 +283,11 @@ def search(
             vector = embedder.encode_query(looked_for)
             dense = with_context(session, index.search(vector, depth, among=among), vector, weight=context)
         keyword = (
-            crud.keyword_hits(session, match=match, limit=depth, mention_ids=among) if mode != "dense" else []
+            crud.keyword_hits(
+                session, match=match_expression(scarce(session, terms)), limit=depth, mention_ids=among
+            )
+            if mode != "dense"
+            else []
         )
         if mode == "hybrid" and fusion == "rrf":
             fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))

@@ -59,6 +59,7 @@ from db.crud.review import (
 )
 from db.crud.search import (
     filtered_mention_ids,
+    keyword_counts,
     keyword_hits,
     keyword_marked,
     mentions_needing_search_vectors,
@@ -136,6 +137,7 @@ __all__ = [
     "search_vectors_of",
     "search_vectors_stale",
     "mentions_needing_search_vectors",
+    "keyword_counts",
     "keyword_hits",
     "keyword_marked",
     "update_if_version",

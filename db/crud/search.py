@@ -150,6 +150,16 @@ def keyword_hits(
     return [(int(i), float(r)) for i, r in rows]
 
 
+def keyword_counts(session: Session, *, matches: Sequence[str], cap: int) -> list[int]:
+    """How many mentions each FTS5 expression of ``matches`` matches, counted up to ``cap``: counting
+    stops there, so a word in half the archive costs no more than a rare one."""
+    sql = text(
+        "SELECT count(*) FROM (SELECT rowid FROM mention_fts WHERE mention_fts MATCH :match LIMIT :cap)"
+    )
+    connection = session.connection()
+    return [int(connection.execute(sql, {"match": match, "cap": cap}).scalar_one()) for match in matches]
+
+
 def keyword_marked(
     session: Session, *, match: str, mention_ids: Sequence[int], start: str, end: str
 ) -> dict[int, str]:

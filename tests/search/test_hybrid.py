@@ -129,6 +129,21 @@ def test_keyword_index_follows_ingest_drop_and_add(seeded, embedder):
         connection.execute(text("INSERT INTO mention_fts(mention_fts, rank) VALUES ('integrity-check', 1)"))
 
 
+def test_past_the_match_cap_the_commonest_query_words_are_left_out(seeded):
+    """BM25 must score every match before ranking: in a large archive the words that match most are
+    dropped from the keyword search first, the rarest always kept, and a small archive keeps them all."""
+    from claims.search.hybrid import scarce
+
+    words = ["taliban", "ghani", "zhirnov", "nosuchword"]
+    with Session(seeded) as session:
+        counts = dict(zip(words, crud.keyword_counts(session, matches=[f'"{w}"' for w in words], cap=10_000)))
+        assert counts["taliban"] > counts["ghani"] > 0 and counts["nosuchword"] == 0
+        assert scarce(session, words) == words  # the seeds are far below the cap
+        cap = sum(counts.values()) - 1  # one match too many: the commonest word goes
+        assert scarce(session, words, cap=cap) == ["ghani", "zhirnov", "nosuchword"]
+        assert scarce(session, ["taliban"], cap=1) == ["taliban"]  # the rarest is kept however common
+
+
 def test_odd_queries_do_not_break_the_keyword_search(seeded, embedder):
     for query in [
         '"Kabul',
