@@ -141,15 +141,17 @@ def measure_size(count: int, real: np.ndarray, queries: np.ndarray, probes: list
     return row
 
 
-_SEARCHER = """
-import json, os, sys, time
-from pathlib import Path
-
-
+_PEAK = """
 def peak_kb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+"""
 
+_SEARCHER = (
+    _PEAK
+    + """
+import json, sys, time
+from pathlib import Path
 
 started = time.perf_counter()
 from claims.search.index import VectorIndex
@@ -177,6 +179,7 @@ print(json.dumps({
     "search process peak RSS MB": round(peak_kb() / 1024),
 }))
 """
+)
 
 
 def fresh_process(path: Path) -> dict:
@@ -194,12 +197,6 @@ def fresh_process(path: Path) -> dict:
     )
     return json.loads(run.stdout.strip().splitlines()[-1])
 
-
-_PEAK = """
-def peak_kb():
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-"""
 
 _REBUILD = (
     _PEAK
