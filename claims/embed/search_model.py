@@ -36,25 +36,68 @@ class SearchEmbedder(Embedder):
 
     def __init__(self, adapters: Path = ADAPTERS, device: str = "cpu"):
         super().__init__(device=device)
-        data = Path(adapters).read_bytes()
         with np.load(adapters, allow_pickle=False) as stored:
             params = {key: stored[key] for key in stored.files}
         if not merge(self.model[0].auto_model, params, "lora", float(params["lora_scale"])):
             raise ValueError(f"{adapters}: no LoRA matrices (lora.<layer>.<module>.A) in it")
         self.model.eval()
-        self.name = f"{MODEL_NAME}+search-{hashlib.sha256(data).hexdigest()[:12]}"
+        self.name = name_of(Path(adapters))
+
+
+def _adapters() -> Path | None:
+    """The adapters file search uses, or None for the bundled model as shipped."""
+    choice = os.environ.get("CLAIMS_SEARCH_ADAPTERS", "")
+    if choice.lower() == "none":
+        return None
+    path = Path(choice) if choice else ADAPTERS
+    if not path.exists():
+        if choice:
+            raise FileNotFoundError(f"$CLAIMS_SEARCH_ADAPTERS: {path} does not exist")
+        return None
+    return path
+
+
+def name_of(adapters: Path | None) -> str:
+    if adapters is None:
+        return MODEL_NAME
+    return f"{MODEL_NAME}+search-{hashlib.sha256(adapters.read_bytes()).hexdigest()[:12]}"
+
+
+def search_model_name() -> str:
+    """The name :func:`search_embedder` would have, without loading a model."""
+    return name_of(_adapters())
 
 
 @lru_cache(maxsize=1)
 def search_embedder() -> Embedder:
     """One search model per process: the shipped adapters, ``$CLAIMS_SEARCH_ADAPTERS``, or the bundled model
     when that says ``none`` or no adapters file exists."""
-    choice = os.environ.get("CLAIMS_SEARCH_ADAPTERS", "")
-    if choice.lower() == "none":
-        return default_embedder()
-    path = Path(choice) if choice else ADAPTERS
-    if not path.exists():
-        if choice:
-            raise FileNotFoundError(f"$CLAIMS_SEARCH_ADAPTERS: {path} does not exist")
-        return default_embedder()
-    return SearchEmbedder(path)
+    adapters = _adapters()
+    return default_embedder() if adapters is None else SearchEmbedder(adapters)
+
+
+@lru_cache(maxsize=1)
+def query_encoder():
+    """What encodes search queries: the search model through ONNX Runtime (:mod:`claims.embed.onnx_query`),
+    exported and checked against torch on first use; torch's :func:`search_embedder` if that fails."""
+    from claims.embed import onnx_query
+
+    name = search_model_name()
+    target = onnx_query.cache_dir() / f"{name}.onnx"
+    try:
+        if target.exists():
+            return onnx_query.OnnxQueryEncoder(target, name)
+        torch_model = search_embedder()
+        onnx_query.export(torch_model, target)
+        encoder = onnx_query.OnnxQueryEncoder(target, name)
+        if onnx_query.agrees(encoder, torch_model):
+            return encoder
+        target.unlink(missing_ok=True)
+    except (
+        ImportError,
+        OSError,
+        RuntimeError,
+        ValueError,
+    ):  # no runtime, a read-only cache, an export that failed
+        pass
+    return search_embedder()

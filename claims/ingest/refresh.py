@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims.embed.encoder import from_bytes
-from claims.embed.search_model import search_embedder
+from claims.embed.search_model import search_model_name
 from claims.link.relink import RelinkReport, relink
 from claims.search import index as vector_index
 from claims.search.keywords import keywords_in_step, rebuild_keywords
@@ -70,7 +70,7 @@ def out_of_step(engine: Engine) -> list[str]:
     with Session(engine) as session:
         if crud.refresh_wanted(session) is not None:
             problems.append("a refresh was asked for and not done")
-        if crud.search_vectors_stale(session, model=search_embedder().name):
+        if crud.search_vectors_stale(session, model=search_model_name()):
             problems.append("mentions without search vectors of the current search model")
         stored = dict(crud.search_vectors(session))
         mentions = crud.mention_signature(session)[0]

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims.embed.encoder import Embedder, from_bytes
-from claims.embed.search_model import search_embedder
+from claims.embed.search_model import query_encoder
 from claims.search.index import VectorIndex, load_or_rebuild
 from claims.search.query import (
     keyword_terms,
@@ -256,7 +256,7 @@ def search(
         context: the paragraph's share of the dense score (:func:`with_context`).
         speaker_boost: added to the score of a mention whose speaker the query names (:func:`named_speakers`).
         framing: match the query's statement without its "X says" frame (:func:`statement_of`), and boost X.
-        embedder: encodes the query; the model the index was built with (default :func:`~claims.embed.search_model.search_embedder`).
+        embedder: encodes the query; the model the index was built with (default :func:`~claims.embed.search_model.query_encoder`).
         index: a loaded index; by default the saved one (rebuilt if stale).
     """
     if mode not in MODES:
@@ -278,7 +278,7 @@ def search(
             return []
         dense: list[tuple[int, float]] = []
         if mode != "keyword":
-            embedder = embedder or search_embedder()
+            embedder = embedder or query_encoder()
             index = index if index is not None else load_or_rebuild(engine)
             vector = embedder.encode_query(looked_for)
             dense = with_context(session, index.search(vector, depth, among=among), vector, weight=context)

@@ -296,7 +296,7 @@ def checked(engine: Engine, path: Path) -> VectorIndex | None:
     It must load, map ids as built, hold as many vectors as there are mentions with the same
     last id, and a sample of its vectors, spread over the file, must equal the stored ones.
     """
-    from claims.embed.search_model import search_embedder
+    from claims.embed.search_model import search_model_name
 
     try:
         index = VectorIndex.load(path)
@@ -307,7 +307,7 @@ def checked(engine: Engine, path: Path) -> VectorIndex | None:
         return None
     with Session(engine) as session:
         count, max_id = crud.mention_signature(session)
-        if crud.search_vectors_stale(session, model=search_embedder().name):
+        if crud.search_vectors_stale(session, model=search_model_name()):
             return None
         if len(index) != count or (count and int(ids.max()) != max_id):
             return None

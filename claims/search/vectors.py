@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims.embed.encoder import Embedder, to_bytes
-from claims.embed.search_model import search_embedder
+from claims.embed.search_model import search_embedder, search_model_name
 from claims.text.sentences import paragraph_at
 from db import crud
 from db.session import session_scope
@@ -20,12 +20,13 @@ from db.session import session_scope
 
 def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool = False) -> list[int]:
     """Embed the text and paragraph of every mention whose search vectors are missing or stale; their ids."""
-    embedder = embedder or search_embedder()
+    name = embedder.name if embedder is not None else search_model_name()
     with Session(engine) as session:  # embedding takes a while: read, embed, then take the write lock
-        rows = crud.mentions_needing_search_vectors(session, model=embedder.name)
+        rows = crud.mentions_needing_search_vectors(session, model=name)
         work = [(m.id, m.text, paragraph_at(article.text, m.start, m.end)) for m, article in rows]
     if not work:
-        return []
+        return []  # the model is loaded only when there is something to embed
+    embedder = embedder or search_embedder()
     unique = sorted({text for _, text, _ in work} | {paragraph for _, _, paragraph in work})
     vectors = dict(zip(unique, embedder.encode(unique, progress=progress)))
     written: list[int] = []
