@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from claims.embed.encoder import Embedder, default_embedder
-from claims.embed.search_model import search_embedder
+from claims.embed.search_model import query_encoder
 from claims.search.index import LiveIndex, VectorIndex
 from db.session import default_db_path, get_engine
 
@@ -32,9 +32,10 @@ def embedder() -> Embedder:
 
 
 @st.cache_resource(show_spinner="Loading the search model…")
-def search_model() -> Embedder:
-    """The model search embeds queries with (the index holds its vectors)."""
-    return search_embedder()
+def search_model():
+    """What encodes search queries: the search model through ONNX Runtime, so a reviewer who only
+    searches never waits for torch (:func:`claims.embed.search_model.query_encoder`)."""
+    return query_encoder()
 
 
 class _LockedIndex:
