@@ -146,6 +146,7 @@ class Mention(MentionBase, table=True):
     )
     search_model: str | None = Field(
         default=None,
+        index=True,  # "does any mention lack current search vectors?" is asked before each search
         description="Name of the model the two search vectors came from; another name means embed again",
     )
     created_at: datetime = Field(default_factory=utcnow)

@@ -112,15 +112,20 @@ def search_vectors_of(session: Session, *, mention_ids: Sequence[int]) -> dict[i
     return dict(session.exec(query).all())
 
 
+def _stale(model: str):
+    # "< or >" rather than "!=": SQLite answers each side from the index on search_model, where "!="
+    # would read every mention.
+    return Mention.search_model.is_(None) | (Mention.search_model < model) | (Mention.search_model > model)
+
+
 def search_vectors_stale(session: Session, *, model: str) -> bool:
     """Whether any mention lacks search vectors of ``model``."""
-    stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
-    return session.exec(select(Mention.id).where(stale).limit(1)).first() is not None
+    return session.exec(select(Mention.id).where(_stale(model)).limit(1)).first() is not None
 
 
 def mentions_needing_search_vectors(session: Session, *, model: str) -> list[tuple[Mention, Article]]:
     """Mentions whose search vectors are missing or came from another model than ``model``."""
-    stale = (Mention.search_model.is_(None)) | (Mention.search_model != model)
+    stale = _stale(model)
     mentions = session.exec(select(Mention).where(stale).order_by(Mention.id)).all()
     # Each article is read once: joined, its text would come back once per mention, and a long
     # article's thousands of mentions would hold thousands of copies of it at once.
