@@ -188,7 +188,7 @@ class VectorIndex:
     @classmethod
     def load(cls, path: Path, *, mapped: bool = False) -> VectorIndex:
         """The index saved at ``path``; ``mapped`` maps an inverted file's lists from the file instead
-        of reading them (0.05 s against 0.5 s at a million), for searching only: it cannot be changed."""
+        of reading them (0.012 s against 0.106 s for 200,000 vectors), for searching only."""
         index = cls.__new__(cls)
         index.index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mapped else 0)
         index.dimension = index.index.d
