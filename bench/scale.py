@@ -141,10 +141,32 @@ def measure_size(count: int, real: np.ndarray, queries: np.ndarray, probes: list
     return row
 
 
+# What every child script shares: its peak RSS (VmHWM, not getrusage: Linux carries ru_maxrss over
+# from the parent across exec), and the p50 of timed steps.
 _PEAK = """
+import time
+
+
 def peak_kb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+def two_steps(items, first, second):
+    \"\"\"Seconds of first(item), and of second(item, what first returned), for each item.\"\"\"
+    firsts, seconds = [], []
+    for item in items:
+        t0 = time.perf_counter()
+        out = first(item)
+        t1 = time.perf_counter()
+        second(item, out)
+        firsts.append(t1 - t0)
+        seconds.append(time.perf_counter() - t1)
+    return firsts, seconds
+
+
+def p50(seconds):
+    return sorted(seconds)[len(seconds) // 2]
 """
 
 _SEARCHER = (
@@ -161,21 +183,11 @@ from claims.embed.search_model import query_encoder
 model = query_encoder()
 texts = json.loads(sys.stdin.read())
 model.encode_query(texts[0])
-encode, both = [], []
-for text in texts:
-    t0 = time.perf_counter()
-    vector = model.encode_query(text)
-    t1 = time.perf_counter()
-    index.search(vector, 10)
-    t2 = time.perf_counter()
-    encode.append(t1 - t0)
-    both.append(t2 - t0)
-encode.sort(); both.sort()
+encode, find = two_steps(texts, model.encode_query, lambda text, vector: index.search(vector, 10))
 print(json.dumps({
     "import + load s": round(loaded, 2),
-    "encode p50 ms": round(encode[len(encode) // 2] * 1000, 1),
-    "encode + search p50 ms": round(both[len(both) // 2] * 1000, 1),
-    # VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across exec.
+    "encode p50 ms": round(p50(encode) * 1000, 1),
+    "encode + search p50 ms": round(p50([a + b for a, b in zip(encode, find)]) * 1000, 1),
     "search process peak RSS MB": round(peak_kb() / 1024),
 }))
 """
@@ -227,37 +239,18 @@ index = load_or_rebuild(engine)
 loaded = time.perf_counter() - started
 model = query_encoder()
 search(engine, queries[0], k=10, index=index, embedder=model)
-full, raw = [], []
-for query in queries:
-    t0 = time.perf_counter()
-    search(engine, query, k=10, index=index, embedder=model)
-    t1 = time.perf_counter()
-    index.search(model.encode_query(query), DEPTH)
-    t2 = time.perf_counter()
-    full.append(t1 - t0)
-    raw.append(t2 - t1)
-full.sort(); raw.sort()
+full, raw = two_steps(
+    queries,
+    lambda query: search(engine, query, k=10, index=index, embedder=model),
+    lambda query, _: index.search(model.encode_query(query), DEPTH),
+)
 print(json.dumps({
     "index load + check s": round(loaded, 2),
-    "search p50 ms (encode, FAISS, keywords, database)": round(full[len(full) // 2] * 1000, 1),
-    "encode + raw FAISS p50 ms": round(raw[len(raw) // 2] * 1000, 1),
-    "search / raw": round(full[len(full) // 2] / raw[len(raw) // 2], 2),
+    "search p50 ms (encode, FAISS, keywords, database)": round(p50(full) * 1000, 1),
+    "encode + raw FAISS p50 ms": round(p50(raw) * 1000, 1),
+    "search / raw": round(p50(full) / p50(raw), 2),
     "UI-like search process peak RSS MB": round(peak_kb() / 1024),
 }))
-"""
-)
-
-_CLI = (
-    _PEAK
-    + """
-import json, runpy, sys
-sys.argv = ["claims", *sys.argv[1:]]
-try:
-    runpy.run_module("claims", run_name="__main__", alter_sys=True)
-except SystemExit:
-    pass
-finally:
-    print(json.dumps({"peak": round(peak_kb() / 1024)}), file=sys.stderr)
 """
 )
 
@@ -274,19 +267,10 @@ def _child(code: str, *args: str, stdin: str = "") -> dict:
 
 def cold_cli(*args: str, runs: int = 3) -> tuple[float, int]:
     """Median wall time of ``python -m claims ARGS`` from a cold interpreter, and its peak RSS (MB)."""
-    times, peaks = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run = subprocess.run(
-            [sys.executable, "-c", _CLI, *args],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "HF_HUB_OFFLINE": "1"},
-            cwd=ROOT,
-        )
-        times.append(time.perf_counter() - started)
-        peaks.append(json.loads(run.stderr.strip().splitlines()[-1])["peak"])
-    return round(float(np.median(times)), 2), max(peaks)
+    from claims.eval.through_cli import cold_cli as run
+
+    done = [run(*args, cwd=ROOT) for _ in range(runs)]
+    return round(float(np.median([d.seconds for d in done])), 2), max(d.peak_mb for d in done)
 
 
 def measure_store(count: int, real: np.ndarray, texts: list[str], queries: list[str], folder: Path) -> dict:

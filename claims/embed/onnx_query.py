@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from claims.embed.encoder import DIMENSION, Embedder, model_path
+from claims.files import replace_atomically
 
 CHECKED = (  # sentences the exported model must encode as torch does
     "The situation in Kabul is better than under Ashraf Ghani, the ambassador said.",
@@ -78,7 +78,7 @@ class OnnxQueryEncoder:
 
 
 def export(embedder: Embedder, target: Path) -> None:
-    """Write ``embedder``'s transformer as ONNX to ``target``, atomically (a temporary file, then a rename)."""
+    """Write ``embedder``'s transformer as ONNX to ``target``, atomically."""
     import torch
 
     class LastHidden(torch.nn.Module):
@@ -94,10 +94,8 @@ def export(embedder: Embedder, target: Path) -> None:
     transformer = embedder.model[0].auto_model.eval()
     example = torch.ones((1, 8), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    os.close(handle)
-    try:
+
+    def write(tmp: str) -> None:
         # The tracer warns of Python branches it freezes (BERT's padding and causal checks); the
         # result is checked against torch's vectors instead (:func:`agrees`).
         with torch.no_grad(), warnings.catch_warnings():
@@ -117,10 +115,8 @@ def export(embedder: Embedder, target: Path) -> None:
                 opset_version=17,
                 dynamo=False,  # the TorchScript exporter: the dynamo one needs onnxscript
             )
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    replace_atomically(target, write)
 
 
 def agrees(encoder: OnnxQueryEncoder, embedder: Embedder) -> bool:

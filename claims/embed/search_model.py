@@ -93,11 +93,7 @@ def query_encoder():
         if onnx_query.agrees(encoder, torch_model):
             return encoder
         target.unlink(missing_ok=True)
-    except (
-        ImportError,
-        OSError,
-        RuntimeError,
-        ValueError,
-    ):  # no runtime, a read-only cache, an export that failed
+    # No runtime, a read-only cache, an export that failed: torch encodes the queries as before.
+    except (ImportError, OSError, RuntimeError, ValueError):
         pass
     return search_embedder()

@@ -72,7 +72,7 @@ def out_of_step(engine: Engine) -> list[str]:
             problems.append("a refresh was asked for and not done")
         if crud.search_vectors_stale(session, model=search_model_name()):
             problems.append("mentions without search vectors of the current search model")
-        stored = dict(crud.search_vectors(session))
+        stored = {i: vector for rows in crud.search_vector_batches(session) for i, vector in rows}
         mentions = crud.mention_signature(session)[0]
     path = vector_index.index_path(engine)
     saved = vector_index.VectorIndex.load(path) if path is not None and path.exists() else None

@@ -13,8 +13,6 @@ read-only disk) leaves search working from memory.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from sqlmodel import Session
 
 from claims.config import settings
 from claims.embed.encoder import DIMENSION, from_bytes
+from claims.files import replace_atomically
 from db import crud
 from db.session import db_file
 
@@ -155,17 +154,7 @@ class VectorIndex:
 
     def save(self, path: Path) -> None:
         """Write atomically and durably: after a crash at any point, the old file or the new one."""
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        os.close(handle)
-        try:
-            faiss.write_index(self.index, tmp)
-            with open(tmp, "rb") as written:
-                os.fsync(written.fileno())
-            os.replace(tmp, path)
-            _sync_folder(path.parent)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        replace_atomically(path, lambda tmp: faiss.write_index(self.index, tmp))
 
     def ids(self) -> list[int]:
         """The mention ids held (in the order added, for an exact index)."""
@@ -195,20 +184,6 @@ class VectorIndex:
         return index
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable: the folder's entry is data too."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:  # a platform without folder handles
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
 def index_path(engine: Engine) -> Path | None:
     file = db_file(engine)
     return file.with_name(file.name + ".faiss") if file else None
@@ -225,14 +200,8 @@ def build(engine: Engine) -> VectorIndex:
         if kind_for(len(ids)) == EXACT:
             index = VectorIndex()
         else:
-            sample = [ids[i] for i in training_rows(len(ids))]
-            training = np.vstack(
-                [
-                    from_bytes(r[1])
-                    for rows in crud.search_vector_batches(session, mention_ids=sample)
-                    for r in rows
-                ]
-            )
+            sample = crud.search_vectors_of(session, mention_ids=[ids[i] for i in training_rows(len(ids))])
+            training = np.vstack([from_bytes(vector) for vector in sample.values()])
             index = VectorIndex(training=training, lists=lists_for(len(ids)))
         _add_stored(session, index)
     return index

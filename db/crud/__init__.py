@@ -66,7 +66,6 @@ from db.crud.search import (
     search_context_vectors,
     search_vector_batches,
     search_vector_ids,
-    search_vectors,
     search_vectors_of,
     search_vectors_stale,
 )
@@ -133,7 +132,6 @@ __all__ = [
     "search_context_vectors",
     "search_vector_batches",
     "search_vector_ids",
-    "search_vectors",
     "search_vectors_of",
     "search_vectors_stale",
     "mentions_needing_search_vectors",

@@ -62,17 +62,6 @@ def search_context_vectors(session: Session, *, mention_ids: Sequence[int]) -> d
     return dict(session.exec(query).all())
 
 
-def search_vectors(session: Session) -> list[tuple[int, bytes]]:
-    """(mention id, the search model's vector of its text) of every mention that has one."""
-    return list(
-        session.exec(
-            select(Mention.id, Mention.search_embedding)
-            .where(Mention.search_embedding.is_not(None))
-            .order_by(Mention.id)
-        ).all()
-    )
-
-
 def search_vector_ids(session: Session) -> list[int]:
     """Ids of the mentions that have a search vector, ascending."""
     query = select(Mention.id).where(Mention.search_embedding.is_not(None)).order_by(Mention.id)
@@ -83,33 +72,28 @@ def search_vector_batches(
     session: Session, *, mention_ids: Sequence[int] | None = None, size: int = 20_000
 ) -> Iterator[list[tuple[int, bytes]]]:
     """(mention id, search vector) of every mention that has one (or of ``mention_ids``), ``size`` at a
-    time in id order, so a million vectors never sit in memory as Python objects at once."""
-    wanted = sorted(int(i) for i in mention_ids) if mention_ids is not None else None
+    time in id order, so a million vectors never sit in memory as Python objects at once (and no
+    query has more parameters than SQLite takes)."""
+    having = select(Mention.id, Mention.search_embedding).where(Mention.search_embedding.is_not(None))
+    if mention_ids is not None:
+        wanted = sorted({int(i) for i in mention_ids})
+        for start in range(0, len(wanted), size):
+            chunk = wanted[start : start + size]
+            rows = list(session.exec(having.where(Mention.id.in_(chunk)).order_by(Mention.id)).all())
+            if rows:
+                yield rows
+        return
     after = 0
-    while True:
-        query = select(Mention.id, Mention.search_embedding).where(Mention.search_embedding.is_not(None))
-        if wanted is None:
-            query = query.where(Mention.id > after).order_by(Mention.id).limit(size)
-        else:
-            chunk, wanted = wanted[:size], wanted[size:]
-            if not chunk:
-                return
-            query = query.where(Mention.id.in_(chunk)).order_by(Mention.id)
-        rows = list(session.exec(query).all())
-        if rows:
-            yield rows
-        if wanted is None:
-            if len(rows) < size:
-                return
-            after = rows[-1][0]
+    while rows := list(session.exec(having.where(Mention.id > after).order_by(Mention.id).limit(size)).all()):
+        yield rows
+        after = rows[-1][0]
 
 
 def search_vectors_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
     """The search vectors of ``mention_ids`` that have one, by mention id."""
-    query = select(Mention.id, Mention.search_embedding).where(
-        Mention.id.in_([int(i) for i in mention_ids]), Mention.search_embedding.is_not(None)
-    )
-    return dict(session.exec(query).all())
+    return {
+        i: vector for rows in search_vector_batches(session, mention_ids=mention_ids) for i, vector in rows
+    }
 
 
 def _stale(model: str):

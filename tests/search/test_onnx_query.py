@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 from sqlmodel import Session
 
 from claims.embed.onnx_query import OnnxQueryEncoder, agrees, export
 from claims.embed.search_model import search_embedder, search_model_name
+from claims.eval.through_cli import cold_cli
 from db import crud
 from tests.conftest import ROOT
 
@@ -30,27 +28,13 @@ def test_the_exported_search_model_encodes_as_torch_does(seeded, tmp_path):
     assert np.abs(ours - theirs).max() < 1e-4
 
 
-_RUN = """
-import json, runpy, sys
-sys.argv = ["claims", *sys.argv[1:]]
-try:
-    runpy.run_module("claims", run_name="__main__", alter_sys=True)
-except SystemExit:
-    pass
-finally:
-    print(json.dumps(sorted(m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules)), file=sys.stderr)
-"""
-
-
 def test_a_cli_search_loads_no_torch_once_the_model_is_exported(seeded_path, tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CLAIMS_CACHE": str(tmp_path / "cache")}
+    env = {"CLAIMS_CACHE": str(tmp_path / "cache")}
     args = ["--db", str(seeded_path), "search", "Kabul is safer now than under Ghani", "--k", "3", "--json"]
 
     def run():
-        done = subprocess.run(
-            [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, env=env, cwd=ROOT, check=True
-        )
-        return json.loads(done.stdout), json.loads(done.stderr.strip().splitlines()[-1])
+        done = cold_cli(*args, env=env, cwd=ROOT)
+        return json.loads(done.stdout), done.loaded
 
     first, loaded_first = run()  # exports the search model: torch is loaded this once
     assert "torch" in loaded_first and list((tmp_path / "cache").glob("*.onnx"))
