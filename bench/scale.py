@@ -23,7 +23,10 @@ Store stage (``--store-sizes``): a workbench database of that many mentions, wri
 SQLite (bench/synthetic_store.py: real sentences as the texts, the synthetic vectors), then, each
 in a fresh process: the index rebuilt from the database; search through ``claims.search.hybrid``
 (query encoding, FAISS, keywords, the database fetch) against encoding plus raw FAISS; and
-``python -m claims --help`` and ``python -m claims search`` from a cold start, with peak RSS.
+``python -m claims --help`` and ``python -m claims search`` from a cold start, with peak RSS; and
+the reviewer UI through Streamlit's AppTest (the Queue page's first render, a rerun, page 2,
+another order, a text and a speaker filter; the Search page's first query and its p50), with that
+process's peak RSS.
 
 It prints a table per stage and draws docs/scale_search.png (time and memory against size).
 """
@@ -255,6 +258,55 @@ print(json.dumps({
 )
 
 
+_UI = (
+    _PEAK
+    + """
+import json, os, sys, time
+os.environ["CLAIMS_DB"] = sys.argv[1]
+from streamlit.testing.v1 import AppTest
+queries = json.loads(sys.stdin.read())
+word = max(queries[0].split(), key=len).strip(".,;:!?")
+
+
+def timed(change, runs=3):
+    \"\"\"The app after change(); p50 seconds of that rerun over ``runs`` (AppTest's own timing: the
+    script run and its elements, as the browser would get them).\"\"\"
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        at = change()
+        seconds.append(time.perf_counter() - started)
+        if at.exception:
+            raise SystemExit(str(at.exception))
+    return at, round(p50(seconds), 2)
+
+
+row = {}
+at = AppTest.from_file("app.py", default_timeout=600)
+at, row["UI queue first render s (imports, engine)"] = timed(at.run, runs=1)
+row["UI tracked claims"] = int(next(m.value for m in at.metric if m.label == "Tracked claims").replace(",", ""))
+at, row["UI queue rerun s"] = timed(at.run)
+at, row["UI queue page 2 s"] = timed(lambda: at.number_input(key="queue_page").set_value(2).run())
+at, row["UI queue by check-worthiness s"] = timed(lambda: at.radio(key="queue_sort").set_value("checkworthiness").run())
+at, row["UI queue text filter s"] = timed(lambda: at.text_input(key="queue_text").set_value(word).run())
+at, row["UI queue speaker filter s"] = timed(lambda: at.selectbox(key="queue_speaker").select_index(0).run())
+at = at.switch_page("ui/pages/search.py").run()
+at, row["UI search first query s (model, index)"] = timed(
+    lambda: at.text_input(key="search_query").set_value(queries[1]).run(), runs=1
+)
+seconds = []
+for query in queries[2:12]:
+    started = time.perf_counter()
+    at = at.text_input(key="search_query").set_value(query).run()
+    seconds.append(time.perf_counter() - started)
+    assert not at.exception, at.exception
+row["UI search p50 s"] = round(p50(seconds), 2)
+row["UI process peak RSS MB"] = round(peak_kb() / 1024)
+print(json.dumps(row))
+"""
+)
+
+
 def _child(code: str, *args: str, stdin: str = "") -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     run = subprocess.run(
@@ -288,6 +340,7 @@ def measure_store(count: int, real: np.ndarray, texts: list[str], queries: list[
     query_encoder()  # exported once, as the first search anywhere would, before anything is timed
     row.update(_child(_REBUILD, str(path)))
     row.update(_child(_STORE_SEARCH, str(path), stdin=json.dumps(queries[:50])))
+    row.update(_child(_UI, str(path), stdin=json.dumps(queries[50:70])))
     row["cli --help s"], _ = cold_cli("--help")
     row["cli search s"], row["cli search peak RSS MB"] = cold_cli(
         "--db", str(path), "search", queries[0], "--k", "10"
@@ -329,7 +382,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000, 1_000_000],
+        help="sizes of the index stage ('' for none)",
+    )
     parser.add_argument("--probes", type=int, nargs="*", default=[64, 128, 256, 512])
     parser.add_argument(
         "--store-sizes",
@@ -374,7 +433,7 @@ def main() -> None:
         f"({time.perf_counter() - started:.0f} s; peak RSS of this process "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
     )
-    if args.plot:
+    if args.plot and rows:
         plot(rows, Path(args.plot))
         print(f"plot: {args.plot}")
 

@@ -51,11 +51,19 @@ def neutralise(value: object) -> str:
     return text
 
 
-def rows(engine: Engine, *, statuses: Sequence[ClaimStatus | str] | None = None) -> list[dict]:
-    """One dict per mention, keys :data:`CSV_COLUMNS`, values as stored (not neutralised)."""
+def rows(
+    engine: Engine,
+    *,
+    statuses: Sequence[ClaimStatus | str] | None = None,
+    claim_ids: Sequence[int] | None = None,
+) -> list[dict]:
+    """One dict per mention, keys :data:`CSV_COLUMNS`, values as stored (not neutralised).
+
+    ``claim_ids`` keeps the mentions of those tracked claims only (a preview: every mention of
+    each, so first appearance and drift read as in the full file)."""
     wanted = [ClaimStatus(s) for s in statuses] if statuses else None
     with Session(engine) as session:
-        mentions = crud.mention_rows(session, statuses=wanted)
+        mentions = crud.mention_rows(session, statuses=wanted, claim_ids=claim_ids)
         sizes = crud.claim_sizes(session, claim_ids={m.claim.id for m in mentions})
         notes = {cid: crud.notes_for(session, claim_id=cid) for cid in sizes}
     by_claim: dict[int, list[crud.MentionRow]] = {}

@@ -13,6 +13,8 @@ keyword index from following the mentions.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -69,3 +71,11 @@ def rebuild(connection: Connection) -> None:
 def indexed_count(connection: Connection) -> int:
     """How many mentions the keyword index holds (one docsize row per indexed row)."""
     return int(connection.execute(text("SELECT count(*) FROM mention_fts_docsize")).scalar_one())
+
+
+def phrase(words: str) -> str | None:
+    """An FTS5 phrase of the words in ``words``, in their order, the last one also as a prefix
+    ("under ashraf gha" finds "under Ashraf Ghani"); None when it holds no word. Only letters and
+    digits reach the expression, so nothing a reviewer types is read as an FTS5 operator."""
+    tokens = re.findall(r"\w+", words)
+    return f'"{" ".join(tokens)}" *' if tokens else None

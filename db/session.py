@@ -35,6 +35,17 @@ BUSY_TIMEOUT = 10.0  # seconds a connection waits for another's lock
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """The settings every connection gets, and why (docs/BENCHMARKS.md "Scale" has the figures).
+
+    - ``journal_mode=WAL``: the UI's readers never wait for an ingest's writes, nor it for them.
+    - ``foreign_keys=ON``: SQLite's default is off, and a mention must not outlive its article.
+    - ``busy_timeout``: two writers queue for the lock instead of one failing at once.
+    - ``synchronous`` stays FULL, SQLite's default: NORMAL would save one fsync per commit in WAL
+      mode, but a power cut could then undo a reviewer's verdict the page had said was saved.
+    - The page cache and memory-mapping stay at SQLite's defaults: every query the UI runs reads
+      through an index (tests/ui/test_query_plans.py), the OS keeps the file's hot pages in memory
+      anyway, and with these defaults the queue reruns in 0.25 s at a million mentions.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -215,9 +226,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         if revision == "head" and connection.dialect.name == "sqlite":
-            from db import fts
+            from db import claim_stats, fts
 
-            fts.ensure(connection)  # triggers a later table rebuild may have dropped
+            # triggers a later table rebuild may have dropped
+            fts.ensure(connection)
+            claim_stats.ensure(connection)
 
 
 def db_file(engine: Engine) -> Path | None:

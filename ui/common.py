@@ -15,6 +15,7 @@ from ui.resources import engine
 EMPTY = "No claims yet — ingest articles on the Ingest page."
 CLAIM_PAGE = "ui/pages/claim.py"
 INGEST_PAGE = "ui/pages/ingest.py"
+QUEUE_PAGE_SIZE = 50  # claims one page of the queue shows; each page is one query
 
 
 def is_empty(session: Session) -> bool:

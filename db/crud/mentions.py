@@ -6,9 +6,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, text
+from sqlalchemy import Integer, column, func, text
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
+from db import fts
 from db.models import (
     Article,
     ClaimStatus,
@@ -62,6 +64,8 @@ class MentionRow:
 def _mention_query():
     return (
         select(Mention, Article, TrackedClaim, Speaker.name, Outlet.name)
+        # The two search vectors are 3 kB of every row and only the search index reads them (crud.search).
+        .options(defer(Mention.search_embedding), defer(Mention.search_context_embedding))
         .join(Article, Mention.article_id == Article.id)
         .join(TrackedClaim, Mention.claim_id == TrackedClaim.id)
         .join(Speaker, Mention.speaker_id == Speaker.id, isouter=True)
@@ -74,11 +78,14 @@ def mention_rows(
     *,
     mention_ids: Sequence[int] | None = None,
     claim_id: int | None = None,
+    claim_ids: Sequence[int] | None = None,
     statuses: Sequence[ClaimStatus] | None = None,
     speaker_id: int | None = None,
     article_id: int | None = None,
 ) -> list[MentionRow]:
     query = _mention_query()
+    if claim_ids is not None:
+        query = query.where(Mention.claim_id.in_(list(claim_ids)))
     if speaker_id is not None:
         query = query.where(Mention.speaker_id == speaker_id)
     if article_id is not None:
@@ -125,54 +132,145 @@ class ClaimSummary:
     checkworthiness: float = 0.0  # the highest of its mentions'
 
 
+# Mentions whose text holds a phrase, as a subquery (FTS5); the phrase travels as a bound parameter.
+_MATCHING_MENTIONS = text("SELECT rowid FROM mention_fts WHERE mention_fts MATCH :queue_phrase").columns(
+    column("rowid", Integer)
+)
+QUEUE_ORDERS = {
+    # Each is an index read backwards or forwards (TrackedClaim's indexes); id, the rowid, ends every index.
+    "mentions": (TrackedClaim.mention_count.desc(), TrackedClaim.first_seen.desc(), TrackedClaim.id.desc()),
+    "first_seen": (TrackedClaim.first_seen, TrackedClaim.id),
+    "checkworthiness": (
+        TrackedClaim.top_checkworthiness.desc(),
+        TrackedClaim.mention_count.desc(),
+        TrackedClaim.id.desc(),
+    ),
+}
+
+
+def _queue_filters(
+    session: Session,
+    *,
+    text: str | None = None,
+    statuses: Sequence[ClaimStatus] | None = None,
+    speaker: str | None = None,
+    outlet: str | None = None,
+) -> list | None:
+    """The WHERE clauses of the queue's filters; None when a filter names nothing stored."""
+    # A reviewed claim left without mentions keeps its record, off the queue.
+    where = [TrackedClaim.mention_count > 0]
+    if statuses:
+        where.append(TrackedClaim.status.in_(list(statuses)))
+    if speaker:
+        speaker_id = session.exec(select(Speaker.id).where(Speaker.name == speaker)).first()
+        if speaker_id is None:
+            return None
+        where.append(TrackedClaim.id.in_(select(Mention.claim_id).where(Mention.speaker_id == speaker_id)))
+    if outlet:
+        outlet_id = session.exec(select(Outlet.id).where(Outlet.name == outlet)).first()
+        if outlet_id is None:
+            return None
+        where.append(
+            TrackedClaim.id.in_(
+                select(Mention.claim_id)
+                .join(Article, Mention.article_id == Article.id)
+                .where(Article.outlet_id == outlet_id)
+            )
+        )
+    if text:
+        phrase = fts.phrase(text)
+        if phrase:
+            where.append(
+                TrackedClaim.id.in_(
+                    select(Mention.claim_id).where(
+                        Mention.id.in_(_MATCHING_MENTIONS.bindparams(queue_phrase=phrase))
+                    )
+                )
+            )
+    return where
+
+
 def claim_summaries(
     session: Session,
     *,
     sort: str = "mentions",
     limit: int | None = None,
-    text: str | None = None,  # words the claim's text holds
+    offset: int = 0,
+    text: str | None = None,
     statuses: Sequence[ClaimStatus] | None = None,
     speaker: str | None = None,
     outlet: str | None = None,
 ) -> list[ClaimSummary]:
-    """Tracked claims for the review queue, filtered and sorted (``mentions``, ``first_seen`` or ``checkworthiness``)."""
-    rows = mention_rows(session, statuses=statuses)
+    """One page of the review queue: tracked claims filtered and sorted in SQL.
+
+    Args:
+        sort: ``mentions`` (most first), ``first_seen`` (oldest first) or ``checkworthiness``.
+        text: words one of the claim's mentions holds in this order (an FTS5 phrase, so
+            "Ghani's" finds "Ghani"; the last word may be cut short).
+        speaker, outlet: names; the claim has a mention by that speaker, or in that outlet.
+    """
+    where = _queue_filters(session, text=text, statuses=statuses, speaker=speaker, outlet=outlet)
+    if where is None:
+        return []
+    query = select(TrackedClaim).where(*where).order_by(*QUEUE_ORDERS[sort]).offset(offset)
+    claims = list(session.exec(query.limit(limit) if limit else query).all())
+    ids = [c.id for c in claims]
+    outlets: dict[int, set[str]] = {i: set() for i in ids}
+    speakers: dict[int, set[str]] = {i: set() for i in ids}
+    names = (
+        select(Mention.claim_id, Outlet.name, Speaker.name)
+        .distinct()
+        .join(Article, Mention.article_id == Article.id)
+        .join(Outlet, Article.outlet_id == Outlet.id, isouter=True)
+        .join(Speaker, Mention.speaker_id == Speaker.id, isouter=True)
+        .where(Mention.claim_id.in_(ids))
+    )
+    for claim_id, outlet_name, speaker_name in session.exec(names).all():
+        if outlet_name:
+            outlets[claim_id].add(outlet_name)
+        if speaker_name:
+            speakers[claim_id].add(speaker_name)
     pending = dict(
         session.exec(
             select(LinkSuggestion.claim_id, func.count())
-            .where(LinkSuggestion.state == SuggestionState.pending)
+            .where(LinkSuggestion.state == SuggestionState.pending, LinkSuggestion.claim_id.in_(ids))
             .group_by(LinkSuggestion.claim_id)
         ).all()
     )
-    grouped: dict[int, list[MentionRow]] = {}
-    for row in rows:
-        grouped.setdefault(row.claim.id, []).append(row)
-    summaries = []
-    for claim_rows in grouped.values():
-        claim = claim_rows[0].claim
-        speakers = sorted({r.speaker for r in claim_rows if r.speaker})
-        outlets = sorted({r.outlet for r in claim_rows if r.outlet})
-        if speaker and speaker not in speakers:
-            continue
-        if outlet and outlet not in outlets:
-            continue
-        if (
-            text
-            and not any(text.lower() in r.mention.text.lower() for r in claim_rows)
-            and text.lower() not in claim.canonical_text.lower()
-        ):
-            continue
-        top = max(r.mention.checkworthiness for r in claim_rows)
-        summaries.append(
-            ClaimSummary(claim, len(claim_rows), outlets, speakers, pending.get(claim.id, 0), top)
+    return [
+        ClaimSummary(
+            c,
+            c.mention_count,
+            sorted(outlets[c.id]),
+            sorted(speakers[c.id]),
+            pending.get(c.id, 0),
+            c.top_checkworthiness,
         )
-    if sort == "first_seen":
-        summaries.sort(key=lambda s: (s.claim.first_seen, s.claim.id))
-    elif sort == "checkworthiness":
-        summaries.sort(key=lambda s: (-s.checkworthiness, -s.mentions, s.claim.id))
-    else:
-        summaries.sort(key=lambda s: (-s.mentions, s.claim.first_seen, s.claim.id))
-    return summaries[:limit] if limit else summaries
+        for c in claims
+    ]
+
+
+def claim_count(
+    session: Session,
+    *,
+    text: str | None = None,
+    statuses: Sequence[ClaimStatus] | None = None,
+    speaker: str | None = None,
+    outlet: str | None = None,
+) -> int:
+    """How many tracked claims the queue's filters keep (:func:`claim_summaries`)."""
+    where = _queue_filters(session, text=text, statuses=statuses, speaker=speaker, outlet=outlet)
+    if where is None:
+        return 0
+    return int(session.exec(select(func.count()).select_from(TrackedClaim).where(*where)).one())
+
+
+def mention_total(session: Session, *, statuses: Sequence[ClaimStatus] | None = None) -> int:
+    """How many mentions the tracked claims with ``statuses`` (any, if none) hold, from the claims' counts."""
+    query = select(func.coalesce(func.sum(TrackedClaim.mention_count), 0))
+    if statuses:
+        query = query.where(TrackedClaim.status.in_(list(statuses)))
+    return int(session.exec(query).one())
 
 
 def claim_sizes(session: Session, *, claim_ids: Sequence[int]) -> dict[int, int]:

@@ -1,5 +1,7 @@
 """Queue: the tracked claims to review, filtered and sorted."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 from sqlmodel import Session
@@ -42,7 +44,12 @@ with Session(engine()) as session:
         "Outlet", outlets, index=None, placeholder="Any outlet", key="queue_outlet", persist_state="session"
     )
     f4, f5 = st.columns([1, 1])
-    text = f4.text_input("Text contains", key="queue_text", persist_state="session")
+    text = f4.text_input(
+        "Text contains",
+        help="Words a mention of the claim holds, in this order; the last may be cut short",
+        key="queue_text",
+        persist_state="session",
+    )
     sort = f5.radio(
         "Sort by",
         list(SORTS),
@@ -52,19 +59,34 @@ with Session(engine()) as session:
         persist_state="session",
     )
 
-    summaries = crud.claim_summaries(
-        session,
+    filters = dict(
         statuses=[ClaimStatus(s) for s in statuses],
         speaker=speaker,
         outlet=outlet,
         text=text.strip() or None,
+    )
+    # Paged in SQL: a rerun reads one page of claims, whatever the archive's size.
+    total = crud.claim_count(session, **filters)
+    pages = max(1, math.ceil(total / common.QUEUE_PAGE_SIZE))
+    if st.session_state.get("queue_page", 1) > pages:
+        st.session_state["queue_page"] = pages  # the filters narrowed under the page the reviewer was on
+    page = st.number_input("Page", min_value=1, max_value=pages, step=1, key="queue_page") if pages > 1 else 1
+    summaries = crud.claim_summaries(
+        session,
         sort=sort,
+        limit=common.QUEUE_PAGE_SIZE,
+        offset=(page - 1) * common.QUEUE_PAGE_SIZE,
+        **filters,
     )
 
-st.caption(f"{len(summaries)} of {counts['tracked_claims']} tracked claims")
 if not summaries:
     st.info("No tracked claim matches these filters.")
     st.stop()
+first = (page - 1) * common.QUEUE_PAGE_SIZE + 1
+st.caption(
+    f"{first:,}–{first + len(summaries) - 1:,} of {total:,} matching claims "
+    f"({counts['tracked_claims']:,} tracked in all)"
+)
 table = pd.DataFrame(
     [
         {
