@@ -50,17 +50,18 @@ def ingest(
     from tqdm import tqdm
 
     from claims.ingest.pipeline import ingest as run
+    from claims.ingest.progress import STAGES
     from claims.records import DocumentStatus
 
-    bar = tqdm(total=0, unit="article", disable=None, file=sys.stderr)
+    # One bar for the whole ingest, in thousandths: tqdm's rate then gives the time left.
+    bar = tqdm(total=1000, disable=None, file=sys.stderr, bar_format="{l_bar}{bar}| {elapsed}<{remaining}")
 
-    def progress(done: int, total: int, document: str) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
+    def progress(step) -> None:
+        _, label, unit = STAGES[step.stage]
+        bar.set_description(f"{label} ({step.done}/{step.total} {unit})", refresh=False)
+        bar.update(round(step.fraction * 1000) - bar.n)
 
-    report = run(
-        open_engine(), sources, outlet=source, progress=progress, embed_progress=True, reextract=reextract
-    )
+    report = run(open_engine(), sources, outlet=source, progress=progress, reextract=reextract)
     bar.close()
     for result in report.results:
         if result.status == DocumentStatus.ingested:
@@ -132,6 +133,7 @@ def search(
     """
     from sqlmodel import Session
 
+    from claims.embed.search_model import query_encoder_ready
     from claims.search.hybrid import MODES, Filters
     from claims.search.hybrid import search as run
     from claims.search.query import resolve_speakers
@@ -158,6 +160,8 @@ def search(
         statuses=status or (),
         min_checkworthiness=min_checkworthiness,
     )
+    if mode != "keyword" and not query_encoder_ready():
+        typer.echo("Preparing the search model for fast queries (once, about 10 s)…", err=True)
     results = run(engine, query, k=k, filters=filters, mode=mode)
     listing(
         [r.to_dict() for r in results] if as_json else results,

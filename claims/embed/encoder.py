@@ -7,7 +7,7 @@ as safetensors); nothing is fetched from a hub, so ``HF_HUB_OFFLINE`` is forced 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import numpy as np
 
 DIMENSION = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
+CHUNK_BATCHES = 8  # batches between two progress steps: a step every few seconds on 2 cores
 
 
 def model_path() -> Path:
@@ -40,10 +41,26 @@ class Embedder:
         # SentenceTransformer takes the path as a str; a Path object is treated as a hub name.
         self.model = SentenceTransformer(str(path or model_path()), device=device)
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        """Embed ``texts``; returns an array of shape (len(texts), DIMENSION)."""
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int = 64,
+        progress: bool = False,
+        on_chunk: Callable[[int, int], None] | None = None,
+    ) -> np.ndarray:
+        """Embed ``texts``; returns an array of shape (len(texts), DIMENSION).
+
+        ``on_chunk(done, total)`` is called after each few batches (a progress bar's step)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if on_chunk is not None:
+            step = batch_size * CHUNK_BATCHES
+            parts = []
+            for start in range(0, len(texts), step):
+                parts.append(self.encode(texts[start : start + step], batch_size=batch_size))
+                on_chunk(min(len(texts), start + step), len(texts))
+            return np.concatenate(parts)
         vectors = self.model.encode(
             list(texts),
             batch_size=batch_size,

@@ -76,6 +76,18 @@ def search_embedder() -> Embedder:
     return default_embedder() if adapters is None else SearchEmbedder(adapters)
 
 
+def _exported(name: str) -> Path:
+    from claims.embed import onnx_query
+
+    return onnx_query.cache_dir() / f"{name}.onnx"
+
+
+def query_encoder_ready() -> bool:
+    """Whether :func:`query_encoder` finds the search model exported already (else it exports
+    it first, about ten seconds: a command says so before it waits)."""
+    return _exported(search_model_name()).exists()
+
+
 @lru_cache(maxsize=1)
 def query_encoder():
     """What encodes search queries: the search model through ONNX Runtime (:mod:`claims.embed.onnx_query`),
@@ -83,7 +95,7 @@ def query_encoder():
     from claims.embed import onnx_query
 
     name = search_model_name()
-    target = onnx_query.cache_dir() / f"{name}.onnx"
+    target = _exported(name)
     try:
         if target.exists():
             return onnx_query.OnnxQueryEncoder(target, name)

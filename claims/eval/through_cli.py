@@ -50,6 +50,7 @@ class ColdRun:
     seconds: float  # wall time, interpreter start included
     peak_mb: int
     loaded: list[str]  # which of torch, sentence-transformers and transformers it imported
+    stderr: str = ""  # what the command wrote there, the probe's own report line left out
 
 
 def cold_cli(*args, env: dict | None = None, cwd=None) -> ColdRun:
@@ -65,5 +66,6 @@ def cold_cli(*args, env: dict | None = None, cwd=None) -> ColdRun:
     seconds = time.perf_counter() - started
     if run.returncode:
         raise RuntimeError(f"python -m claims {' '.join(map(str, args))} failed: {run.stderr[-2000:]}")
-    report = json.loads(run.stderr.strip().splitlines()[-1])
-    return ColdRun(run.stdout, seconds, report["peak_mb"], report["loaded"])
+    *said, last = run.stderr.strip().splitlines()
+    report = json.loads(last)
+    return ColdRun(run.stdout, seconds, report["peak_mb"], report["loaded"], "\n".join(said))

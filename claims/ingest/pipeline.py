@@ -6,7 +6,6 @@ bad document never stops the rest of the batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from sqlmodel import Session
 
 from claims.config import Settings, settings
 from claims.embed.encoder import Embedder, default_embedder
+from claims.ingest.progress import Progress, Tracker
 from claims.ingest.refresh import refresh
 from claims.ingest.sources import IngestError, content_hash, expand, load
 from claims.ingest.store import extract_mentions, load_book, load_linker, store_article
@@ -24,10 +24,6 @@ from db.session import session_scope
 
 if TYPE_CHECKING:
     from claims.ingest.reextract import ReextractReport
-
-
-# progress(done, total, message) is called as documents are processed.
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -81,7 +77,8 @@ def ingest(
         sources: paths of files or folders, or http(s) URLs.
         outlet: the outlet's name for every document, overriding what they say.
         embedder: defaults to the bundled model.
-        progress: called as ``progress(done, total, document)`` as articles are stored.
+        progress: called with a :class:`~claims.ingest.progress.Step` as the ingest goes: the
+            stage, how far it is, the fraction of the whole and an estimate of the time left.
         embed_progress: show a progress bar (on stderr) while embedding.
         documents: the name to store and report for a source, when it is not
             the source itself (an uploaded file's original name, not its temp path).
@@ -138,8 +135,8 @@ def ingest(
     with Session(engine) as session:
         book = load_book(session)
         linker = load_linker(session, embedder.dimension, config)
-    if progress and loaded:
-        progress(0, len(loaded), f"finding claims in {len(loaded)} articles")
+    steps = Tracker(progress)
+    steps("extract", 0, len(loaded))
     t0 = time.perf_counter()
     failed: dict[int, str] = {}
     extracted = extract_mentions(
@@ -149,6 +146,7 @@ def ingest(
         config=config,
         progress=embed_progress,
         failed=failed,
+        steps=steps,
     )
     for i in sorted(failed):
         report.results.append(DocumentResult(loaded[i][0].document, DocumentStatus.failed, failed[i]))
@@ -174,8 +172,7 @@ def ingest(
                     article.document, DocumentStatus.ingested, mentions=len(mentions), article_id=row.id
                 )
             )
-        if progress:
-            progress(done, total, article.document)
+        steps("store", done, total, article.document)
     if again:
         from claims.ingest.reextract import reextract as extract_again
 
@@ -188,10 +185,12 @@ def ingest(
         ]
     # Every stored article asked for a refresh in its own transaction; so did any run killed or still
     # going elsewhere. Whatever is left is done here, so a rerun finishes an interrupted ingest.
-    if progress and total:
-        progress(total, total, "grouping claims and embedding them for search")
+    steps("search", 0, 1)
     t0 = time.perf_counter()
-    report.refreshed = refresh(engine, embed_progress=embed_progress) is not None
+    report.refreshed = (
+        refresh(engine, embed_progress=embed_progress, on_chunk=steps.stage("search")) is not None
+    )
+    steps.finish()
     report.embed_seconds += time.perf_counter() - t0
     report.seconds = time.perf_counter() - started
     return report

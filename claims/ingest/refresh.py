@@ -8,6 +8,7 @@ leaves the mark behind and the next one finishes the work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,13 @@ class RefreshReport:
     keywords: int  # mentions in the keyword index
 
 
-def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False) -> RefreshReport | None:
+def refresh(
+    engine: Engine,
+    *,
+    force: bool = False,
+    embed_progress: bool = False,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> RefreshReport | None:
     """Bring the derived data up to what is stored: regroup every mention into tracked claims (the
     clusters are recomputed over all of them, so the order articles came in does not matter), embed
     new mentions with the search model, rebuild the FAISS file and bring the keyword index in step.
@@ -40,6 +47,7 @@ def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False
     Runs only when a write asked for it and no refresh has covered that yet, or when ``force``d
     (which also re-indexes every mention's words). Relinking holds the database's write lock, so two
     runs at once take turns; each is complete on its own. Returns None when there was nothing to do.
+    ``on_chunk(done, total)`` follows the search model's encoding of new mentions.
     """
     if not force:  # every reviewer action ends here: most ask for nothing, and need not take the write lock
         with Session(engine) as session:
@@ -50,7 +58,7 @@ def refresh(engine: Engine, *, force: bool = False, embed_progress: bool = False
         if wanted is None and not force:
             return None  # another run covered it meanwhile
         relinked = relink(session)
-    embedded = refresh_search_vectors(engine, progress=embed_progress)
+    embedded = refresh_search_vectors(engine, progress=embed_progress, on_chunk=on_chunk)
     index = vector_index.rebuild(engine) if force else vector_index.update(engine, changed=embedded)
     keywords = rebuild_keywords(engine) if force else keywords_in_step(engine)
     if wanted is not None:

@@ -6,6 +6,8 @@ The ingest pipeline, re-extraction and a reviewer's added claim all store throug
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sqlmodel import Session
 
@@ -56,6 +58,7 @@ def extract_mentions(
     config: Settings | None = None,
     progress: bool = False,
     failed: dict[int, str] | None = None,
+    steps: Callable[[str, int, int], None] | None = None,
 ) -> list[tuple[list[FoundClaim], np.ndarray]]:
     """Each article's check-worthy mentions and their embeddings, as ingestion stores them.
 
@@ -64,6 +67,8 @@ def extract_mentions(
     Args:
         failed: when given, an article whose extraction raises is recorded here (its index: the
             reason) and gets no mentions, so the other articles go on; otherwise the error propagates.
+        steps: called as ``steps(stage, done, total)``: ``extract`` after each article, ``encode``
+            as the mentions are encoded (:class:`claims.ingest.progress.Tracker`).
     """
     config = config or settings()
     extracted = []
@@ -75,7 +80,11 @@ def extract_mentions(
                 raise
             failed[i] = f"claims could not be extracted ({type(error).__name__}: {error})"
             extracted.append([])
-    vectors = embedder.encode([m.text for mentions in extracted for m in mentions], progress=progress)
+        if steps:
+            steps("extract", i + 1, len(articles))
+    texts = [m.text for mentions in extracted for m in mentions]
+    on_chunk = (lambda done, total: steps("encode", done, total)) if steps else None
+    vectors = embedder.encode(texts, progress=progress and not steps, on_chunk=on_chunk)
     out, offset = [], 0
     for article, mentions in zip(articles, extracted):
         for mention in mentions:

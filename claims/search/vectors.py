@@ -8,6 +8,8 @@ again when the search adapters change (each vector records the model's name).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -18,8 +20,16 @@ from db import crud
 from db.session import session_scope
 
 
-def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool = False) -> list[int]:
-    """Embed the text and paragraph of every mention whose search vectors are missing or stale; their ids."""
+def refresh(
+    engine: Engine,
+    *,
+    embedder: Embedder | None = None,
+    progress: bool = False,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> list[int]:
+    """Embed the text and paragraph of every mention whose search vectors are missing or stale; their ids.
+
+    ``on_chunk(done, total)`` follows the encoding (:meth:`claims.embed.encoder.Embedder.encode`)."""
     name = embedder.name if embedder is not None else search_model_name()
     with Session(engine) as session:  # embedding takes a while: read, embed, then take the write lock
         rows = crud.mentions_needing_search_vectors(session, model=name)
@@ -28,7 +38,9 @@ def refresh(engine: Engine, *, embedder: Embedder | None = None, progress: bool 
         return []  # the model is loaded only when there is something to embed
     embedder = embedder or search_embedder()
     unique = sorted({text for _, text, _ in work} | {paragraph for _, _, paragraph in work})
-    vectors = dict(zip(unique, embedder.encode(unique, progress=progress)))
+    vectors = dict(
+        zip(unique, embedder.encode(unique, progress=progress and not on_chunk, on_chunk=on_chunk))
+    )
     written: list[int] = []
     with session_scope(engine) as session:
         for mention_id, text, paragraph in work:

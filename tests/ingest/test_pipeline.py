@@ -234,3 +234,17 @@ def test_an_acronym_and_a_clipped_name_are_the_organisation_they_stand_for(engin
     with Session(engine) as session:
         speakers = sorted({r.speaker for r in crud.mention_rows(session) if r.speaker})
     assert speakers == ["Federal Reserve", "Russia", "Russian Foreign Ministry", "World Health Organization"]
+
+
+def test_one_bar_follows_the_whole_ingest_with_the_time_left(engine, embedder):
+    steps = []
+    report = ingest(engine, [str(seed("001")), str(seed("002"))], embedder=embedder, progress=steps.append)
+    assert report.ok
+    fractions = [s.fraction for s in steps]
+    assert fractions[0] == 0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    stages = list(dict.fromkeys(s.stage for s in steps))
+    assert stages == ["extract", "encode", "store", "search"]  # the bar moves in every stage, in order
+    assert steps[0].seconds_left is None and steps[-1].seconds_left == 0
+    assert any(s.seconds_left for s in steps)
+    stored = [s.describe(lambda document: document.rsplit("/", 1)[-1]) for s in steps if s.stage == "store"]
+    assert stored[-1].startswith("Storing: 2 of 2 articles (002_") and "left" in stored[-1]

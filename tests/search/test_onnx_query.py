@@ -34,11 +34,12 @@ def test_a_cli_search_loads_no_torch_once_the_model_is_exported(seeded_path, tmp
 
     def run():
         done = cold_cli(*args, env=env, cwd=ROOT)
-        return json.loads(done.stdout), done.loaded
+        return json.loads(done.stdout), done.loaded, done.stderr
 
-    first, loaded_first = run()  # exports the search model: torch is loaded this once
+    first, loaded_first, said = run()  # exports the search model: torch is loaded this once
     assert "torch" in loaded_first and list((tmp_path / "cache").glob("*.onnx"))
-    second, loaded_second = run()
-    assert loaded_second == []
+    assert "Preparing the search model" in said  # the user is told why this one waits
+    second, loaded_second, said = run()
+    assert loaded_second == [] and "Preparing" not in said
     assert [r["cluster_id"] for r in second] == [r["cluster_id"] for r in first] and len(first) == 3
     assert "better than under Ashraf Ghani" in second[0]["text"]

@@ -26,10 +26,7 @@ def _ingest(uploads, sources: list[str], outlet: str, again: bool) -> IngestRepo
             embedder=embedder(),
             documents=names,
             reextract=again,
-            progress=lambda done, total, document: bar.progress(
-                done / total,
-                text=document if done == 0 else f"Stored {done} of {total}: {common.document_name(document)}",
-            ),
+            progress=lambda step: bar.progress(step.fraction, text=step.describe(common.document_name)),
         )
     bar.progress(1.0, text=f"Done in {report.seconds:.1f} s")
     return report
