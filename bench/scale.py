@@ -16,6 +16,8 @@ Index stage (``--sizes``), in this process:
   against exact search;
 - recall and p50 of the inverted file at other probe counts (``--probes``), which is how
   ``claims.search.index.PROBES`` was chosen;
+- what one article's ten new vectors cost the saved index: added to its recent part, against the
+  whole file loaded and written again;
 and, in a fresh process: loading the saved index and the search model, encoding each query and
 searching (p50), and that process's peak RSS (VmHWM).
 
@@ -138,10 +140,39 @@ def measure_size(count: int, real: np.ndarray, queries: np.ndarray, probes: list
                 row[f"probes {n}: recall@10 / p50 ms"] = f"{recall(found, truth):.4f} / {p50:.2f}"
         finally:
             vector_index.PROBES = shipped
+    row.update(one_article(path, vectors[:10]))
     del index, vectors
     row.update(fresh_process(path))
     path.unlink()
+    vector_index.recent_file(path).unlink(missing_ok=True)
     return row
+
+
+def one_article(path: Path, vectors: np.ndarray, runs: int = 5) -> dict:
+    """What one article's ingest costs the saved index: its ten mentions' vectors added to the recent
+    part and saved (as ``claims.search.index.update`` does, the database aside), p50 of ``runs``; and,
+    for the record, the whole file loaded, added to and written again, as each update did before."""
+    from claims.search.index import VectorIndex
+
+    recent, whole = [], []
+    first = int(VectorIndex.load(path, mapped=True).id_array().max()) + 1
+    for run in range(runs):
+        ids = np.arange(first + 20 * run, first + 20 * run + len(vectors))
+        started = time.perf_counter()
+        index = VectorIndex.load(path, mapped=True)
+        index.change(ids=ids, vectors=vectors)
+        index.save(path)
+        recent.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        index = VectorIndex.load(path)
+        index.change(ids=ids + 10, vectors=vectors)
+        index.fold()
+        index.save(path)
+        whole.append(time.perf_counter() - started)
+    return {
+        "one article's update: recent part s": round(float(np.median(recent)), 3),
+        "... the whole file rewritten s": round(float(np.median(whole)), 2),
+    }
 
 
 # What every child script shares: its peak RSS (VmHWM, not getrusage: Linux carries ru_maxrss over
@@ -345,7 +376,7 @@ def measure_store(count: int, real: np.ndarray, texts: list[str], queries: list[
     row["cli search s"], row["cli search peak RSS MB"] = cold_cli(
         "--db", str(path), "search", queries[0], "--k", "10"
     )
-    for suffix in ("", "-wal", "-shm", ".faiss"):
+    for suffix in ("", "-wal", "-shm", ".faiss", ".faiss-recent.npz"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     return row
 

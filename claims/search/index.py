@@ -36,6 +36,12 @@ PROBES = 512  # lists searched per query (a quarter of them at a million vectors
 FILTER_EXACT = 20_000
 EXACT, IVF = "exact", "ivf"
 TRAINING_PER_LIST = 40  # k-means asks for at least 39 points a centroid
+# What an update changes goes to a small second file (the recent part) until it passes this many
+# vectors or this share of the main file; then both are folded into a new main file. Each update
+# writes what it changed, not the archive (at a million vectors the main file is 0.76 GB), and the
+# folding costs a constant share of each mention's (docs/BENCHMARKS.md, "Scale").
+RECENT_MIN = 2_000
+RECENT_SHARE = 0.02
 
 
 def kind_for(count: int) -> str:
@@ -63,10 +69,16 @@ class VectorIndex:
 
     Exact (``IndexFlatIP``), or, given ``training`` vectors, an inverted file of ``lists`` lists
     over float16 vectors (half the memory: 0.77 GB at a million, not 1.5).
+
+    Beside the FAISS index (the main part) it holds a recent part: vectors added since the main
+    part was saved, searched exactly, and the main part's ids dropped since (:meth:`change`). A
+    recent id hides the main part's vector of the same id. :meth:`fold` merges the recent part in.
     """
 
     def __init__(self, dimension: int = DIMENSION, *, training: np.ndarray | None = None, lists: int = 0):
         self.dimension = dimension
+        self._no_recent()
+        self.main_changed = True  # the main part differs from any file: save() writes it
         if training is None:
             self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
             return
@@ -82,8 +94,48 @@ class VectorIndex:
         ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # look up and remove by mention id
         self.index = ivf
 
+    def _no_recent(self) -> None:
+        self.recent_ids = np.zeros(0, dtype=np.int64)
+        self.recent = np.zeros((0, self.dimension), dtype=np.float32)
+        self.dropped = np.zeros(0, dtype=np.int64)  # the main part's ids no longer held
+        self.shadowed = 0  # the main part's ids held again, with new vectors, in the recent part
+
+    def _hidden(self) -> np.ndarray:
+        """The main part's ids not to be returned: dropped, or held again in the recent part."""
+        return np.union1d(self.dropped, self.recent_ids)
+
     def __len__(self) -> int:
-        return int(self.index.ntotal)
+        return int(self.index.ntotal) - len(self.dropped) - self.shadowed + len(self.recent_ids)
+
+    @property
+    def recent_size(self) -> int:
+        return len(self.recent_ids) + len(self.dropped)
+
+    def change(
+        self, *, drop: Sequence[int] = (), ids: Sequence[int] = (), vectors: np.ndarray | None = None
+    ) -> None:
+        """Drop ``drop`` and hold ``vectors`` under ``ids`` (replacing any held), in the recent part."""
+        drop = np.asarray(drop, dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        main = self._main_ids()
+        keep = ~np.isin(self.recent_ids, np.union1d(drop, ids))
+        self.recent_ids, self.recent = self.recent_ids[keep], self.recent[keep]
+        # Dropped: in the main part and not held again; a re-added id is hidden there by the recent part.
+        self.dropped = np.setdiff1d(np.union1d(self.dropped, _among(drop, main)), ids)
+        if len(ids):
+            rows = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
+            self.recent_ids = np.concatenate([self.recent_ids, ids])
+            self.recent = np.vstack([self.recent, rows])
+        self.shadowed = len(_among(self.recent_ids, main))
+
+    def fold(self) -> None:
+        """Merge the recent part into the main one (which must be writable: not loaded ``mapped``)."""
+        hidden = self._hidden()
+        if len(hidden):
+            self.remove(_among(hidden, self._main_ids()).tolist())
+        self.add(self.recent_ids.tolist(), self.recent)
+        self._no_recent()
+        self.main_changed = True
 
     @property
     def kind(self) -> str:
@@ -99,13 +151,17 @@ class VectorIndex:
         return 1e-6 if self.kind == EXACT else 2e-3
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Add to the main part (a build; :meth:`change` for an update)."""
         if len(ids) == 0:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
         self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+        self.main_changed = True
 
     def remove(self, ids: Sequence[int]) -> None:
+        """Remove from the main part."""
         if len(ids):
+            self.main_changed = True
             # The id table of an inverted file removes only an explicit array of ids.
             wanted = np.asarray(ids, dtype=np.int64)
             selector = faiss.IDSelectorArray(wanted) if self.kind == IVF else faiss.IDSelectorBatch(wanted)
@@ -122,15 +178,38 @@ class VectorIndex:
         if len(self) == 0 or k <= 0 or (among is not None and len(among) == 0):
             return []
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, self.dimension)
-        inverted = self.kind == IVF
-        if inverted and among is not None and len(among) <= FILTER_EXACT:
+        if self.kind == IVF and among is not None and len(among) <= FILTER_EXACT:
             return self._exact_among(query[0], k, among)
+        found = self._search_main(query, k, among)
+        if len(self.recent_ids):
+            allowed = (
+                np.isin(self.recent_ids, np.asarray(among, dtype=np.int64)) if among is not None else None
+            )
+            ids = self.recent_ids if allowed is None else self.recent_ids[allowed]
+            scores = (self.recent if allowed is None else self.recent[allowed]) @ query[0]
+            found = sorted(found + list(zip(ids.tolist(), scores.tolist())), key=lambda hit: -hit[1])[:k]
+        return found
+
+    def _search_main(self, query: np.ndarray, k: int, among: Sequence[int] | None) -> list[tuple[int, float]]:
+        if self.index.ntotal == 0:
+            return []
+        inverted = self.kind == IVF
+        hidden = self._hidden()
         # One query: threads only add synchronisation, which a busy machine makes costly.
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
         try:
-            # The selector must outlive the search: the parameters hold only a pointer to it.
+            # The selectors must outlive the search: the parameters hold only pointers to them.
+            kept = []
             selector = None if among is None else faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+            if len(hidden):
+                kept = [faiss.IDSelectorBatch(hidden)]
+                kept.append(faiss.IDSelectorNot(kept[0]))
+                if selector is not None:
+                    kept.append(selector)
+                    selector = faiss.IDSelectorAnd(selector, kept[1])
+                else:
+                    selector = kept[1]
             if inverted:
                 probes = min(PROBES, self.lists)
                 # Fewer allowed vectors in each list: probe more lists to meet k of them.
@@ -139,7 +218,7 @@ class VectorIndex:
                 params = faiss.SearchParametersIVF(nprobe=probes, sel=selector)
             else:
                 params = faiss.SearchParameters(sel=selector)
-            scores, ids = self.index.search(query, min(k, len(self)), params=params)
+            scores, ids = self.index.search(query, min(k, int(self.index.ntotal)), params=params)
         finally:
             faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
@@ -148,19 +227,49 @@ class VectorIndex:
         held = np.intersect1d(np.asarray(among, dtype=np.int64), self.id_array())
         if len(held) == 0:
             return []
-        scores = self.index.reconstruct_batch(held) @ query
+        scores = self._vectors_of(held) @ query
         order = np.argsort(-scores, kind="stable")[:k]
         return [(int(held[i]), float(scores[i])) for i in order]
 
     def save(self, path: Path) -> None:
-        """Write atomically and durably: after a crash at any point, the old file or the new one."""
-        replace_atomically(path, lambda tmp: faiss.write_index(self.index, tmp))
+        """Write atomically and durably: after a crash at any point, the old file or the new one.
+
+        The main part is written only when it changed (or is not there); the recent part goes to
+        :func:`recent_file`, stamped with the main part it was made against, so a recent file left
+        beside another main file (a crash between the two writes) is not read."""
+        if self.main_changed or not path.exists():
+            replace_atomically(path, lambda tmp: faiss.write_index(self.index, tmp))
+            self.main_changed = False
+        recent = recent_file(path)
+        if not self.recent_size:
+            recent.unlink(missing_ok=True)
+            return
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as out:
+                np.savez(
+                    out, ids=self.recent_ids, vectors=self.recent, dropped=self.dropped, stamp=self._stamp()
+                )
+
+        replace_atomically(recent, write)
+
+    def _stamp(self) -> np.ndarray:
+        """Which main part this is: its count and two sums of its ids (a different set of ids, a different stamp)."""
+        ids = self._main_ids()
+        return np.array([len(ids), int(ids.sum()), int((ids * ids).sum())], dtype=np.int64)
 
     def ids(self) -> list[int]:
         """The mention ids held (in the order added, for an exact index)."""
         return [int(i) for i in self.id_array()]
 
     def id_array(self) -> np.ndarray:
+        """Every id held, the recent part's included."""
+        main = self._main_ids()
+        if not self.recent_size:
+            return main
+        return np.concatenate([np.setdiff1d(main, self._hidden(), assume_unique=True), self.recent_ids])
+
+    def _main_ids(self) -> np.ndarray:
         if self.kind == EXACT:
             return faiss.vector_to_array(self.index.id_map)
         lists = self.index.invlists
@@ -172,7 +281,17 @@ class VectorIndex:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def vector(self, mention_id: int) -> np.ndarray:
-        return self.index.reconstruct(int(mention_id))
+        return self._vectors_of(np.array([mention_id], dtype=np.int64))[0]
+
+    def _vectors_of(self, ids: np.ndarray) -> np.ndarray:
+        out = np.empty((len(ids), self.dimension), dtype=np.float32)
+        recent = np.isin(ids, self.recent_ids)
+        if recent.any():
+            row = {int(i): r for r, i in enumerate(self.recent_ids)}
+            out[recent] = self.recent[[row[int(i)] for i in ids[recent]]]
+        if (~recent).any():
+            out[~recent] = self.index.reconstruct_batch(ids[~recent])
+        return out
 
     @classmethod
     def load(cls, path: Path, *, mapped: bool = False) -> VectorIndex:
@@ -181,7 +300,30 @@ class VectorIndex:
         index = cls.__new__(cls)
         index.index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mapped else 0)
         index.dimension = index.index.d
+        index._no_recent()
+        index.main_changed = False
+        recent = recent_file(path)
+        try:
+            with np.load(recent, allow_pickle=False) as saved:
+                if np.array_equal(saved["stamp"], index._stamp()):
+                    index.recent_ids, index.recent = saved["ids"], saved["vectors"]
+                    index.dropped = saved["dropped"]
+                    index.shadowed = len(_among(index.recent_ids, index._main_ids()))
+        except (OSError, ValueError, KeyError):  # none, or damaged: the database check finds what it lacks
+            pass
         return index
+
+
+def _among(ids: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Those of ``ids`` in ``held``. (``np.intersect1d`` first makes both unique, by hashing: half
+    a second for a million ids, where this lookup takes milliseconds.)"""
+    ids = np.asarray(ids, dtype=np.int64)
+    return ids[np.isin(ids, held)]
+
+
+def recent_file(path: Path) -> Path:
+    """Where the recent part of the index saved at ``path`` goes."""
+    return path.with_name(path.name + "-recent.npz")
 
 
 def index_path(engine: Engine) -> Path | None:
@@ -237,8 +379,8 @@ def update(engine: Engine, *, changed: Collection[int] = ()) -> VectorIndex:
     fourfold, so the cost of retraining stays a constant share of each mention's).
     """
     path = index_path(engine)
-    try:
-        index = VectorIndex.load(path) if path is not None and path.exists() else None
+    try:  # mapped: an update that only adds to the recent part never reads the main part's vectors
+        index = VectorIndex.load(path, mapped=True) if path is not None and path.exists() else None
     except Exception:  # a damaged file: it is only a cache
         index = None
     if index is None or index.dimension != DIMENSION:
@@ -246,14 +388,22 @@ def update(engine: Engine, *, changed: Collection[int] = ()) -> VectorIndex:
     with Session(engine) as session:
         stored = np.asarray(crud.search_vector_ids(session), dtype=np.int64)
         held = index.id_array()
-        again = np.intersect1d(np.asarray(sorted(changed), dtype=np.int64), held)
-        drop = np.union1d(np.setdiff1d(held, stored), again)
-        add = np.union1d(np.setdiff1d(stored, held), again)
+        again = _among(np.asarray(sorted(changed), dtype=np.int64), held)
+        drop = np.union1d(np.setdiff1d(held, stored, assume_unique=True), again)
+        add = np.union1d(np.setdiff1d(stored, held, assume_unique=True), again)
         kind = kind_for(len(stored))
         if index.kind != kind or (kind == IVF and lists_for(len(stored)) >= 2 * index.lists):
             return rebuild(engine)
-        index.remove(drop.tolist())
-        _add_stored(session, index, add.tolist())
+        rows = [
+            row for batch in crud.search_vector_batches(session, mention_ids=add.tolist()) for row in batch
+        ]
+    vectors = np.vstack([from_bytes(r[1]) for r in rows]) if rows else None
+    index.change(drop=drop, ids=[r[0] for r in rows], vectors=vectors)
+    if index.recent_size > max(RECENT_MIN, RECENT_SHARE * len(index)):
+        writable = VectorIndex.load(path)  # the main part in memory, to fold the recent part into
+        writable.change(drop=drop, ids=[r[0] for r in rows], vectors=vectors)
+        writable.fold()
+        index = writable
     _save(index, path)
     return index
 

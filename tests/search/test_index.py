@@ -6,6 +6,7 @@ import os
 import time
 
 import numpy as np
+import pytest
 
 from claims.config import Settings
 from claims.link.linker import JOIN, NEW, SUGGEST, best_claim, decide
@@ -274,6 +275,7 @@ def test_the_index_kind_follows_the_size_and_each_refresh_touches_only_what_move
     assert ingest(seeded, [str(first)], embedder=embedder).ok
     grown = VectorIndex.load(path)
     assert grown.kind == "ivf" and out_of_step(seeded) == []
+    main_file = path.stat().st_mtime_ns, path.stat().st_size
     second = tmp_path / "second.txt"
     second.write_text(
         "Port director Ilse Varga said on Tuesday that cargo volumes had fallen by a third since the bridge closed.\n"
@@ -282,8 +284,60 @@ def test_the_index_kind_follows_the_size_and_each_refresh_touches_only_what_move
     after = VectorIndex.load(path)
     assert after.lists == grown.lists and len(after) == len(grown) + 1  # added in place, not retrained
     assert out_of_step(seeded) == []
+    # Only the recent part was written: the main file (0.76 GB at a million) is as it was.
+    assert (path.stat().st_mtime_ns, path.stat().st_size) == main_file
+    assert vector_index.recent_file(path).exists()
     with Session(seeded) as session:
         newest = max(crud.search_vector_ids(session))
     assert run(seeded, drop_mention, reviewer="Ann", mention_id=newest).saved
     assert newest not in VectorIndex.load(path).ids()
     assert out_of_step(seeded) == []
+
+
+@pytest.mark.parametrize("inverted", [False, True])
+def test_the_recent_part_holds_changes_until_folded_and_is_read_only_beside_its_main_file(tmp_path, inverted):
+    """Changes go to a small recent file, and searching main + recent finds what one index of the
+    same vectors finds; a recent file left beside another main file (a crash between the two
+    writes of a fold) is not read."""
+    from claims.search.index import lists_for, recent_file, training_rows
+
+    rng = np.random.default_rng(5)
+    vectors = _clustered(12_000, rng)
+    ids = np.arange(1, 10_001)
+    if inverted:
+        index = VectorIndex(training=vectors[training_rows(10_000)], lists=lists_for(10_000))
+    else:
+        index = VectorIndex()
+    index.add(ids.tolist(), vectors[:10_000])
+    path = tmp_path / "claims.db.faiss"
+    index.save(path)
+    main_file = path.read_bytes()
+
+    loaded = VectorIndex.load(path, mapped=True)
+    dropped, replaced, added = ids[:300], ids[300:400], np.arange(10_001, 12_001)
+    loaded.change(
+        drop=dropped,
+        ids=np.concatenate([replaced, added]),
+        vectors=vectors[np.r_[10_000:10_100, 10_000:12_000]],
+    )
+    loaded.save(path)
+    assert path.read_bytes() == main_file and recent_file(path).exists()
+
+    live = np.concatenate([ids[400:], replaced, added])
+    live_vectors = np.vstack([vectors[400:10_000], vectors[10_000:10_100], vectors[10_000:12_000]])
+    reread = VectorIndex.load(path, mapped=True)
+    assert len(reread) == len(live) and sorted(reread.ids()) == sorted(live.tolist())
+    assert np.allclose(reread.vector(int(replaced[0])), vectors[10_000], atol=1e-6)
+    queries = vectors[rng.choice(12_000, 40, replace=False)]
+    assert _recall(reread, live_vectors, live, queries) >= (0.98 if inverted else 1.0)
+    assert _recall(reread, live_vectors, live, queries, among=live[::3]) >= (0.98 if inverted else 1.0)
+    assert not set(dropped.tolist()) & {i for q in queries for i, _ in reread.search(q, 10)}
+
+    stale = recent_file(path).read_bytes()
+    folded = VectorIndex.load(path)
+    folded.fold()
+    folded.save(path)
+    assert not recent_file(path).exists() and path.read_bytes() != main_file
+    assert sorted(VectorIndex.load(path).ids()) == sorted(live.tolist())
+    recent_file(path).write_bytes(stale)  # as a crash after the new main file, before the old recent went
+    assert sorted(VectorIndex.load(path).ids()) == sorted(live.tolist())
