@@ -27,8 +27,8 @@ in a fresh process: the index rebuilt from the database; search through ``claims
 (query encoding, FAISS, keywords, the database fetch) against encoding plus raw FAISS; and
 ``python -m claims --help`` and ``python -m claims search`` from a cold start, with peak RSS; and
 the reviewer UI through Streamlit's AppTest (the Queue page's first render, a rerun, page 2,
-another order, a text and a speaker filter; the Search page's first query and its p50), with that
-process's peak RSS.
+another order, a text and a speaker filter; the Speakers page; a claim's page; the Search page's
+first query and its p50), with that process's peak RSS.
 
 It prints a table per stage and draws docs/scale_search.png (time and memory against size).
 """
@@ -317,10 +317,16 @@ at = AppTest.from_file("app.py", default_timeout=600)
 at, row["UI queue first render s (imports, engine)"] = timed(at.run, runs=1)
 row["UI tracked claims"] = int(next(m.value for m in at.metric if m.label == "Tracked claims").replace(",", ""))
 at, row["UI queue rerun s"] = timed(at.run)
+claim = int(at.dataframe[0].value["cluster id"].iloc[0])  # the most mentioned, opened below
 at, row["UI queue page 2 s"] = timed(lambda: at.number_input(key="queue_page").set_value(2).run())
 at, row["UI queue by check-worthiness s"] = timed(lambda: at.radio(key="queue_sort").set_value("checkworthiness").run())
 at, row["UI queue text filter s"] = timed(lambda: at.text_input(key="queue_text").set_value(word).run())
 at, row["UI queue speaker filter s"] = timed(lambda: at.selectbox(key="queue_speaker").select_index(0).run())
+at = at.switch_page("ui/pages/speakers.py").run()
+at, row["UI speakers rerun s"] = timed(at.run)
+at.session_state["claim_id"] = claim
+at = at.switch_page("ui/pages/claim.py").run()
+at, row["UI claim rerun s"] = timed(at.run)
 at = at.switch_page("ui/pages/search.py").run()
 at, row["UI search first query s (model, index)"] = timed(
     lambda: at.text_input(key="search_query").set_value(queries[1]).run(), runs=1

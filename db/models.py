@@ -145,7 +145,11 @@ class MentionBase(SQLModel):
 
 class Mention(MentionBase, table=True):
     # What the claim_stats triggers read for one claim, without touching the rows' texts and vectors.
-    __table_args__ = (Index("ix_mention_claim_stats", "claim_id", "article_id", "checkworthiness"),)
+    __table_args__ = (
+        Index("ix_mention_claim_stats", "claim_id", "article_id", "checkworthiness"),
+        # The Speakers page counts each speaker's mentions and articles from this index alone.
+        Index("ix_mention_speaker_articles", "speaker_id", "article_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     claim_id: int = Field(foreign_key="tracked_claim.id", index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from db.models import (
@@ -35,8 +37,13 @@ def get_article(session: Session, *, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 
 
-def article_choices(session: Session) -> list[tuple[int, str, str | None]]:
-    """(id, document, title) of every article, newest first."""
-    return list(
-        session.exec(select(Article.id, Article.document, Article.title).order_by(Article.id.desc())).all()
-    )
+def article_choices(
+    session: Session, *, first: Sequence[int] = (), limit: int | None = None
+) -> list[tuple[int, str, str | None]]:
+    """(id, document, title) of the articles ``first`` (in that order), then of the newest others:
+    ``limit`` of them, or every one."""
+    columns = select(Article.id, Article.document, Article.title)
+    chosen = {row[0]: row for row in session.exec(columns.where(Article.id.in_(list(first)))).all()}
+    rest = columns.where(Article.id.not_in(list(chosen))).order_by(Article.id.desc())
+    newest = session.exec(rest.limit(limit) if limit is not None else rest).all()
+    return [chosen[i] for i in dict.fromkeys(first) if i in chosen] + list(newest)

@@ -561,6 +561,16 @@ def _article_id(engine, name: str) -> int:
         return next(i for i, doc, _ in crud.article_choices(session) if doc.endswith(name))
 
 
+def test_a_missed_claim_is_looked_for_in_the_claims_articles_first(app_db, seeded, zhirnov):
+    with Session(seeded) as session:
+        own = list(dict.fromkeys(r.article.id for r in crud.mention_rows(session, claim_id=zhirnov)))
+        every = crud.article_choices(session)
+        short = crud.article_choices(session, first=own, limit=1)
+    assert [i for i, _, _ in short] == own + [next(i for i, _, _ in every if i not in own)]
+    at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")
+    assert at.selectbox(key="add_article").value == own[0]
+
+
 def test_adding_a_missed_claim_by_pasting_its_text(app_db, seeded, zhirnov):
     article = _article_id(seeded, "003_136cd665c0aaefab.txt")
     at = open_page("ui/pages/claim.py", claim_id=zhirnov, reviewer="Ann")

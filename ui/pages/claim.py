@@ -26,6 +26,7 @@ from ui.resources import embedder, engine
 STATUSES = [s.value for s in ClaimStatus]
 NOT_SET = "Not set"
 SOURCING = [NOT_SET] + [s.value for s in Sourcing]
+ARTICLE_CHOICES = 200  # newest articles offered for adding a missed claim, after the claim's own
 
 
 def _save_status(claim_id: int) -> None:
@@ -197,9 +198,17 @@ with Session(engine()) as session:
     suggested = {
         r.mention.id: r for r in crud.mention_rows(session, mention_ids=[m.id for _, m in suggestions])
     }
+    # This claim's articles, then the newest: a list of every article is 100,000 options at scale.
     articles = {
         i: common.document_name(doc) + (f" — {title}" if title else "")
-        for i, doc, title in crud.article_choices(session)
+        for i, doc, title in crud.article_choices(
+            session,
+            first=[
+                *([st.session_state["add_article"]] if "add_article" in st.session_state else []),
+                *(r.article.id for r in rows),
+            ],
+            limit=ARTICLE_CHOICES,
+        )
     }
     st.session_state.setdefault("add_article", rows[0].article.id if rows else next(iter(articles), None))
     add_article = (
@@ -326,7 +335,13 @@ factcheck_panel.render(claim.id, claim.canonical_text)
 
 st.subheader("Add a missed claim")
 with st.expander("A claim the extractor missed in one of the articles", expanded=False):
-    st.selectbox("Article", list(articles), format_func=articles.get, key="add_article")
+    st.selectbox(
+        "Article",
+        list(articles),
+        format_func=articles.get,
+        key="add_article",
+        help=f"This claim's articles first, then the {ARTICLE_CHOICES} newest.",
+    )
     if add_article is not None:
         st.text_area(
             "Article text (select and copy the claim from here)",
