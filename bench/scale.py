@@ -17,7 +17,7 @@ Index stage (``--sizes``), in this process:
 - recall and p50 of the inverted file at other probe counts (``--probes``), which is how
   ``claims.search.index.PROBES`` was chosen;
 - what one article's ten new vectors cost the saved index: added to its recent part, against the
-  whole file loaded and written again;
+  whole file loaded and written again; and search p50 with the recent part at its largest;
 and, in a fresh process: loading the saved index and the search model, encoding each query and
 searching (p50), and that process's peak RSS (VmHWM).
 
@@ -141,11 +141,34 @@ def measure_size(count: int, real: np.ndarray, queries: np.ndarray, probes: list
         finally:
             vector_index.PROBES = shipped
     row.update(one_article(path, vectors[:10]))
+    row["mapped file: search p50 ms, recent part empty / full"] = " / ".join(
+        f"{p50:.2f}" for p50 in with_full_recent_part(path, vectors, queries)
+    )
     del index, vectors
     row.update(fresh_process(path))
     path.unlink()
     vector_index.recent_file(path).unlink(missing_ok=True)
     return row
+
+
+def with_full_recent_part(path: Path, vectors: np.ndarray, queries: np.ndarray) -> tuple[float, float]:
+    """Search p50 (ms) of the saved file loaded as a reader loads it (mapped): with no recent part,
+    and with the recent part as large as it grows before it is folded in (the main file's vectors,
+    perturbed, added again under new ids; nothing is saved)."""
+    from claims.search.index import RECENT_MIN, RECENT_SHARE, VectorIndex
+
+    index = VectorIndex.load(path, mapped=True)
+    timed_searches(index, queries)  # the mapped lists paged in once, as a long-running reader has them
+    empty = timed_searches(index, queries)[0]
+    count = int(max(RECENT_MIN, RECENT_SHARE * len(index)))
+    extra = (
+        vectors[:count]
+        + np.random.default_rng(3).normal(size=(count, vectors.shape[1])).astype(np.float32) * 0.03
+    )
+    extra /= np.linalg.norm(extra, axis=1, keepdims=True)
+    first = int(index.id_array().max()) + 1
+    index.change(ids=np.arange(first, first + count), vectors=extra)
+    return empty, timed_searches(index, queries)[0]
 
 
 def one_article(path: Path, vectors: np.ndarray, runs: int = 5) -> dict:

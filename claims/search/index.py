@@ -98,14 +98,16 @@ class VectorIndex:
         self.recent_ids = np.zeros(0, dtype=np.int64)
         self.recent = np.zeros((0, self.dimension), dtype=np.float32)
         self.dropped = np.zeros(0, dtype=np.int64)  # the main part's ids no longer held
-        self.shadowed = 0  # the main part's ids held again, with new vectors, in the recent part
+        # The main part's ids held again, with new vectors, in the recent part.
+        self.shadowed = np.zeros(0, dtype=np.int64)
 
     def _hidden(self) -> np.ndarray:
-        """The main part's ids not to be returned: dropped, or held again in the recent part."""
-        return np.union1d(self.dropped, self.recent_ids)
+        """The main part's ids not to be returned: dropped, or held again in the recent part. (Only
+        those: a selector over every recent id made each search at a million three times slower.)"""
+        return np.union1d(self.dropped, self.shadowed)
 
     def __len__(self) -> int:
-        return int(self.index.ntotal) - len(self.dropped) - self.shadowed + len(self.recent_ids)
+        return int(self.index.ntotal) - len(self.dropped) - len(self.shadowed) + len(self.recent_ids)
 
     @property
     def recent_size(self) -> int:
@@ -126,7 +128,7 @@ class VectorIndex:
             rows = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
             self.recent_ids = np.concatenate([self.recent_ids, ids])
             self.recent = np.vstack([self.recent, rows])
-        self.shadowed = len(_among(self.recent_ids, main))
+        self.shadowed = np.sort(_among(self.recent_ids, main))
 
     def fold(self) -> None:
         """Merge the recent part into the main one (which must be writable: not loaded ``mapped``)."""
@@ -187,6 +189,9 @@ class VectorIndex:
             )
             ids = self.recent_ids if allowed is None else self.recent_ids[allowed]
             scores = (self.recent if allowed is None else self.recent[allowed]) @ query[0]
+            if len(scores) > k:  # only the recent part's best k can make the merged top k
+                best = np.argpartition(-scores, k - 1)[:k]
+                ids, scores = ids[best], scores[best]
             found = sorted(found + list(zip(ids.tolist(), scores.tolist())), key=lambda hit: -hit[1])[:k]
         return found
 
@@ -308,7 +313,7 @@ class VectorIndex:
                 if np.array_equal(saved["stamp"], index._stamp()):
                     index.recent_ids, index.recent = saved["ids"], saved["vectors"]
                     index.dropped = saved["dropped"]
-                    index.shadowed = len(_among(index.recent_ids, index._main_ids()))
+                    index.shadowed = np.sort(_among(index.recent_ids, index._main_ids()))
         except (OSError, ValueError, KeyError):  # none, or damaged: the database check finds what it lacks
             pass
         return index
