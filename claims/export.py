@@ -64,8 +64,7 @@ def rows(
     wanted = [ClaimStatus(s) for s in statuses] if statuses else None
     with Session(engine) as session:
         mentions = crud.mention_rows(session, statuses=wanted, claim_ids=claim_ids)
-        sizes = crud.claim_sizes(session, claim_ids={m.claim.id for m in mentions})
-        notes = {cid: crud.notes_for(session, claim_id=cid) for cid in sizes}
+        notes = {cid: crud.notes_for(session, claim_id=cid) for cid in {m.claim.id for m in mentions}}
     by_claim: dict[int, list[crud.MentionRow]] = {}
     for m in mentions:
         by_claim.setdefault(m.claim.id, []).append(m)
@@ -100,7 +99,7 @@ def rows(
                 "sourcing": m.mention.sourcing.value if m.mention.sourcing else "",
                 "reviewer": m.claim.reviewer or "",
                 "updated_at": m.claim.updated_at.isoformat(timespec="seconds"),
-                "cluster_size": sizes.get(m.claim.id, 1),
+                "cluster_size": m.claim.mention_count,
                 "notes": " | ".join(f"{n.reviewer}: {n.text}" for n in notes.get(m.claim.id, [])),
                 "first_seen": first[m.mention.id],
                 "drift": drift[m.mention.id],

@@ -16,6 +16,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from db.fts import schema_names
+
 # Literal SQL, nothing formatted in; migration 0015 holds a frozen copy of the same statements.
 _RECOUNT = (
     "UPDATE tracked_claim SET "
@@ -41,12 +43,7 @@ def recount(connection: Connection) -> None:
 
 def ensure(connection: Connection) -> bool:
     """Create any missing trigger and recount every claim then. True if anything was missing."""
-    names = {
-        row[0]
-        for row in connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-        )
-    }
+    names = schema_names(connection)
     if "mention" not in names or "tracked_claim" not in names:
         return False
     missing = [name for name in TRIGGERS if name not in names]

@@ -43,14 +43,19 @@ def not_ours(obj, name, type_, reflected, compare_to) -> bool:
     return not (type_ == "table" and name and name.startswith(TABLE))
 
 
-def ensure(connection: Connection) -> bool:
-    """Create the table and triggers if any is missing; refill the index then. True if anything was missing."""
-    names = {
+def schema_names(connection: Connection) -> set[str]:
+    """The names of the database's tables and triggers."""
+    return {
         row[0]
         for row in connection.execute(
             text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         )
     }
+
+
+def ensure(connection: Connection) -> bool:
+    """Create the table and triggers if any is missing; refill the index then. True if anything was missing."""
+    names = schema_names(connection)
     if "mention" not in names:
         return False
     missing = [name for name in (TABLE, *_TRIGGERS) if name not in names]

@@ -50,15 +50,13 @@ def ingest(
     from tqdm import tqdm
 
     from claims.ingest.pipeline import ingest as run
-    from claims.ingest.progress import STAGES
     from claims.records import DocumentStatus
 
     # One bar for the whole ingest, in thousandths: tqdm's rate then gives the time left.
     bar = tqdm(total=1000, disable=None, file=sys.stderr, bar_format="{l_bar}{bar}| {elapsed}<{remaining}")
 
     def progress(step) -> None:
-        _, label, unit = STAGES[step.stage]
-        bar.set_description(f"{label} ({step.done}/{step.total} {unit})", refresh=False)
+        bar.set_description(step.counted, refresh=False)
         bar.update(round(step.fraction * 1000) - bar.n)
 
     report = run(open_engine(), sources, outlet=source, progress=progress, reextract=reextract)

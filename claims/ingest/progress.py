@@ -29,11 +29,16 @@ class Step:
     seconds_left: float | None  # None until enough is done to tell
     document: str = ""
 
+    @property
+    def counted(self) -> str:
+        """The stage and how far it is: "Finding claims: 3 of 25 articles"."""
+        _, label, unit = STAGES[self.stage]
+        return f"{label}: {self.done} of {self.total} {unit}"
+
     def describe(self, name: Callable[[str], str] = str) -> str:
         """What a progress bar's caption says: the stage, how far, and the time left; ``name``
         shortens the document's path or URL."""
-        _, label, unit = STAGES[self.stage]
-        text = f"{label}: {self.done} of {self.total} {unit}"
+        text = self.counted
         if self.document:
             text += f" ({name(self.document)})"
         if self.seconds_left:  # not at the start, nor at the end

@@ -307,7 +307,6 @@ def search(
         top = sorted(best.values(), key=lambda mention_id: (-fused[mention_id], mention_id))[:k]
         order = {mention_id: n for n, mention_id in enumerate(top)}
         chosen = sorted(crud.mention_rows(session, mention_ids=top), key=lambda row: order[row.mention.id])
-        sizes = crud.claim_sizes(session, claim_ids=[row.claim.id for row in chosen])
         marked = crud.keyword_marked(
             session, match=match, mention_ids=[row.mention.id for row in chosen], start=_OPEN, end=_CLOSE
         )
@@ -332,7 +331,7 @@ def search(
                 title=row.article.title,
                 published=row.article.published.isoformat() if row.article.published else None,
                 status=row.claim.status.value,
-                mentions=sizes.get(row.claim.id, 1),
+                mentions=row.claim.mention_count,
                 score=round(fused[mention.id], 4),
                 dense=round(cosines[mention.id], 4) if mention.id in cosines else None,
                 keyword=round(-bm25[mention.id], 4) if mention.id in bm25 else None,

@@ -273,16 +273,6 @@ def mention_total(session: Session, *, statuses: Sequence[ClaimStatus] | None = 
     return int(session.exec(query).one())
 
 
-def claim_sizes(session: Session, *, claim_ids: Sequence[int]) -> dict[int, int]:
-    """Number of mentions of each of ``claim_ids``."""
-    rows = session.exec(
-        select(Mention.claim_id, func.count())
-        .where(Mention.claim_id.in_(list(claim_ids)))
-        .group_by(Mention.claim_id)
-    ).all()
-    return dict(rows)
-
-
 def get_claim(session: Session, *, claim_id: int) -> TrackedClaim | None:
     return session.get(TrackedClaim, claim_id)
 

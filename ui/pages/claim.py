@@ -120,9 +120,7 @@ def _add_missed(claim_id: int) -> None:
             st.session_state[key] = ""
         with Session(engine()) as session:
             added = crud.mention_at(session, article_id=article.id, start=span[0], end=span[1])
-            size = (
-                crud.claim_sizes(session, claim_ids=[added.claim_id]).get(added.claim_id, 1) if added else 0
-            )
+            size = crud.get_claim(session, claim_id=added.claim_id).mention_count if added else 0
         if added:
             where = "joined" if size > 1 else "starts"
             common.flash(
