@@ -201,10 +201,7 @@ with Session(engine()) as session:
         i: common.document_name(doc) + (f" — {title}" if title else "")
         for i, doc, title in crud.article_choices(
             session,
-            first=[
-                *([st.session_state["add_article"]] if "add_article" in st.session_state else []),
-                *(r.article.id for r in rows),
-            ],
+            first=[st.session_state.get("add_article"), *(r.article.id for r in rows)],
             limit=ARTICLE_CHOICES,
         )
     }
