@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from claims.config import MODELS, settings
 from claims.embed.encoder import from_bytes
-from claims.link.pair_features import FEATURES, LinkItem, pair_features, word_rarity
+from claims.link.pair_features import FEATURES, LinkItem, Neighbourhood, pair_features, pair_rarity
 from claims.link.voices import stored_voices, voice_of
 from db import crud
 from db.crud import mention_key
@@ -94,20 +94,43 @@ def _cached_model(path: str) -> LinkModel:
     return load_link_model(path)
 
 
+def nearest(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``k`` nearest other rows by inner product, exactly: (indices, cosines), both (n, k),
+    best first, ties to the lower index so the result does not depend on how a block is cut."""
+    n = len(matrix)
+    k = min(k, n - 1)
+    indices = np.zeros((n, max(k, 0)), dtype=np.int64)
+    cosines = np.zeros((n, max(k, 0)), dtype=np.float32)
+    if k <= 0:
+        return indices, cosines
+    for start in range(0, n, 1024):
+        block = matrix[start : start + 1024] @ matrix.T
+        for row, scores in enumerate(block):
+            scores[start + row] = -np.inf
+            top = np.argpartition(-scores, k - 1)[:k] if k < n - 1 else np.flatnonzero(scores > -np.inf)
+            # The k-th best may tie with rows argpartition left out: gather every row as good, keep the lowest.
+            tied = np.flatnonzero(scores >= scores[top].min())
+            order = tied[np.lexsort((tied, -scores[tied]))][:k]
+            indices[start + row], cosines[start + row] = order, scores[order]
+    return indices, cosines
+
+
 class _Pairs:
     """Pair probabilities, computed once each."""
 
-    def __init__(self, items: list[LinkItem], model: LinkModel):
+    def __init__(self, items: list[LinkItem], model: LinkModel, near: np.ndarray):
         self.items, self.model, self.cache = items, model, {}
-        self.rarity = word_rarity(item.text for item in items)
+        self.hoods = [
+            Neighbourhood.of([item.text] + [items[j].text for j in row]) for item, row in zip(items, near)
+        ]
 
     def features(self, i: int, j: int) -> tuple[np.ndarray, float]:
         if i > j:
             i, j = j, i
         if (i, j) not in self.cache:
-            row = pair_features(
-                self.items[i], self.items[j], short_words=self.model.short_words, rarity=self.rarity
-            )
+            a, b = self.items[i], self.items[j]
+            rarity = pair_rarity(a, b, self.hoods[i], self.hoods[j])
+            row = pair_features(a, b, short_words=self.model.short_words, rarity=rarity)
             self.cache[(i, j)] = (row, float(self.model.probability(row)[0]))
         return self.cache[(i, j)]
 
@@ -139,21 +162,13 @@ class _Pairs:
         return p >= self.model.join
 
 
-def _candidates(items: list[LinkItem], model: LinkModel) -> list[tuple[int, int]]:
-    if len(items) < 2:
-        return []
-    matrix = np.vstack([item.vector for item in items]).astype(np.float32)
-    pairs: set[tuple[int, int]] = set()
-    k = min(model.candidates, len(items) - 1)
-    for start in range(0, len(items), 1024):
-        block = matrix[start : start + 1024] @ matrix.T
-        for row, scores in enumerate(block):
-            i = start + row
-            scores[i] = -1.0
-            top = np.argpartition(-scores, k - 1)[:k] if k < len(items) - 1 else np.arange(len(items))
-            for j in top:
-                if j != i and scores[j] >= model.min_cosine:
-                    pairs.add((min(i, int(j)), max(i, int(j))))
+def _candidates(near: np.ndarray, cosines: np.ndarray, model: LinkModel) -> list[tuple[int, int]]:
+    pairs = {
+        (min(i, int(j)), max(i, int(j)))
+        for i, (row, scores) in enumerate(zip(near, cosines))
+        for j, score in zip(row, scores)
+        if score >= model.min_cosine
+    }
     return sorted(pairs)
 
 
@@ -197,13 +212,15 @@ def cluster(
         if a in index and b in index:
             union(index[a], index[b])
     apart = {frozenset((index[a], index[b])) for a, b in cannot if a in index and b in index}
-    pairs = _Pairs(items, model)
+    matrix = np.vstack([item.vector for item in items]).astype(np.float32) if items else np.zeros((0, 1))
+    near, cosines = nearest(matrix, model.candidates)
+    pairs = _Pairs(items, model, near)
 
     def _body_of(group: list[int]) -> list[int]:
         body = [i for i in group if items[i].role != MentionRole.headline]
         return body or group
 
-    candidates = _candidates(items, model)
+    candidates = _candidates(near, cosines, model)
     edges = [(i, j) for i, j in candidates if pairs.joinable(i, j)]
     edges.sort(key=lambda e: (-pairs(*e), items[e[0]].key, items[e[1]].key))
     for i, j in edges:

@@ -20,7 +20,8 @@ def corpus_pairs(name: str, embedder):
     from claims.extract.speakers import SpeakerBook
     from claims.ingest.pipeline import extract_mentions
     from claims.ingest.sources import load
-    from claims.link.pair_features import LinkItem, pair_features, word_rarity
+    from claims.link.pair_features import LinkItem, Neighbourhood, pair_features, pair_rarity
+    from claims.link.relink import LinkModel, nearest
     from claims.link.voices import voice_of, voices_in_book
 
     story = load_story(name)
@@ -40,12 +41,21 @@ def corpus_pairs(name: str, embedder):
         for m in mentions
     }
     spoken_for = voices_in_book(book)
-    items, ids = [], []
+    # Each mention's neighbourhood among every extracted mention of the story, as relinking finds it
+    # among the stored ones.
+    texts = [m.text for mentions, _ in extracted for m in mentions]
+    near, _ = nearest(
+        np.vstack([v for _, vectors in extracted for v in vectors]).astype(np.float32), LinkModel.candidates
+    )
+    items, ids, hoods = [], [], []
+    position = -1
     for article_name, (mentions, vectors) in zip(names, extracted):
         found = {id(f.mention): f.claim.id for f in match(mentions, gold.articles[article_name]).found}
         for mention, vector in zip(mentions, vectors):
+            position += 1
             if id(mention) not in found:
                 continue
+            hoods.append(Neighbourhood.of([texts[position]] + [texts[j] for j in near[position]]))
             who = voice_of(stored_as[id(mention)], spoken_for)
             speaker = speakers.setdefault(who, len(speakers)) if who else None
             items.append(
@@ -60,14 +70,13 @@ def corpus_pairs(name: str, embedder):
                 )
             )
             ids.append(found[id(mention)])
-    # Word rarity over every extracted mention of the corpus, as relinking computes it over the stored ones.
-    weights = word_rarity(m.text for mentions, _ in extracted for m in mentions)
     rows, labels, about = [], [], []
     for i, j in combinations(range(len(items)), 2):
         label = gold.pair(ids[i], ids[j])
         if label not in (SAME, DIFFERENT, DISTINCT) or float(items[i].vector @ items[j].vector) < MIN_COSINE:
             continue
-        rows.append(pair_features(items[i], items[j], rarity=weights))
+        rarity = pair_rarity(items[i], items[j], hoods[i], hoods[j])
+        rows.append(pair_features(items[i], items[j], rarity=rarity))
         labels.append(int(label == SAME))
         about.append((ids[i], ids[j], label, items[i].text, items[j].text))
     return np.array(rows), np.array(labels), about

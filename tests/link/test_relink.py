@@ -224,18 +224,17 @@ def test_a_negation_reaches_the_end_of_its_clause():
     )
 
 
-def test_words_every_mention_shares_weigh_little_in_the_overlap():
+def test_words_every_neighbouring_mention_shares_weigh_little_in_the_overlap():
     import numpy as np
 
-    from claims.link.pair_features import FEATURES, pair_features, word_rarity
+    from claims.link.pair_features import FEATURES, Neighbourhood, pair_features, pair_rarity
 
-    texts = [f"The Taliban and Afghanistan, statement {i}." for i in range(20)]
+    texts = [f"The Taliban and Afghanistan, statement {i}." for i in range(10)]
     a = LinkItem("a", "its exchanges with the Taliban are essential for Afghanistan", np.zeros(3))
     b = LinkItem("b", "Moscow will expand trade exchanges with Afghanistan and the Taliban", np.zeros(3))
     plain = pair_features(a, b)[FEATURES.index("rare_overlap")]
-    weighed = pair_features(a, b, rarity=word_rarity(texts + [a.text, b.text]))[
-        FEATURES.index("rare_overlap")
-    ]
+    rarity = pair_rarity(a, b, Neighbourhood.of([a.text, *texts]), Neighbourhood.of([b.text, *texts]))
+    weighed = pair_features(a, b, rarity=rarity)[FEATURES.index("rare_overlap")]
     assert plain == 0.75 and weighed < 0.5
 
 
