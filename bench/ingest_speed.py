@@ -38,7 +38,7 @@ STAGES = [
     ("extraction, link-model encode and scores together", "claims/ingest/store.py", "extract_mentions"),
     ("check-worthiness scores", "checkworthy/model.py", "score"),
     ("store articles and mentions", "claims/ingest/store.py", "store_article"),
-    ("relink every mention", "claims/link/relink.py", "relink"),
+    ("relink what the new mentions reach", "claims/link/relink.py", "relink"),
     ("encode texts and paragraphs, search model", "claims/search/vectors.py", "refresh"),
     ("update the FAISS index", "claims/search/index.py", "update"),
     ("every model encode (both models)", "claims/embed/encoder.py", "encode"),

@@ -37,8 +37,6 @@ def build_store(
     get_engine(path).dispose()  # the schema, through the migrations
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous=OFF")  # a bench file: rebuilt, never trusted
-    count = len(vectors)
-    now = datetime(2026, 1, 1).isoformat(sep=" ")
     with connection:
         connection.executemany(
             "INSERT INTO outlet(id, name) VALUES (?, ?)", [(i + 1, f"Outlet {i + 1}") for i in range(OUTLETS)]
@@ -47,17 +45,34 @@ def build_store(
             "INSERT INTO speaker(id, name, kind) VALUES (?, ?, 'person')",
             [(i + 1, f"Speaker {i + 1:04d}") for i in range(SPEAKERS)],
         )
-        claim_count = int(claims.max()) + 1
+    append_mentions(connection, vectors, claims, texts, model_name=model_name, first=0)
+    connection.close()
+
+
+def append_mentions(
+    connection: sqlite3.Connection,
+    vectors: np.ndarray,
+    claims: np.ndarray,
+    texts: list[str],
+    *,
+    model_name: str,
+    first: int,
+) -> None:
+    """Write mentions ``first`` … ``len(vectors) - 1`` (and their articles and tracked claims) into an
+    open store that holds the ones before (``first`` a multiple of ten)."""
+    count = len(vectors)
+    now = datetime(2026, 1, 1).isoformat(sep=" ")
+    with connection:
         connection.executemany(
-            "INSERT INTO tracked_claim(id, canonical_text, status, first_seen, updated_at, version) "
+            "INSERT OR IGNORE INTO tracked_claim(id, canonical_text, status, first_seen, updated_at, version) "
             "VALUES (?, ?, 'unreviewed', ?, ?, 1)",
-            ((c + 1, texts[c % len(texts)], now, now) for c in range(claim_count)),
+            ((int(c) + 1, texts[int(c) % len(texts)], now, now) for c in np.unique(claims[first:])),
         )
-    bar = tqdm(total=count, desc="mentions", unit=" mentions")
-    for first in range(0, count, PER_ARTICLE * 2_000):
-        last = min(count, first + PER_ARTICLE * 2_000)
+    bar = tqdm(total=count - first, desc="mentions", unit=" mentions")
+    for block in range(first, count, PER_ARTICLE * 2_000):
+        last = min(count, block + PER_ARTICLE * 2_000)
         articles, mentions = [], []
-        for start in range(first, last, PER_ARTICLE):
+        for start in range(block, last, PER_ARTICLE):
             article = start // PER_ARTICLE + 1
             body, spans = [], []
             offset = 0
@@ -112,6 +127,5 @@ def build_store(
                 "created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 mentions,
             )
-        bar.update(last - first)
+        bar.update(last - block)
     bar.close()
-    connection.close()

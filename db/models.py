@@ -312,3 +312,49 @@ class RefreshState(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     wanted: int = 0
     done: int = 0
+
+
+class LinkNode(SQLModel, table=True):
+    """What relinking last worked out for one mention, so the next one starts from it.
+
+    No foreign key: when a mention goes, its row stays until relinking has looked at its old
+    component and neighbours (claims.link.relink).
+    """
+
+    __tablename__ = "link_node"
+    mention_id: int = Field(primary_key=True)
+    component: int = Field(
+        index=True,
+        description="The smallest mention id of its component: mentions joinable to each other, step by step",
+    )
+    kth: float = Field(
+        description="Cosine of its last listed neighbour; a new mention closer than this enters its list"
+    )
+
+
+class LinkNeighbour(SQLModel, table=True):
+    """A mention's nearest mentions by the bundled model's cosine, best first (claims.link.relink)."""
+
+    __tablename__ = "link_neighbour"
+    mention_id: int = Field(primary_key=True)
+    rank: int = Field(primary_key=True)
+    # Indexed: whose lists a changed or deleted mention is in.
+    neighbour_id: int = Field(index=True)
+    cosine: float
+
+
+class LinkDirty(SQLModel, table=True):
+    """Mentions inserted, changed or deleted since the last relinking; filled by triggers (db.link_state)."""
+
+    __tablename__ = "link_dirty"
+    mention_id: int = Field(primary_key=True)
+
+
+class LinkState(SQLModel, table=True):
+    """One row: the link model, the speakers' voices and the reviewers' link decisions the stored
+    components were worked out with; relinking compares them with the current ones."""
+
+    __tablename__ = "link_state"
+    id: int | None = Field(default=None, primary_key=True)
+    model: str
+    inputs: str = Field(description="JSON: voices and decisions")

@@ -226,11 +226,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         if revision == "head" and connection.dialect.name == "sqlite":
-            from db import claim_stats, fts
+            from db import claim_stats, fts, link_state
 
             # triggers a later table rebuild may have dropped
             fts.ensure(connection)
             claim_stats.ensure(connection)
+            link_state.ensure(connection)
 
 
 def db_file(engine: Engine) -> Path | None:

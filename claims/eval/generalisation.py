@@ -65,6 +65,9 @@ class StoryFigures:
     misses: dict = field(default_factory=dict)  # what went wrong, for --verbose
     # watched anchor -> share of its article's mentions that score at least as check-worthy (top = small)
     queue_place: dict[str, float] = field(default_factory=dict)
+    # ingested one article at a time: whether relinking everything afterwards (reindex) left the
+    # tracked claims as the incremental relinkings had; None when ingested at once
+    same_after_full: bool | None = None
 
     def rates(self) -> dict[str, float]:
         ratio = lambda a, b: a / b if b else 1.0
@@ -94,16 +97,33 @@ def pooled(figures: list[StoryFigures]) -> StoryFigures:
     return total
 
 
-def evaluate(story: Story, *, fusion_grid: Sequence[tuple[float, float, float]] = ()) -> StoryFigures:
+def _exported(db: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(cli("--db", db, "export", "--format", "csv").lstrip("\ufeff"))))
+
+
+def _claims(rows: list[dict]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for row in rows:
+        groups.setdefault(row["cluster_id"], set()).add(row["mention_id"])
+    return {frozenset(group) for group in groups.values()}
+
+
+def evaluate(
+    story: Story, *, fusion_grid: Sequence[tuple[float, float, float]] = (), one_by_one: bool = False
+) -> StoryFigures:
     """The story's figures; with ``fusion_grid``, also its search hits under each (alpha, context,
-    speaker boost) of :func:`claims.search.hybrid.search`, for :func:`choose_fusion`."""
+    speaker boost) of :func:`claims.search.hybrid.search`, for :func:`choose_fusion`. ``one_by_one``
+    ingests each article with its own command, so each relinking is incremental, and then checks
+    that relinking everything (``reindex``) changes no tracked claim."""
     figures = StoryFigures(story.name, story.held_out, articles=len(story.articles))
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "story.db")
-        cli("--db", db, "ingest", *map(str, story.articles))
-        rows = list(
-            csv.DictReader(io.StringIO(cli("--db", db, "export", "--format", "csv").lstrip("\ufeff")))
-        )
+        for batch in [[a] for a in story.articles] if one_by_one else [story.articles]:
+            cli("--db", db, "ingest", *map(str, batch))
+        rows = _exported(db)
+        if one_by_one:
+            cli("--db", db, "reindex")
+            figures.same_after_full = _claims(_exported(db)) == _claims(rows)
         searches = {
             q.id: json.loads(cli("--db", db, "search", q.text, "--k", "3", "--json")) for q in story.queries
         }
@@ -300,7 +320,9 @@ def _merit(weights, stories: list[StoryFigures]) -> tuple[int, float]:
     return pooled_hits, -sum(abs(w - s) for w, s in zip(weights, SHIPPED_FUSION, strict=True))
 
 
-def evaluate_held_out(name: str, embedder, *, c: float = 0.2, public=(), fusion_grid=()) -> StoryFigures:
+def evaluate_held_out(
+    name: str, embedder, *, c: float = 0.2, public=(), fusion_grid=(), one_by_one: bool = False
+) -> StoryFigures:
     """:func:`evaluate` with the story linked by a link model fitted on the other stories' pairs
     (and the ``public`` sets, as claims.train.linking.fitted_model takes them), the shipped recipe of
     bench/train_linking.py, so its linking figures are held out."""
@@ -315,6 +337,6 @@ def evaluate_held_out(name: str, embedder, *, c: float = 0.2, public=(), fusion_
         path = Path(tmp) / "linking.json"
         path.write_text(model.to_json(trained_on=f"annotated stories but {name}"), encoding="utf-8")
         with patch.dict(os.environ, {"CLAIMS_LINK_MODEL": str(path)}):
-            figures = evaluate(load_story(name), fusion_grid=fusion_grid)
+            figures = evaluate(load_story(name), fusion_grid=fusion_grid, one_by_one=one_by_one)
     figures.links_held_out = True
     return figures

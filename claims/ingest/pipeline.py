@@ -15,9 +15,10 @@ from sqlmodel import Session
 from claims.config import Settings, settings
 from claims.embed.encoder import Embedder, default_embedder
 from claims.ingest.progress import Progress, Tracker
-from claims.ingest.refresh import refresh
+from claims.ingest.refresh import RefreshReport, refresh
 from claims.ingest.sources import IngestError, content_hash, expand, load
 from claims.ingest.store import extract_mentions, load_book, load_linker, store_article
+from claims.link.relink import RelinkReport
 from claims.records import CleanArticle, DocumentStatus
 from db import crud
 from db.session import session_scope
@@ -47,6 +48,7 @@ class IngestReport:
     embed_seconds: float = 0.0
     reextraction: ReextractReport | None = None
     refreshed: bool = False  # clusters, search vectors and the FAISS file were brought up to date
+    relinked: RelinkReport | None = None  # what the refresh's relinking decided again
 
     ingested = _with_status(DocumentStatus.ingested)
     skipped = _with_status(DocumentStatus.skipped)
@@ -56,6 +58,10 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def note_refresh(self, refreshed: RefreshReport | None) -> None:
+        self.refreshed = refreshed is not None
+        self.relinked = refreshed.relinked if refreshed is not None else None
 
 
 def ingest(
@@ -128,7 +134,7 @@ def ingest(
         loaded.append((article, digest))
 
     if not loaded and not again:  # every document failed or was skipped: say so without loading the model
-        report.refreshed = refresh(engine, embed_progress=embed_progress) is not None
+        report.note_refresh(refresh(engine, embed_progress=embed_progress))
         report.seconds = time.perf_counter() - started
         return report
     embedder = embedder or default_embedder()
@@ -187,9 +193,7 @@ def ingest(
     # going elsewhere. Whatever is left is done here, so a rerun finishes an interrupted ingest.
     steps("search", 0, 1)
     t0 = time.perf_counter()
-    report.refreshed = (
-        refresh(engine, embed_progress=embed_progress, on_chunk=steps.stage("search")) is not None
-    )
+    report.note_refresh(refresh(engine, embed_progress=embed_progress, on_chunk=steps.stage("search")))
     steps.finish()
     report.embed_seconds += time.perf_counter() - t0
     report.seconds = time.perf_counter() - started

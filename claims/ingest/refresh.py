@@ -21,7 +21,7 @@ from claims.link.relink import RelinkReport, relink
 from claims.search import index as vector_index
 from claims.search.keywords import keywords_in_step, rebuild_keywords
 from claims.search.vectors import refresh as refresh_search_vectors
-from db import crud, fts
+from db import crud, fts, link_state
 from db.session import session_scope
 
 
@@ -40,13 +40,15 @@ def refresh(
     embed_progress: bool = False,
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> RefreshReport | None:
-    """Bring the derived data up to what is stored: regroup every mention into tracked claims (the
-    clusters are recomputed over all of them, so the order articles came in does not matter), embed
-    new mentions with the search model, rebuild the FAISS file and bring the keyword index in step.
+    """Bring the derived data up to what is stored: regroup the mentions into tracked claims (the
+    parts a change can reach are decided again, as relinking everything would decide them, so the
+    order articles came in does not matter), embed new mentions with the search model, rebuild the
+    FAISS file and bring the keyword index in step.
 
     Runs only when a write asked for it and no refresh has covered that yet, or when ``force``d
-    (which also re-indexes every mention's words). Relinking holds the database's write lock, so two
-    runs at once take turns; each is complete on its own. Returns None when there was nothing to do.
+    (which also relinks every mention, not only what changed, and re-indexes every mention's
+    words). Relinking holds the database's write lock, so two runs at once take turns; each is
+    complete on its own. Returns None when there was nothing to do.
     ``on_chunk(done, total)`` follows the search model's encoding of new mentions.
     """
     if not force:  # every reviewer action ends here: most ask for nothing, and need not take the write lock
@@ -57,6 +59,8 @@ def refresh(
         wanted = crud.refresh_wanted(session)
         if wanted is None and not force:
             return None  # another run covered it meanwhile
+        if force:  # decide every mention again, not only what changed
+            link_state.forget(session.connection())
         relinked = relink(session)
     embedded = refresh_search_vectors(engine, progress=embed_progress, on_chunk=on_chunk)
     index = vector_index.rebuild(engine) if force else vector_index.update(engine, changed=embedded)

@@ -20,8 +20,8 @@ def corpus_pairs(name: str, embedder):
     from claims.extract.speakers import SpeakerBook
     from claims.ingest.pipeline import extract_mentions
     from claims.ingest.sources import load
+    from claims.link.clusters import LinkModel, nearest
     from claims.link.pair_features import LinkItem, Neighbourhood, pair_features, pair_rarity
-    from claims.link.relink import LinkModel, nearest
     from claims.link.voices import voice_of, voices_in_book
 
     story = load_story(name)
@@ -171,7 +171,7 @@ def fitted_model(
 ):
     """The link model fitted on the stories' (features, labels) and the ``public`` sets' (features,
     labels, weight of each pair), ``join`` and ``suggest`` chosen on the stories' pairs alone."""
-    from claims.link.relink import LinkModel
+    from claims.link.clusters import LinkModel
 
     own_x = np.vstack([x for x, _ in stories])
     own_y = np.concatenate([y for _, y in stories])

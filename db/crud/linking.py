@@ -6,12 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from db.models import (
     Article,
     LinkDecision,
+    LinkDirty,
+    LinkNeighbour,
+    LinkNode,
+    LinkState,
+    LinkSuggestion,
     Mention,
+    SuggestionState,
     TrackedClaim,
 )
 
@@ -101,3 +108,109 @@ def record_link_decisions(
         session.add(LinkDecision(key_a=keys[a], key_b=keys[b], same=same, reviewer=reviewer))
     session.flush()
     return len(pairs)
+
+
+# What relinking keeps between runs (db.models.LinkNode and the tables beside it).
+
+_CHUNK = 900  # ids per IN (...): well under SQLite's bound on query parameters
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def link_nodes(session: Session) -> dict[int, tuple[int, float]]:
+    """{mention id: (component, cosine of its last listed neighbour)} as the last relinking left them."""
+    return {
+        m: (c, k) for m, c, k in session.exec(select(LinkNode.mention_id, LinkNode.component, LinkNode.kth))
+    }
+
+
+def link_dirty(session: Session) -> set[int]:
+    """Mentions inserted, changed or deleted since the last relinking (db.link_state)."""
+    return set(session.exec(select(LinkDirty.mention_id)).all())
+
+
+def neighbour_lists(session: Session, *, mention_ids: Iterable[int]) -> dict[int, list[tuple[int, float]]]:
+    """The stored (neighbour id, cosine) lists of these mentions, best first."""
+    lists: dict[int, list[tuple[int, float]]] = {}
+    for chunk in _chunks(mention_ids):
+        query = (
+            select(LinkNeighbour.mention_id, LinkNeighbour.neighbour_id, LinkNeighbour.cosine)
+            .where(LinkNeighbour.mention_id.in_(chunk))
+            .order_by(LinkNeighbour.mention_id, LinkNeighbour.rank)
+        )
+        # Core rows, not ORM ones: a relinking reads thousands of lists.
+        for mention_id, neighbour_id, cosine in session.connection().execute(query):
+            lists.setdefault(mention_id, []).append((neighbour_id, cosine))
+    return lists
+
+
+def listed_by(session: Session, *, neighbour_ids: Iterable[int]) -> dict[int, set[int]]:
+    """{neighbour id: the mentions whose stored lists hold it}."""
+    found: dict[int, set[int]] = {}
+    for chunk in _chunks(neighbour_ids):
+        query = select(LinkNeighbour.neighbour_id, LinkNeighbour.mention_id).where(
+            LinkNeighbour.neighbour_id.in_(chunk)
+        )
+        for neighbour_id, mention_id in session.connection().execute(query):
+            found.setdefault(neighbour_id, set()).add(mention_id)
+    return found
+
+
+def link_state(session: Session) -> tuple[str, str] | None:
+    """(link model fingerprint, inputs JSON) of the last relinking, or None before the first."""
+    state = session.get(LinkState, 1)
+    return (state.model, state.inputs) if state is not None else None
+
+
+def store_link_state(
+    session: Session,
+    *,
+    model: str,
+    inputs: str,
+    lists: dict[int, list[tuple[int, float]]],
+    nodes: dict[int, tuple[int, float]],
+    gone: Iterable[int],
+    seen: Iterable[int],
+    full: bool = False,
+) -> None:
+    """Write what a relinking worked out: new neighbour ``lists`` and ``nodes`` (component, kth),
+    forget the ``gone`` mentions and clear the dirty marks it has ``seen``; a ``full`` one replaces
+    everything stored."""
+    gone = list(gone)
+    if full:
+        for table in (LinkNeighbour, LinkNode):
+            session.execute(delete(table))
+    for chunk in _chunks([*lists, *gone]):
+        session.execute(delete(LinkNeighbour).where(LinkNeighbour.mention_id.in_(chunk)))
+    for chunk in _chunks([*nodes, *gone]):
+        session.execute(delete(LinkNode).where(LinkNode.mention_id.in_(chunk)))
+    for chunk in _chunks(seen):
+        session.execute(delete(LinkDirty).where(LinkDirty.mention_id.in_(chunk)))
+    neighbour_rows = [
+        {"mention_id": m, "rank": rank, "neighbour_id": n, "cosine": c}
+        for m, row in lists.items()
+        for rank, (n, c) in enumerate(row)
+    ]
+    node_rows = [{"mention_id": m, "component": c, "kth": k} for m, (c, k) in nodes.items()]
+    for table, rows in ((LinkNeighbour, neighbour_rows), (LinkNode, node_rows)):
+        for start in range(0, len(rows), 10_000):
+            session.execute(insert(table), rows[start : start + 10_000])
+    state = session.get(LinkState, 1) or LinkState(id=1, model=model, inputs=inputs)
+    state.model, state.inputs = model, inputs
+    session.add(state)
+    session.flush()
+
+
+def drop_pending_suggestions(
+    session: Session, *, mention_ids: Iterable[int], claim_ids: Iterable[int]
+) -> None:
+    """Delete the pending suggestions of these mentions and of those pointing at these claims."""
+    pending = LinkSuggestion.state == SuggestionState.pending
+    for chunk in _chunks(mention_ids):
+        session.execute(delete(LinkSuggestion).where(pending, LinkSuggestion.mention_id.in_(chunk)))
+    for chunk in _chunks(claim_ids):
+        session.execute(delete(LinkSuggestion).where(pending, LinkSuggestion.claim_id.in_(chunk)))

@@ -11,8 +11,9 @@ from sqlmodel import Session
 from claims.eval.goldset import load_gold
 from claims.eval.linking import partition, score_links
 from claims.ingest.pipeline import ingest
+from claims.link.clusters import cluster
 from claims.link.pair_features import LinkItem
-from claims.link.relink import cluster, relink
+from claims.link.relink import relink
 from claims.review.regroup import merge_claims, move_mention, split_mentions
 from db import crud
 from db.session import get_engine, session_scope
@@ -240,7 +241,7 @@ def test_words_every_neighbouring_mention_shares_weigh_little_in_the_overlap():
 
 def test_another_link_model_file_is_used_when_the_setting_names_it(seeded, tmp_path, monkeypatch):
     """CLAIMS_LINK_MODEL: the leave-one-story-out evaluation links a story with a model fitted without it."""
-    from claims.link.relink import default_link_model, load_link_model
+    from claims.link.clusters import default_link_model, load_link_model
 
     shipped = default_link_model()
     never = load_link_model(ROOT / "claims" / "models" / "linking.json")
