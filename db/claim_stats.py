@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from db.fts import schema_names
+from db.fts import put_back_triggers
 
 # Literal SQL, nothing formatted in; migration 0015 holds a frozen copy of the same statements.
 _RECOUNT = (
@@ -43,12 +43,7 @@ def recount(connection: Connection) -> None:
 
 def ensure(connection: Connection) -> bool:
     """Create any missing trigger and recount every claim then. True if anything was missing."""
-    names = schema_names(connection)
-    if "mention" not in names or "tracked_claim" not in names:
+    if not put_back_triggers(connection, TRIGGERS, tables=("mention", "tracked_claim")):
         return False
-    missing = [name for name in TRIGGERS if name not in names]
-    for name in missing:
-        connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {TRIGGERS[name]}"))
-    if missing:
-        recount(connection)
-    return bool(missing)
+    recount(connection)
+    return True

@@ -53,6 +53,18 @@ def schema_names(connection: Connection) -> set[str]:
     }
 
 
+def put_back_triggers(connection: Connection, triggers: dict[str, str], *, tables: tuple[str, ...]) -> bool:
+    """Create whichever of ``triggers`` ({name: body}) is missing, once ``tables`` exist. True if any
+    was: the caller then repairs what went unrecorded meanwhile."""
+    names = schema_names(connection)
+    if not set(tables) <= names:
+        return False
+    missing = [name for name in triggers if name not in names]
+    for name in missing:
+        connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {triggers[name]}"))
+    return bool(missing)
+
+
 def ensure(connection: Connection) -> bool:
     """Create the table and triggers if any is missing; refill the index then. True if anything was missing."""
     names = schema_names(connection)

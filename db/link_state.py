@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from db.fts import schema_names
+from db.fts import put_back_triggers
 
 # Literal SQL, nothing formatted in; migration 0017 holds a frozen copy of the same statements.
 TRIGGERS = {
@@ -36,12 +36,7 @@ def forget(connection: Connection) -> None:
 
 def ensure(connection: Connection) -> bool:
     """Create any missing trigger, and forget the neighbourhoods then. True if anything was missing."""
-    names = schema_names(connection)
-    if "mention" not in names or "link_dirty" not in names:
+    if not put_back_triggers(connection, TRIGGERS, tables=("mention", "link_dirty")):
         return False
-    missing = [name for name in TRIGGERS if name not in names]
-    for name in missing:
-        connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {TRIGGERS[name]}"))
-    if missing:
-        forget(connection)
-    return bool(missing)
+    forget(connection)
+    return True
