@@ -14,6 +14,8 @@ keyword index from following the mentions.
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -96,3 +98,32 @@ def phrase(words: str) -> str | None:
     digits reach the expression, so nothing a reviewer types is read as an FTS5 operator."""
     tokens = re.findall(r"\w+", words)
     return f'"{" ".join(tokens)}" *' if tokens else None
+
+
+_SCRATCH = threading.local()
+_CREATE_SCRATCH = f"CREATE VIRTUAL TABLE marked USING fts5(text, tokenize='{TOKENIZE}')"
+
+
+def highlighted(texts: dict[int, str], *, match: str, start: str, end: str) -> dict[int, str]:
+    """Each of ``texts`` that ``match`` matches, with the matched words between ``start`` and ``end``,
+    as the keyword index marks them.
+
+    The texts are indexed afresh in a scratch in-memory FTS5 table with the index's own tokenizer:
+    asking the stored index for a few rows still walks every match of the query's words, 8 ms for a
+    common word in a million mentions, where ten texts indexed anew take a fraction of one.
+    """
+    if not texts or not match:
+        return {}
+    scratch = getattr(_SCRATCH, "connection", None)
+    if scratch is None:  # one per thread: the connection is not shared between threads
+        scratch = sqlite3.connect(":memory:")
+        scratch.execute(_CREATE_SCRATCH)
+        _SCRATCH.connection = scratch
+    with scratch:
+        scratch.execute("DELETE FROM marked")
+        scratch.executemany("INSERT INTO marked(rowid, text) VALUES (?, ?)", list(texts.items()))
+        rows = scratch.execute(
+            "SELECT rowid, highlight(marked, 0, ?, ?) FROM marked WHERE marked MATCH ?", (start, end, match)
+        ).fetchall()
+        scratch.execute("DELETE FROM marked")
+    return {int(i): marked for i, marked in rows}

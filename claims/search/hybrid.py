@@ -22,6 +22,7 @@ against every known name and spelling (:func:`resolve_speakers`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -228,6 +229,33 @@ def scarce(session: Session, words: list[str], *, cap: int = KEYWORD_MATCHES) ->
     return [word for word in words if word in kept]
 
 
+_KEYWORDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-search")
+
+
+def keyword_side(
+    engine: Engine, terms: list[str], *, limit: int, among: list[int] | None
+) -> list[tuple[int, float]]:
+    """The keyword retriever's (mention id, BM25) hits, best first, in a session of its own."""
+    with Session(engine) as session:
+        return crud.keyword_hits(
+            session, match=match_expression(scarce(session, terms)), limit=limit, mention_ids=among
+        )
+
+
+def _keywords_beside(
+    engine: Engine, terms: list[str], *, limit: int, among: list[int] | None
+) -> Future[list[tuple[int, float]]]:
+    """:func:`keyword_side`, started on another thread when the database is a file: SQLite,
+    ONNX Runtime and FAISS all leave Python's lock while they work, so the keyword index is read
+    while the query is encoded and the vectors searched. An in-memory database lives in one
+    connection, which another thread would not see."""
+    if engine.url.database in (None, "", ":memory:"):
+        done: Future = Future()
+        done.set_result(keyword_side(engine, terms, limit=limit, among=among))
+        return done
+    return _KEYWORDS.submit(keyword_side, engine, terms, limit=limit, among=among)
+
+
 def search(
     engine: Engine,
     query: str,
@@ -276,19 +304,14 @@ def search(
         among = allowed_mentions(session, filters)
         if among is not None and not among:
             return []
+        keywords = _keywords_beside(engine, terms, limit=depth, among=among) if mode != "dense" else None
         dense: list[tuple[int, float]] = []
         if mode != "keyword":
             embedder = embedder or query_encoder()
             index = index if index is not None else load_or_rebuild(engine)
             vector = embedder.encode_query(looked_for)
             dense = with_context(session, index.search(vector, depth, among=among), vector, weight=context)
-        keyword = (
-            crud.keyword_hits(
-                session, match=match_expression(scarce(session, terms)), limit=depth, mention_ids=among
-            )
-            if mode != "dense"
-            else []
-        )
+        keyword = keywords.result() if keywords is not None else []
         if mode == "hybrid" and fusion == "rrf":
             fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]], (1.0, 1.0))
         else:

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from db import fts
 from db.models import (
     Article,
     ClaimStatus,
@@ -155,9 +156,7 @@ def keyword_marked(
     """Each of ``mention_ids`` that matches ``match``: its text with the matched words between ``start`` and ``end``."""
     if not match or not mention_ids:
         return {}
-    sql = (
-        "SELECT rowid, highlight(mention_fts, 0, :start, :end) FROM mention_fts "
-        "WHERE mention_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"
+    texts = dict(
+        session.exec(select(Mention.id, Mention.text).where(Mention.id.in_(list(mention_ids)))).all()
     )
-    params = {"match": match, "start": start, "end": end, "ids": json.dumps([int(i) for i in mention_ids])}
-    return {int(i): marked for i, marked in session.connection().execute(text(sql), params).all()}
+    return fts.highlighted(texts, match=match, start=start, end=end)

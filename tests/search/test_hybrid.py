@@ -13,7 +13,7 @@ from sqlmodel import Session
 from claims.review.feedback import add_mention, drop_mention
 from claims.search.hybrid import Filters, fuse, search, spans
 from claims.search.keywords import rebuild_keywords
-from claims.search.query import keyword_terms, resolve_speakers
+from claims.search.query import keyword_terms, match_expression, resolve_speakers
 from db import crud, fts
 from db.session import get_engine, session_scope
 from tests.conftest import DEMO, ROOT, SEEDS
@@ -359,3 +359,25 @@ def test_saved_copies_are_independent(seeded_path, tmp_path):
     engine = get_engine(copy)
     assert keyword_count(engine) == mention_count(engine)
     engine.dispose()
+
+
+def test_highlights_mark_what_the_keyword_index_matches(corpus):
+    """Results are marked in a scratch table with the index's tokenizer: stems, case and diacritics
+    must come out as the stored index itself marks them, on every mention a query's words match."""
+    with Session(corpus) as session:
+        for query in ("ferry crossings doubled", "Ghani's governments", "situation in Kabul is better"):
+            match = match_expression(keyword_terms(query))
+            stored = dict(
+                session.connection()
+                .execute(
+                    text(
+                        "SELECT rowid, highlight(mention_fts, 0, '[', ']') FROM mention_fts "
+                        "WHERE mention_fts MATCH :match"
+                    ),
+                    {"match": match},
+                )
+                .all()
+            )
+            ids = [row.mention.id for row in crud.mention_rows(session)]
+            assert stored
+            assert crud.keyword_marked(session, match=match, mention_ids=ids, start="[", end="]") == stored
