@@ -82,4 +82,5 @@ lock: $(DEV_STAMP)
 	done
 
 clean:
-	rm -f $(CLAIMS_DB) $(CLAIMS_DB)-wal $(CLAIMS_DB)-shm $(CLAIMS_DB).faiss
+	rm -f $(CLAIMS_DB) $(CLAIMS_DB)-wal $(CLAIMS_DB)-shm $(CLAIMS_DB).faiss $(CLAIMS_DB).faiss-recent.npz \
+		$(CLAIMS_DB).link.faiss $(CLAIMS_DB).link.faiss-recent.npz

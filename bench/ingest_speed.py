@@ -39,8 +39,8 @@ STAGES = [
     ("check-worthiness scores", "checkworthy/model.py", "score"),
     ("store articles and mentions", "claims/ingest/store.py", "store_article"),
     ("relink what the new mentions reach", "claims/link/relink.py", "relink"),
-    ("encode texts and paragraphs, search model", "claims/search/vectors.py", "refresh"),
-    ("update the FAISS index", "claims/search/index.py", "update"),
+    ("encode texts and paragraphs, search model", "claims/embed/search_vectors.py", "refresh"),
+    ("update the FAISS index", "claims/embed/index.py", "update"),
     ("every model encode (both models)", "claims/embed/encoder.py", "encode"),
 ]
 

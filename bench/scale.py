@@ -15,7 +15,7 @@ Index stage (``--sizes``), in this process:
 - raw FAISS search p50 for one query, exact and as shipped, and the shipped index's recall@10
   against exact search;
 - recall and p50 of the inverted file at other probe counts (``--probes``), which is how
-  ``claims.search.index.PROBES`` was chosen;
+  ``claims.embed.index.PROBES`` was chosen;
 - what one article's ten new vectors cost the saved index: added to its recent part, against the
   whole file loaded and written again; and search p50 with the recent part at its largest;
 and, in a fresh process: loading the saved index and the search model, encoding each query and
@@ -100,8 +100,8 @@ def recall(found: list[list[int]], truth: np.ndarray) -> float:
 def measure_size(count: int, real: np.ndarray, queries: np.ndarray, probes: list[int], folder: Path) -> dict:
     import faiss
 
-    from claims.search import index as vector_index
-    from claims.search.index import VectorIndex, kind_for, lists_for, training_rows
+    from claims.embed import index as vector_index
+    from claims.embed.index import VectorIndex, kind_for, lists_for, training_rows
 
     vectors, _ = sentence_like(count, real)
     ids = np.arange(1, count + 1, dtype=np.int64)
@@ -155,7 +155,7 @@ def with_full_recent_part(path: Path, vectors: np.ndarray, queries: np.ndarray) 
     """Search p50 (ms) of the saved file loaded as a reader loads it (mapped): with no recent part,
     and with the recent part as large as it grows before it is folded in (the main file's vectors,
     perturbed, added again under new ids; nothing is saved)."""
-    from claims.search.index import RECENT_MIN, RECENT_SHARE, VectorIndex
+    from claims.embed.index import RECENT_MIN, RECENT_SHARE, VectorIndex
 
     index = VectorIndex.load(path, mapped=True)
     timed_searches(index, queries)  # the mapped lists paged in once, as a long-running reader has them
@@ -173,9 +173,9 @@ def with_full_recent_part(path: Path, vectors: np.ndarray, queries: np.ndarray) 
 
 def one_article(path: Path, vectors: np.ndarray, runs: int = 5) -> dict:
     """What one article's ingest costs the saved index: its ten mentions' vectors added to the recent
-    part and saved (as ``claims.search.index.update`` does, the database aside), p50 of ``runs``; and,
+    part and saved (as ``claims.embed.index.update`` does, the database aside), p50 of ``runs``; and,
     for the record, the whole file loaded, added to and written again, as each update did before."""
-    from claims.search.index import VectorIndex
+    from claims.embed.index import VectorIndex
 
     recent, whole = [], []
     first = int(VectorIndex.load(path, mapped=True).id_array().max()) + 1
@@ -233,7 +233,7 @@ import json, sys, time
 from pathlib import Path
 
 started = time.perf_counter()
-from claims.search.index import VectorIndex
+from claims.embed.index import VectorIndex
 index = VectorIndex.load(Path(sys.argv[1]))
 loaded = time.perf_counter() - started
 from claims.embed.search_model import query_encoder
@@ -271,7 +271,7 @@ _REBUILD = (
     _PEAK
     + """
 import json, sys, time
-from claims.search.index import rebuild
+from claims.embed.index import rebuild
 from db.session import get_engine
 engine = get_engine(sys.argv[1])
 started = time.perf_counter()
@@ -287,7 +287,7 @@ _STORE_SEARCH = (
 import json, sys, time
 from claims.embed.search_model import query_encoder
 from claims.search.hybrid import DEPTH, search
-from claims.search.index import load_or_rebuild
+from claims.embed.index import load_or_rebuild
 from db.session import get_engine
 queries = json.loads(sys.stdin.read())
 engine = get_engine(sys.argv[1], read_only=True)
@@ -405,7 +405,15 @@ def measure_store(count: int, real: np.ndarray, texts: list[str], queries: list[
     row["cli search s"], row["cli search peak RSS MB"] = cold_cli(
         "--db", str(path), "search", queries[0], "--k", "10"
     )
-    for suffix in ("", "-wal", "-shm", ".faiss", ".faiss-recent.npz"):
+    for suffix in (
+        "",
+        "-wal",
+        "-shm",
+        ".faiss",
+        ".faiss-recent.npz",
+        ".link.faiss",
+        ".link.faiss-recent.npz",
+    ):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     return row
 
@@ -461,7 +469,7 @@ def main() -> None:
     parser.add_argument("--plot", default=str(ROOT / "docs" / "scale_search.png"), help="'' for none")
     args = parser.parse_args()
 
-    from claims.search.index import PROBES
+    from claims.embed.index import PROBES
 
     texts, vectors = real_sentences()
     queries_at = held_out(len(texts))

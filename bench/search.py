@@ -67,9 +67,9 @@ def main() -> None:
     from sqlmodel import Session
 
     from claims.embed.encoder import Embedder
+    from claims.embed.index import load_or_rebuild
     from claims.ingest.pipeline import ingest
     from claims.search.hybrid import search
-    from claims.search.index import load_or_rebuild
     from db import crud
     from db.session import get_engine
 

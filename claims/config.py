@@ -40,7 +40,7 @@ class Settings:
     # Another link model's file (as bench/train_linking.py writes them) instead of the shipped one:
     # the leave-one-story-out evaluation links each story with a model fitted without it.
     link_model: str = ""
-    # The search index is exact up to this many vectors and an inverted file (IVF) above: exact search over
+    # The search and link indexes are exact up to this many vectors and inverted files (IVF) above: exact search over
     # 100,000 vectors takes about 10 ms a query here, over a million 65 ms (docs/BENCHMARKS.md, "Scale").
     exact_index_limit: int = 100_000
 

@@ -75,7 +75,7 @@ def seeded_template(tmp_path_factory, embedder) -> Path:
 def seeded_path(seeded_template, tmp_path) -> Path:
     """A private copy of the seeded database (with its index) for one test."""
     target = tmp_path / "seeded.db"
-    for suffix in ("", "-wal", ".faiss", ".faiss-recent.npz"):
+    for suffix in ("", "-wal", ".faiss", ".faiss-recent.npz", ".link.faiss", ".link.faiss-recent.npz"):
         source = seeded_template.with_name(seeded_template.name + suffix)
         if source.exists():
             shutil.copy(source, target.with_name(target.name + suffix))

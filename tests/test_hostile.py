@@ -440,7 +440,7 @@ def first_hit(engine) -> tuple[str, float]:
 def test_a_damaged_index_file_is_never_trusted(seeded, damage):
     import faiss
 
-    from claims.search.index import index_path, rebuild
+    from claims.embed.index import index_path, rebuild
 
     rebuild(seeded)
     path = index_path(seeded)
@@ -462,7 +462,7 @@ def test_a_damaged_index_file_is_never_trusted(seeded, damage):
     assert (text, round(score, 4)) == (expected[0], round(expected[1], 4))
     assert -1.0001 <= score <= 1.0001
     if damage != "a folder in its place":  # the cache was written again, and is whole
-        from claims.search.index import checked
+        from claims.embed.index import checked
 
         assert checked(seeded, path) is not None
 

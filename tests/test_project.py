@@ -62,7 +62,7 @@ def import_graph() -> dict[str, set[str]]:
                 found |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 subs = {f"{node.module}.{a.name}" for a in node.names} & modules.keys()
-                # "from claims import index" imports the module claims.search.index, not the package's API
+                # "from claims import index" imports the module claims.embed.index, not the package's API
                 found |= subs | ({node.module} if len(subs) < len(node.names) else set())
         graph[module] = {m for m in found if m in modules and m != module}
     return graph

@@ -11,8 +11,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from claims.embed.encoder import Embedder, default_embedder
+from claims.embed.index import LiveIndex, VectorIndex
 from claims.embed.search_model import query_encoder
-from claims.search.index import LiveIndex, VectorIndex
 from db.session import default_db_path, get_engine
 
 

@@ -295,9 +295,9 @@ def reindex():
 
         python -m claims reindex
     """
+    from claims.embed.index import index_path
     from claims.embed.search_model import search_embedder
     from claims.ingest.refresh import refresh
-    from claims.search.index import index_path
 
     engine = open_engine()
     done = refresh(engine, force=True, embed_progress=True)

@@ -1,1 +1,2 @@
-"""The bundled sentence encoder, its LoRA adapters, and the search model built on them."""
+"""The bundled sentence encoder, its LoRA adapters, the search model built on them, and the FAISS indexes
+over the stored vectors (the search index and the link index)."""

@@ -9,7 +9,7 @@ under a second. The cache is ``$CLAIMS_CACHE``, else ``$XDG_CACHE_HOME/claims-wo
 ``~/.cache/claims-workbench``.
 
 Only queries go through here. Mentions are embedded by torch at ingest
-(:func:`claims.search.vectors.refresh`); both encoders give the same vectors to within 1e-6 on real
+(:func:`claims.embed.search_vectors.refresh`); both encoders give the same vectors to within 1e-6 on real
 sentences (tests/search/test_onnx_query.py).
 """
 

@@ -11,7 +11,7 @@ matching and check-worthiness use, is never touched.
 Queries, claim texts and their paragraphs are all embedded by this model, so
 every stored search vector records the model's name (:attr:`SearchEmbedder.name`,
 which carries the adapters' digest); vectors of another name are embedded again
-(:func:`claims.search.vectors.refresh`). ``$CLAIMS_SEARCH_ADAPTERS`` names
+(:func:`claims.embed.search_vectors.refresh`). ``$CLAIMS_SEARCH_ADAPTERS`` names
 another adapters file, or ``none`` for the bundled model as shipped.
 """
 

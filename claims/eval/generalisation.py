@@ -257,9 +257,9 @@ def _search_grid(db: str, story: Story, grid) -> dict[tuple, dict[str, list[int]
     with the shipped weights; this is the same function with others)."""
     if not grid:
         return {}
+    from claims.embed.index import load_or_rebuild
     from claims.embed.search_model import search_embedder
     from claims.search.hybrid import search
-    from claims.search.index import load_or_rebuild
     from db.session import get_engine
 
     engine = get_engine(db)

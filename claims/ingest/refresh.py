@@ -15,12 +15,12 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from claims.embed import index as vector_index
 from claims.embed.encoder import from_bytes
 from claims.embed.search_model import search_model_name
+from claims.embed.search_vectors import refresh as refresh_search_vectors
 from claims.link.relink import RelinkReport, relink
-from claims.search import index as vector_index
 from claims.search.keywords import keywords_in_step, rebuild_keywords
-from claims.search.vectors import refresh as refresh_search_vectors
 from db import crud, fts, link_state
 from db.session import session_scope
 
@@ -75,8 +75,8 @@ def out_of_step(engine: Engine) -> list[str]:
     """What of the derived data disagrees with the stored mentions; empty when all is in step.
 
     Checked in full, not sampled: every mention has search vectors of the current search model,
-    the FAISS file holds exactly those vectors under the mentions' ids, the keyword index holds
-    every mention's text, and no refresh is left undone.
+    each FAISS file (the search model's, the link model's) holds exactly the mentions' vectors
+    under their ids, the keyword index holds every mention's text, and no refresh is left undone.
     """
     problems = []
     with Session(engine) as session:
@@ -84,20 +84,28 @@ def out_of_step(engine: Engine) -> list[str]:
             problems.append("a refresh was asked for and not done")
         if crud.search_vectors_stale(session, model=search_model_name()):
             problems.append("mentions without search vectors of the current search model")
-        stored = {i: vector for rows in crud.search_vector_batches(session) for i, vector in rows}
         mentions = crud.mention_signature(session)[0]
-    path = vector_index.index_path(engine)
-    saved = vector_index.VectorIndex.load(path) if path is not None and path.exists() else None
-    if saved is None:
-        problems.append("no FAISS file")
-    else:
-        ids = saved.ids()
-        if sorted(ids) != sorted(stored):
-            problems.append(f"the FAISS file holds {len(ids)} ids, the database {len(stored)} vectors")
-        elif any(not np.allclose(saved.vector(i), from_bytes(stored[i]), atol=saved.tolerance) for i in ids):
-            problems.append("the FAISS file's vectors differ from the database's")
+    for held, name in ((vector_index.SEARCH, "FAISS file"), (vector_index.LINK, "link model's FAISS file")):
+        problems += _index_problems(engine, held, name)
     with engine.connect() as connection:
         indexed = fts.indexed_count(connection)
     if indexed != mentions:
         problems.append(f"the keyword index holds {indexed} mentions, the database {mentions}")
     return problems
+
+
+def _index_problems(engine: Engine, held: vector_index.Held, name: str) -> list[str]:
+    with Session(engine) as session:
+        stored = {
+            i: vector for rows in crud.vector_batches(session, column=held.column) for i, vector in rows
+        }
+    path = vector_index.index_path(engine, held)
+    saved = vector_index.VectorIndex.load(path) if path is not None and path.exists() else None
+    if saved is None:
+        return [f"no {name}"]
+    ids = saved.ids()
+    if sorted(ids) != sorted(stored):
+        return [f"the {name} holds {len(ids)} ids, the database {len(stored)} vectors"]
+    if any(not np.allclose(saved.vector(i), from_bytes(stored[i]), atol=saved.tolerance) for i in ids):
+        return [f"the {name}'s vectors differ from the database's"]
+    return []

@@ -15,6 +15,7 @@ The parameters live in ``claims/models/linking.json``, fitted by ``bench/train_l
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,16 +117,6 @@ def nearest(matrix: np.ndarray, k: int, rows: Iterable[int] | None = None) -> tu
     return indices, cosines
 
 
-def similarities(matrix: np.ndarray, rows: Iterable[int]) -> Iterable[tuple[np.ndarray, np.ndarray]]:
-    """(rows, scores of every row of ``matrix`` against them), a block of rows at a time, as
-    :func:`nearest` scores them."""
-    rows = np.asarray(list(rows), dtype=np.int64)
-    full = matrix.astype(np.float64, copy=False)
-    for start in range(0, len(rows), 256):
-        chunk = rows[start : start + 256]
-        yield chunk, (full @ full[chunk].T).astype(np.float32)
-
-
 class Lists(Mapping):
     """Each mention's neighbours (positions, cosines), by position, and who lists whom."""
 
@@ -163,9 +154,10 @@ class Lists(Mapping):
 
 
 class Pairs:
-    """Pair probabilities over mentions by position, computed once each."""
+    """Pair probabilities over mentions, computed once each. ``items`` maps whatever names the
+    mentions (positions, mention ids) to them; each pair is taken in key order."""
 
-    def __init__(self, items: list[LinkItem], model: LinkModel, lists: Lists):
+    def __init__(self, items: Mapping[int, LinkItem] | list[LinkItem], model: LinkModel, lists: Lists):
         self.items, self.model, self.lists = items, model, lists
         self.cache: dict[tuple[int, int], tuple[np.ndarray, float]] = {}
         self.hoods: dict[int, Neighbourhood] = {}
@@ -177,7 +169,7 @@ class Pairs:
         return self.hoods[i]
 
     def features(self, i: int, j: int) -> tuple[np.ndarray, float]:
-        if i > j:
+        if self.items[i].key > self.items[j].key:
             i, j = j, i
         if (i, j) not in self.cache:
             a, b = self.items[i], self.items[j]
@@ -221,9 +213,9 @@ def merge(
     must: Iterable[tuple[int, int]],
     apart: set[frozenset[int]],
 ) -> dict[int, list[int]]:
-    """Groups of ``nodes`` (positions in key order) joined along the joinable ``edges``, strongest
-    first: {root: members}. Whole components in, whole components decided: a component's groups do
-    not depend on what else is merged in the same call."""
+    """Groups of ``nodes`` joined along the joinable ``edges``, strongest first (ties in key order):
+    {root: members}. Whole components in, whole components decided: a component's groups do not
+    depend on what else is merged in the same call, nor on what names the mentions."""
     items, model = pairs.items, pairs.model
     parent = {i: i for i in nodes}
     members = {i: [i] for i in nodes}
@@ -248,7 +240,7 @@ def merge(
         body = [i for i in group if items[i].role != MentionRole.headline]
         return body or group
 
-    edges = sorted(edges, key=lambda e: (-pairs(*e), items[e[0]].key, items[e[1]].key))
+    edges = sorted(edges, key=lambda e: (-pairs(*e), *sorted((items[e[0]].key, items[e[1]].key))))
     for i, j in edges:
         a, b = find(i), find(j)
         if a == b:
@@ -264,7 +256,8 @@ def merge(
         ):
             continue
         # Average agreement of the two groups, so one close pair cannot chain two different claims.
-        if sum(pairs(x, y) for x, y in weighed) / len(weighed) >= model.join:
+        # fsum: the same total in whatever order the members were gathered.
+        if math.fsum(pairs(x, y) for x, y in weighed) / len(weighed) >= model.join:
             union(a, b)
     return members
 

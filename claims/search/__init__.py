@@ -1,1 +1,1 @@
-"""Finding claims: query parsing, hybrid dense and keyword ranking, the FAISS index and the search vectors."""
+"""Finding claims: query parsing, hybrid dense and keyword ranking, the keyword index's upkeep."""

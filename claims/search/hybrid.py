@@ -31,8 +31,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from claims.embed.encoder import Embedder, from_bytes
+from claims.embed.index import VectorIndex, load_or_rebuild
 from claims.embed.search_model import query_encoder
-from claims.search.index import VectorIndex, load_or_rebuild
 from claims.search.query import (
     keyword_terms,
     match_expression,

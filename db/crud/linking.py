@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from db.models import (
@@ -40,30 +40,72 @@ class LinkRow:
     ingested_at: datetime
 
 
-def link_rows(session: Session) -> list[LinkRow]:
-    """Every mention with what relinking weighs, in mention id order."""
-    query = (
-        select(
-            Mention.id,
-            Mention.claim_id,
-            Mention.article_id,
-            Mention.speaker_id,
-            Mention.start,
-            Mention.end,
-            Mention.text,
-            Mention.attribution,
-            Mention.role,
-            Mention.embedding,
-            Article.content_hash,
-            Article.published,
-            Article.ingested_at,
+def link_rows(session: Session, *, mention_ids: Iterable[int] | None = None) -> list[LinkRow]:
+    """Every mention (or those of ``mention_ids`` still stored) with what relinking weighs, in mention id order."""
+    query = select(
+        Mention.id,
+        Mention.claim_id,
+        Mention.article_id,
+        Mention.speaker_id,
+        Mention.start,
+        Mention.end,
+        Mention.text,
+        Mention.attribution,
+        Mention.role,
+        Mention.embedding,
+        Article.content_hash,
+        Article.published,
+        Article.ingested_at,
+    ).join(Article, Mention.article_id == Article.id)
+    chunks = [None] if mention_ids is None else list(_chunks(mention_ids))
+    rows = []
+    for chunk in chunks:
+        where = query if chunk is None else query.where(Mention.id.in_(chunk))
+        rows += [
+            LinkRow(*row[:7], getattr(row[7], "value", row[7]), *row[8:])
+            for row in session.exec(where.order_by(Mention.id)).all()
+        ]
+    return rows
+
+
+def mention_ids_where(
+    session: Session, *, claim_ids: Iterable[int] = (), speaker_ids: Iterable[int] = ()
+) -> dict[int, list[int]]:
+    """{claim id or speaker id: its mentions' ids} for those tracked claims, or for those speakers
+    (one of the two)."""
+    claim_ids, speaker_ids = list(claim_ids), list(speaker_ids)
+    by = Mention.claim_id if claim_ids else Mention.speaker_id
+    found: dict[int, list[int]] = {}
+    for chunk in _chunks(claim_ids or speaker_ids):
+        for owner, mention_id in session.connection().execute(select(by, Mention.id).where(by.in_(chunk))):
+            found.setdefault(owner, []).append(mention_id)
+    return found
+
+
+def mentions_without_node(session: Session) -> list[int]:
+    """Mentions relinking has kept nothing for: inserted while its triggers were missing, say."""
+    query = select(Mention.id).where(Mention.id.not_in(select(LinkNode.mention_id)))
+    return list(session.exec(query).all())
+
+
+def mention_ids_of_keys(session: Session, *, keys: Iterable[str]) -> dict[str, int]:
+    """{key: mention id} of the stored mentions among :func:`mention_key` ``keys``."""
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    for key in keys:
+        prefix, start, end = key.rsplit(":", 2)
+        wanted.setdefault(prefix, set()).add((int(start), int(end)))
+    found: dict[str, int] = {}
+    for prefix, spans in wanted.items():
+        # The key holds the first 16 characters of the hash: a range over the indexed column finds them.
+        query = (
+            select(Mention.id, Mention.start, Mention.end, Article.content_hash)
+            .join(Article, Mention.article_id == Article.id)
+            .where(Article.content_hash >= prefix, Article.content_hash < prefix + "~")
         )
-        .join(Article, Mention.article_id == Article.id)
-        .order_by(Mention.id)
-    )
-    return [
-        LinkRow(*row[:7], getattr(row[7], "value", row[7]), *row[8:]) for row in session.exec(query).all()
-    ]
+        for mention_id, start, end, content_hash in session.exec(query).all():
+            if (start, end) in spans:
+                found[mention_key(content_hash, start, end)] = mention_id
+    return found
 
 
 def claims_by_id(session: Session, *, claim_ids: Iterable[int]) -> list[TrackedClaim]:
@@ -121,11 +163,36 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ids[start : start + _CHUNK]
 
 
-def link_nodes(session: Session) -> dict[int, tuple[int, float]]:
-    """{mention id: (component, cosine of its last listed neighbour)} as the last relinking left them."""
-    return {
-        m: (c, k) for m, c, k in session.exec(select(LinkNode.mention_id, LinkNode.component, LinkNode.kth))
-    }
+def link_nodes(session: Session, *, mention_ids: Iterable[int] | None = None) -> dict[int, tuple[int, float]]:
+    """{mention id: (component, cosine of its last listed neighbour)} as the last relinking left them,
+    for every mention or for ``mention_ids``."""
+    query = select(LinkNode.mention_id, LinkNode.component, LinkNode.kth)
+    chunks = [None] if mention_ids is None else list(_chunks(mention_ids))
+    nodes = {}
+    for chunk in chunks:
+        where = query if chunk is None else query.where(LinkNode.mention_id.in_(chunk))
+        nodes.update({m: (c, k) for m, c, k in session.connection().execute(where)})
+    return nodes
+
+
+def component_members(session: Session, *, components: Iterable[int]) -> dict[int, list[int]]:
+    """{component: the mentions the last relinking put in it}."""
+    found: dict[int, list[int]] = {}
+    for chunk in _chunks(components):
+        query = select(LinkNode.component, LinkNode.mention_id).where(LinkNode.component.in_(chunk))
+        for component, mention_id in session.connection().execute(query):
+            found.setdefault(component, []).append(mention_id)
+    return found
+
+
+def link_node_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(LinkNode)).one())
+
+
+def lowest_kth(session: Session) -> float | None:
+    """The lowest "cosine of the last listed neighbour" stored: a newcomer closer than that to a
+    mention may enter its list."""
+    return session.exec(select(func.min(LinkNode.kth))).one()
 
 
 def link_dirty(session: Session) -> set[int]:

@@ -63,19 +63,30 @@ def search_context_vectors(session: Session, *, mention_ids: Sequence[int]) -> d
     return dict(session.exec(query).all())
 
 
-def search_vector_ids(session: Session) -> list[int]:
-    """Ids of the mentions that have a search vector, ascending."""
-    query = select(Mention.id).where(Mention.search_embedding.is_not(None)).order_by(Mention.id)
-    return list(session.exec(query).all())
+VECTOR_COLUMNS = ("search_embedding", "embedding")  # the search model's vector, the link model's
 
 
-def search_vector_batches(
-    session: Session, *, mention_ids: Sequence[int] | None = None, size: int = 20_000
+def _vector_column(column: str):
+    if column not in VECTOR_COLUMNS:
+        raise ValueError(f"no vector column {column!r}")
+    return getattr(Mention, column)
+
+
+def vector_ids(session: Session, *, column: str) -> list[int]:
+    """Ids of the mentions that have a vector in ``column`` (:data:`VECTOR_COLUMNS`), ascending."""
+    query = select(Mention.id).where(_vector_column(column).is_not(None)).order_by(Mention.id)
+    # Core rows, not ORM ones: at a million mentions the ORM's rows cost a second more.
+    return list(session.connection().execute(query).scalars())
+
+
+def vector_batches(
+    session: Session, *, column: str, mention_ids: Sequence[int] | None = None, size: int = 20_000
 ) -> Iterator[list[tuple[int, bytes]]]:
-    """(mention id, search vector) of every mention that has one (or of ``mention_ids``), ``size`` at a
-    time in id order, so a million vectors never sit in memory as Python objects at once (and no
+    """(mention id, vector in ``column``) of every mention that has one (or of ``mention_ids``), ``size``
+    at a time in id order, so a million vectors never sit in memory as Python objects at once (and no
     query has more parameters than SQLite takes)."""
-    having = select(Mention.id, Mention.search_embedding).where(Mention.search_embedding.is_not(None))
+    vector = _vector_column(column)
+    having = select(Mention.id, vector).where(vector.is_not(None))
     if mention_ids is not None:
         wanted = sorted({int(i) for i in mention_ids})
         for start in range(0, len(wanted), size):
@@ -90,10 +101,12 @@ def search_vector_batches(
         after = rows[-1][0]
 
 
-def search_vectors_of(session: Session, *, mention_ids: Sequence[int]) -> dict[int, bytes]:
-    """The search vectors of ``mention_ids`` that have one, by mention id."""
+def vectors_of(session: Session, *, column: str, mention_ids: Sequence[int]) -> dict[int, bytes]:
+    """The vectors in ``column`` of ``mention_ids`` that have one, by mention id."""
     return {
-        i: vector for rows in search_vector_batches(session, mention_ids=mention_ids) for i, vector in rows
+        i: vector
+        for rows in vector_batches(session, column=column, mention_ids=mention_ids)
+        for i, vector in rows
     }
 
 

@@ -44,6 +44,8 @@ def test_the_check_finds_what_is_out_of_step(seeded):
     assert any("refresh was asked for" in p for p in problems)
     db_file(seeded).with_name(db_file(seeded).name + ".faiss").unlink()
     assert "no FAISS file" in out_of_step(seeded)
+    db_file(seeded).with_name(db_file(seeded).name + ".link.faiss").unlink()
+    assert "no link model's FAISS file" in out_of_step(seeded)
 
 
 def test_reextraction_leaves_everything_in_step(seeded, embedder):

@@ -139,3 +139,51 @@ def test_lost_triggers_are_put_back_and_the_next_relinking_decides_everything(se
     assert set(link_state.TRIGGERS) <= names
     with session_scope(engine) as session:
         assert relink(session).full
+
+
+@pytest.mark.slow
+def test_above_the_exact_size_the_seeds_one_by_one_still_match(tmp_path, embedder, seeded, monkeypatch):
+    """Past ``exact_index_limit`` each mention's nearest come from an inverted file and a newcomer
+    enters only the lists of its own nearest (approximate): on the seeds, ingested one article at a
+    time, that still gives the tracked claims and suggestions of the exact index, all at once."""
+    from claims.embed.index import LINK, VectorIndex, index_path
+
+    monkeypatch.setenv("CLAIMS_EXACT_INDEX_LIMIT", "40")
+    engine = get_engine(tmp_path / "inverted.db")
+    reports = []
+    for file in sorted(SEEDS.glob("*.txt")):
+        report = ingest(engine, [str(file)], embedder=embedder)
+        assert report.ok
+        reports.append(report.relinked)
+    assert VectorIndex.load(index_path(engine, LINK)).kind == "ivf"
+    assert not reports[-1].full
+    with Session(engine) as a, Session(seeded) as b:
+        assert partition(a) == partition(b)
+        assert _pending(a) == _pending(b)
+
+
+def test_a_mention_written_past_the_dirty_list_still_reaches_the_link_index(seeded_path, seeded):
+    """The link index is brought in step from the dirty list alone; when the counts say something
+    was written past it, every id is compared instead."""
+    import sqlite3
+
+    from claims.embed.index import LINK, VectorIndex, index_path
+
+    seeded.dispose()
+    with sqlite3.connect(seeded_path) as connection:
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(mention)") if r[1] != "id"]
+        copied = ", ".join("start + 1" if c == "start" else c for c in columns)
+        connection.execute(
+            f"INSERT INTO mention ({', '.join(columns)}) SELECT {copied} FROM mention"
+            " WHERE id = (SELECT min(id) FROM mention)"
+        )
+        connection.execute("DELETE FROM link_dirty")  # as if the trigger had missed it
+        added = connection.execute("SELECT max(id) FROM mention").fetchone()[0]
+    engine = get_engine(seeded_path)
+    with session_scope(engine) as session:
+        relink(session)
+    with Session(engine) as session:
+        stored = set(session.exec(text("SELECT id FROM mention")).scalars())
+    assert added in stored
+    assert set(VectorIndex.load(index_path(engine, LINK)).ids()) == stored
+    engine.dispose()

@@ -199,7 +199,7 @@ def test_explain_gives_the_rules_score_then_the_models_reasons():
 
 
 def test_a_live_index_sees_a_new_mention_that_reuses_a_dropped_id(seeded, embedder):
-    from claims.search.index import LiveIndex
+    from claims.embed.index import LiveIndex
 
     live = LiveIndex(seeded)
     assert len(live.get()) > 0

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from claims.config import Settings
+from claims.embed import index as vector_index
+from claims.embed.index import LiveIndex, VectorIndex
 from claims.link.linker import JOIN, NEW, SUGGEST, best_claim, decide
-from claims.search import index as vector_index
-from claims.search.index import LiveIndex, VectorIndex
 
 
 def test_search_matches_brute_force(tmp_path):
@@ -48,7 +48,7 @@ def test_index_is_rebuilt_when_missing_or_out_of_step_and_kept_when_only_older(s
     assert path.stat().st_mtime == old
     # A file that holds another set of vectors is rebuilt.
     with Session(seeded) as session:
-        first = crud.search_vector_ids(session)[0]
+        first = crud.vector_ids(session, column="search_embedding")[0]
     stale = vector_index.VectorIndex.load(path)
     stale.remove([first])
     stale.save(path)
@@ -155,7 +155,7 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.search.index import VectorIndex
+from claims.embed.index import VectorIndex
 
 path, n = Path(sys.argv[1]), int(sys.argv[2])
 rng = np.random.default_rng(0)
@@ -223,7 +223,7 @@ def _recall(index: VectorIndex, vectors, ids, queries, among=None) -> float:
 def test_each_index_kind_finds_what_exact_search_finds():
     """The inverted file (used above ``exact_index_limit`` vectors) keeps recall@10 ≥ 0.98 against
     exact numpy search, unfiltered and through a search filter; the exact index finds exactly it."""
-    from claims.search.index import IVF, lists_for, training_rows
+    from claims.embed.index import IVF, lists_for, training_rows
 
     rng = np.random.default_rng(11)
     count = 40_000
@@ -266,7 +266,7 @@ def test_the_index_kind_follows_the_size_and_each_refresh_touches_only_what_move
     path = vector_index.index_path(seeded)
     assert VectorIndex.load(path).kind == "exact"
     with Session(seeded) as session:
-        count = len(crud.search_vector_ids(session))
+        count = len(crud.vector_ids(session, column="search_embedding"))
     monkeypatch.setenv("CLAIMS_EXACT_INDEX_LIMIT", str(count))
     first = tmp_path / "first.txt"
     first.write_text(
@@ -288,7 +288,7 @@ def test_the_index_kind_follows_the_size_and_each_refresh_touches_only_what_move
     assert (path.stat().st_mtime_ns, path.stat().st_size) == main_file
     assert vector_index.recent_file(path).exists()
     with Session(seeded) as session:
-        newest = max(crud.search_vector_ids(session))
+        newest = max(crud.vector_ids(session, column="search_embedding"))
     assert run(seeded, drop_mention, reviewer="Ann", mention_id=newest).saved
     assert newest not in VectorIndex.load(path).ids()
     assert out_of_step(seeded) == []
@@ -299,7 +299,7 @@ def test_the_recent_part_holds_changes_until_folded_and_is_read_only_beside_its_
     """Changes go to a small recent file, and searching main + recent finds what one index of the
     same vectors finds; a recent file left beside another main file (a crash between the two
     writes of a fold) is not read."""
-    from claims.search.index import lists_for, recent_file, training_rows
+    from claims.embed.index import lists_for, recent_file, training_rows
 
     rng = np.random.default_rng(5)
     vectors = _clustered(12_000, rng)

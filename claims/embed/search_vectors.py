@@ -1,6 +1,6 @@
 """The search model's vectors of every mention's text and paragraph, kept in step with the model.
 
-They are embedded when the search index is built (:func:`claims.search.index.build`):
+They are embedded when the search index is built (:func:`claims.embed.index.build`):
 after an ingest, a re-extraction or a reviewer's added claim, for databases
 stored before search had its own model (migration 0010), and for every mention
 again when the search adapters change (each vector records the model's name).

@@ -1,7 +1,9 @@
-"""FAISS index over the mentions' search vectors (:mod:`claims.embed.search_model`), keyed by mention id.
+"""FAISS indexes over the mentions' vectors, keyed by mention id: the search model's
+(:mod:`claims.embed.search_model`, :data:`SEARCH`) and the link model's (:data:`LINK`, where relinking
+finds each mention's nearest).
 
 The index is a cache: the vectors live in the database and the index file
-(``<db>.faiss`` beside the database) is rebuilt from them whenever it is
+(``<db>.faiss`` and ``<db>.link.faiss`` beside the database) is rebuilt from them whenever it is
 missing, unreadable, holds a different number of vectors or another last id,
 or any of a sample of its vectors differs from the database's. Each refresh
 after a write adds and drops only what moved (:func:`update`). Its kind follows
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
@@ -195,6 +198,47 @@ class VectorIndex:
             found = sorted(found + list(zip(ids.tolist(), scores.tolist())), key=lambda hit: -hit[1])[:k]
         return found
 
+    def held_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of everything held, in no particular order: an exact index's own arrays,
+        the recent part's appended (read from the file when mapped, never copied from SQLite)."""
+        if self.kind != EXACT:
+            raise ValueError("only an exact index lays its vectors out as a matrix")
+        main_ids = self._main_ids()
+        flat = faiss.downcast_index(self.index.index)
+        vectors = faiss.rev_swig_ptr(flat.get_xb(), len(main_ids) * self.dimension).reshape(
+            -1, self.dimension
+        )
+        if not self.recent_size:
+            return main_ids, vectors
+        keep = ~np.isin(main_ids, self._hidden())
+        return np.concatenate([main_ids[keep], self.recent_ids]), np.vstack([vectors[keep], self.recent])
+
+    def search_many(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """:meth:`search` for each row of ``queries`` at once (FAISS's own threads across them)."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dimension)
+        if len(self) == 0 or k <= 0 or not len(queries):
+            return [[] for _ in queries]
+        hidden = self._hidden()
+        kept = [faiss.IDSelectorBatch(hidden)] if len(hidden) else []
+        selector = faiss.IDSelectorNot(kept[0]) if kept else None
+        if self.kind == IVF:
+            params = faiss.SearchParametersIVF(nprobe=min(PROBES, self.lists), sel=selector)
+        else:
+            params = faiss.SearchParameters(sel=selector)
+        found = [[] for _ in queries]
+        if self.index.ntotal:
+            scores, ids = self.index.search(queries, min(k, int(self.index.ntotal)), params=params)
+            found = [
+                [(int(i), float(c)) for i, c in zip(row, cos) if i != -1] for row, cos in zip(ids, scores)
+            ]
+        if len(self.recent_ids):
+            recent = queries @ self.recent.T
+            for row, scores in enumerate(recent):
+                best = np.argsort(-scores, kind="stable")[:k]
+                merged = found[row] + list(zip(self.recent_ids[best].tolist(), scores[best].tolist()))
+                found[row] = sorted(merged, key=lambda hit: -hit[1])[:k]
+        return found
+
     def _search_main(self, query: np.ndarray, k: int, among: Sequence[int] | None) -> list[tuple[int, float]]:
         if self.index.ntotal == 0:
             return []
@@ -331,32 +375,51 @@ def recent_file(path: Path) -> Path:
     return path.with_name(path.name + "-recent.npz")
 
 
-def index_path(engine: Engine) -> Path | None:
+@dataclass(frozen=True)
+class Held:
+    """Which of each mention's vectors an index holds, and the file beside the database it is saved to."""
+
+    column: str  # db.crud.VECTOR_COLUMNS
+    suffix: str
+
+    def stale(self, session: Session) -> bool:
+        """Whether some mention lacks its vector of the current model (only search vectors can)."""
+        if self.column != "search_embedding":
+            return False
+        from claims.embed.search_model import search_model_name
+
+        return crud.search_vectors_stale(session, model=search_model_name())
+
+
+SEARCH = Held("search_embedding", ".faiss")  # the search model's vectors: what a query is matched against
+LINK = Held("embedding", ".link.faiss")  # the link model's: where relinking finds each mention's nearest
+
+
+def index_path(engine: Engine, held: Held = SEARCH) -> Path | None:
     file = db_file(engine)
-    return file.with_name(file.name + ".faiss") if file else None
+    return file.with_name(file.name + held.suffix) if file else None
 
 
-def build(engine: Engine) -> VectorIndex:
-    """A fresh index of every mention's search vector, embedding first those missing or stale
-    (:func:`claims.search.vectors.refresh`)."""
-    from claims.search.vectors import refresh
+def build(engine: Engine, held: Held = SEARCH) -> VectorIndex:
+    """A fresh index of every mention's vector, embedding first the search vectors missing or stale
+    (:func:`claims.embed.search_vectors.refresh`)."""
+    if held == SEARCH:
+        from claims.embed.search_vectors import refresh
 
-    refresh(engine)
+        refresh(engine)
     with Session(engine) as session:
-        ids = crud.search_vector_ids(session)
+        ids = crud.vector_ids(session, column=held.column)
         if kind_for(len(ids)) == EXACT:
             index = VectorIndex()
         else:
-            sample = crud.search_vectors_of(session, mention_ids=[ids[i] for i in training_rows(len(ids))])
+            sample = crud.vectors_of(
+                session, column=held.column, mention_ids=[ids[i] for i in training_rows(len(ids))]
+            )
             training = np.vstack([from_bytes(vector) for vector in sample.values()])
             index = VectorIndex(training=training, lists=lists_for(len(ids)))
-        _add_stored(session, index)
+        for rows in crud.vector_batches(session, column=held.column):
+            index.add([r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows]))
     return index
-
-
-def _add_stored(session: Session, index: VectorIndex, mention_ids: Sequence[int] | None = None) -> None:
-    for rows in crud.search_vector_batches(session, mention_ids=mention_ids):
-        index.add([r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows]))
 
 
 def _save(index: VectorIndex, path: Path | None) -> None:
@@ -367,14 +430,20 @@ def _save(index: VectorIndex, path: Path | None) -> None:
             pass
 
 
-def rebuild(engine: Engine) -> VectorIndex:
+def rebuild(engine: Engine, held: Held = SEARCH) -> VectorIndex:
     """Rebuild the index from the database and save it beside the database (when it can be)."""
-    index = build(engine)
-    _save(index, index_path(engine))
+    index = build(engine, held)
+    _save(index, index_path(engine, held))
     return index
 
 
-def update(engine: Engine, *, changed: Collection[int] = ()) -> VectorIndex:
+def update(
+    engine: Engine,
+    *,
+    changed: Collection[int] = (),
+    held: Held = SEARCH,
+    complete: tuple[int, int] | None = None,
+) -> VectorIndex:
     """Bring the saved index in step with the database, touching only what moved, and save it.
 
     New mentions' vectors are added, removed mentions' dropped and ``changed`` ones (embedded again)
@@ -382,27 +451,55 @@ def update(engine: Engine, *, changed: Collection[int] = ()) -> VectorIndex:
     instead when there is none to start from, or when its kind or its lists no longer fit the size
     (:func:`kind_for`, :func:`lists_for`: the lists are trained again each time the archive has grown
     fourfold, so the cost of retraining stays a constant share of each mention's).
+
+    Args:
+        complete: (how many mentions hold the vector, the highest of their ids), given when
+            ``changed`` lists every mention added, removed or re-embedded since the index was saved,
+            as relinking's dirty list does. Only those mentions are read then. Every stored id is
+            read (at a million mentions, seconds) only when the index so changed would not hold
+            that many ids up to that one: something was written past the list.
     """
-    path = index_path(engine)
+    path = index_path(engine, held)
     try:  # mapped: an update that only adds to the recent part never reads the main part's vectors
         index = VectorIndex.load(path, mapped=True) if path is not None and path.exists() else None
     except Exception:  # a damaged file: it is only a cache
         index = None
     if index is None or index.dimension != DIMENSION:
-        return rebuild(engine)
+        return rebuild(engine, held)
     with Session(engine) as session:
-        stored = np.asarray(crud.search_vector_ids(session), dtype=np.int64)
-        held = index.id_array()
-        again = _among(np.asarray(sorted(changed), dtype=np.int64), held)
-        drop = np.union1d(np.setdiff1d(held, stored, assume_unique=True), again)
-        add = np.union1d(np.setdiff1d(stored, held, assume_unique=True), again)
-        kind = kind_for(len(stored))
-        if index.kind != kind or (kind == IVF and lists_for(len(stored)) >= 2 * index.lists):
-            return rebuild(engine)
-        rows = [
-            row for batch in crud.search_vector_batches(session, mention_ids=add.tolist()) for row in batch
-        ]
+        kept = index.id_array()
+        drop = rows = None
+        if complete is not None:
+            listed = sorted({int(i) for i in changed})
+            rows = [
+                row
+                for batch in crud.vector_batches(session, column=held.column, mention_ids=listed)
+                for row in batch
+            ]
+            drop = _among(np.asarray(listed, dtype=np.int64), kept)
+            added = np.asarray([r[0] for r in rows], dtype=np.int64)
+            left = kept[~np.isin(kept, drop)]
+            count = len(left) + len(added)
+            if (count, int(max(left.max(initial=0), added.max(initial=0)))) != tuple(complete):
+                drop = rows = None
+        if drop is None:
+            stored = np.asarray(crud.vector_ids(session, column=held.column), dtype=np.int64)
+            again = _among(np.asarray(sorted(changed), dtype=np.int64), kept)
+            drop = np.union1d(np.setdiff1d(kept, stored, assume_unique=True), again)
+            add = np.union1d(np.setdiff1d(stored, kept, assume_unique=True), again)
+            count = len(stored)
+        kind = kind_for(count)
+        if index.kind != kind or (kind == IVF and lists_for(count) >= 2 * index.lists):
+            return rebuild(engine, held)
+        if rows is None:
+            rows = [
+                row
+                for batch in crud.vector_batches(session, column=held.column, mention_ids=add.tolist())
+                for row in batch
+            ]
     vectors = np.vstack([from_bytes(r[1]) for r in rows]) if rows else None
+    if not len(drop) and not rows:
+        return index
     index.change(drop=drop, ids=[r[0] for r in rows], vectors=vectors)
     if index.recent_size > max(RECENT_MIN, RECENT_SHARE * len(index)):
         writable = VectorIndex.load(path)  # the main part in memory, to fold the recent part into
@@ -416,14 +513,12 @@ def update(engine: Engine, *, changed: Collection[int] = ()) -> VectorIndex:
 SAMPLED = 64  # vectors of a saved index compared with the database's before it is trusted
 
 
-def checked(engine: Engine, path: Path) -> VectorIndex | None:
+def checked(engine: Engine, path: Path, held: Held = SEARCH) -> VectorIndex | None:
     """The saved index at ``path`` when it agrees with the database, else None.
 
     It must load, map ids as built, hold as many vectors as there are mentions with the same
     last id, and a sample of its vectors, spread over the file, must equal the stored ones.
     """
-    from claims.embed.search_model import search_model_name
-
     try:
         index = VectorIndex.load(path, mapped=True)  # searched, never changed: update() loads its own
         ids = index.id_array()
@@ -433,14 +528,14 @@ def checked(engine: Engine, path: Path) -> VectorIndex | None:
         return None
     with Session(engine) as session:
         count, max_id = crud.mention_signature(session)
-        if crud.search_vectors_stale(session, model=search_model_name()):
+        if held.stale(session):
             return None
         if len(index) != count or (count and int(ids.max()) != max_id):
             return None
         sample = [
             int(ids[i]) for i in np.unique(np.linspace(0, len(ids) - 1, min(SAMPLED, len(ids))).astype(int))
         ]
-        stored = crud.search_vectors_of(session, mention_ids=sample)
+        stored = crud.vectors_of(session, column=held.column, mention_ids=sample)
     for mention_id in sample:
         if mention_id not in stored:
             return None
@@ -453,18 +548,18 @@ def checked(engine: Engine, path: Path) -> VectorIndex | None:
     return index
 
 
-def load_or_rebuild(engine: Engine) -> VectorIndex:
+def load_or_rebuild(engine: Engine, held: Held = SEARCH) -> VectorIndex:
     """The saved index when it passes :func:`checked`, else a rebuilt one.
 
     The file's age is not a test: a reviewer's verdict makes the database newer than the index
     without changing any vector, and at a million mentions a rebuild for that would take minutes.
     """
-    path = index_path(engine)
+    path = index_path(engine, held)
     if path is not None and path.exists():
-        index = checked(engine, path)
+        index = checked(engine, path, held)
         if index is not None:
             return index
-    return rebuild(engine)
+    return rebuild(engine, held)
 
 
 class LiveIndex:
