@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
+import json
 import pstats
 import sqlite3
 import tempfile
@@ -125,6 +126,8 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print cProfile's top of each one-article relinking"
     )
+    parser.add_argument("--json", action="store_true", help="one JSON line per size (bench.scale reads them)")
+    parser.add_argument("--folder", default=None, help="where the stores go (default: a temporary folder)")
     args = parser.parse_args()
 
     from bench.synthetic_store import append_mentions, build_store
@@ -144,13 +147,14 @@ def main() -> None:
         vectors, claims = sentence_like(max(args.sizes) + NEW, np.asarray(vectors, dtype=np.float32), seed=1)
     else:
         claims = np.arange(len(texts))
-    print(
-        f"{'mentions':>9} {'all s':>7} {'one article s':>14} {'per new mention ms':>19} "
-        f"{'looked at':>10} {'tracked claims':>15} {'same':>5}"
-    )
+    if not args.json:
+        print(
+            f"{'mentions':>9} {'all s':>7} {'one article s':>14} {'per new mention ms':>19} "
+            f"{'looked at':>10} {'tracked claims':>15} {'same':>5}"
+        )
     for n in args.sizes:
         n = (n if args.synthetic else min(n, len(texts) - NEW)) // 10 * 10
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(dir=args.folder) as tmp:
             store = Path(tmp) / "relink.db"
             build_store(store, vectors[:n], claims[:n], texts, model_name="bench")
             engine = get_engine(store)
@@ -190,6 +194,15 @@ def main() -> None:
                     again = relink(session)
                 same = "yes" if again.moved == 0 and _state(engine) == after else "NO"
             engine.dispose()
+        if args.json:
+            row = {
+                "mentions": n,
+                "one article s": round(one, 3),
+                "per new mention ms": round(1000 * one / NEW, 1),
+            }
+            row |= {"looked at": report.looked_at, "tracked claims": claims_after}
+            print(json.dumps(row), flush=True)
+            continue
         print(
             f"{n:>9} {everything:>7.2f} {one:>14.3f} {1000 * one / NEW:>19.1f} "
             f"{report.looked_at:>10} {claims_after:>15} {same:>5}",

@@ -1,7 +1,7 @@
 """How the workbench holds up as the archive grows: the search index and the database, 10,000 to 1,000,000 mentions.
 
-    .venv/bin/python -m bench.scale                                  # index 10k, 100k, 1M; stores 100k, 1M
-    .venv/bin/python -m bench.scale --sizes 100000 --store-sizes --probes 64 128 256
+    .venv/bin/python -m bench.scale                                  # index 10k, 100k, 1M; stores 100k, 1M; relinking 10k, 1M
+    .venv/bin/python -m bench.scale --sizes 100000 --store-sizes --relink-sizes --probes 64 128 256
 
 Embedding a million real sentences takes hours here, so the figures use synthetic vectors shaped
 like real ones. The real vectors are the bundled model's of the CheckThat! 2021 task 2A verified
@@ -29,6 +29,10 @@ in a fresh process: the index rebuilt from the database; search through ``claims
 the reviewer UI through Streamlit's AppTest (the Queue page's first render, a rerun, page 2,
 another order, a text and a speaker filter; the Speakers page; a claim's page; the Search page's
 first query and its p50), with that process's peak RSS.
+
+Relinking stage (``--relink-sizes``): bench.relink_scale with its sentence-like vectors and seeded
+neighbourhoods, every size in the same fresh process: one article's ten new mentions relinked, the
+time per new mention, and that against the smallest size's.
 
 It prints a table per stage and draws docs/scale_search.png (time and memory against size).
 """
@@ -446,6 +450,28 @@ def plot(rows: list[dict], out: Path) -> None:
     fig.savefig(out, dpi=100)
 
 
+def measure_relinking(sizes: list[int], folder: Path) -> list[dict]:
+    """Relinking stage: one article's ten new mentions relinked in stores of each size, with their
+    neighbourhoods seeded (bench.relink_scale --synthetic --seeded: relinking a million mentions
+    whole takes hours), all in one process so the sizes are compared within one run."""
+    if not sizes:
+        return []
+    command = [sys.executable, "-m", "bench.relink_scale", "--synthetic", "--seeded", "--json"]
+    done = subprocess.run(
+        [*command, "--folder", str(folder), "--sizes", *map(str, sizes)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    smallest = rows[0]["per new mention ms"]
+    for row in rows:
+        row["against the smallest"] = round(row["per new mention ms"] / smallest, 2)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -464,6 +490,13 @@ def main() -> None:
         nargs="*",
         default=[100_000, 1_000_000],
         help="sizes of the databases written and searched through the workbench ('' for none)",
+    )
+    parser.add_argument(
+        "--relink-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 1_000_000],
+        help="sizes of the relinking stage, all in one run of bench.relink_scale ('' for none)",
     )
     parser.add_argument("--folder", default=None, help="where the databases go (default: a temporary folder)")
     parser.add_argument("--plot", default=str(ROOT / "docs" / "scale_search.png"), help="'' for none")
@@ -491,7 +524,8 @@ def main() -> None:
         for count in args.store_sizes:
             stores.append(measure_store(count, real, kept_texts, query_texts, Path(folder)))
             print(json.dumps(stores[-1]), flush=True)
-    for table in (rows, stores):
+        relinks = measure_relinking(args.relink_sizes, Path(folder))
+    for table in (rows, stores, relinks):
         columns = list(dict.fromkeys(key for row in table for key in row))
         print()
         print(" | ".join(columns))
