@@ -191,11 +191,9 @@ class VectorIndex:
                 np.isin(self.recent_ids, np.asarray(among, dtype=np.int64)) if among is not None else None
             )
             ids = self.recent_ids if allowed is None else self.recent_ids[allowed]
-            scores = (self.recent if allowed is None else self.recent[allowed]) @ query[0]
-            if len(scores) > k:  # only the recent part's best k can make the merged top k
-                best = np.argpartition(-scores, k - 1)[:k]
-                ids, scores = ids[best], scores[best]
-            found = sorted(found + list(zip(ids.tolist(), scores.tolist())), key=lambda hit: -hit[1])[:k]
+            found = _merged(
+                found, ids, (self.recent if allowed is None else self.recent[allowed]) @ query[0], k
+            )
         return found
 
     def held_vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -232,11 +230,10 @@ class VectorIndex:
                 [(int(i), float(c)) for i, c in zip(row, cos) if i != -1] for row, cos in zip(ids, scores)
             ]
         if len(self.recent_ids):
-            recent = queries @ self.recent.T
-            for row, scores in enumerate(recent):
-                best = np.argsort(-scores, kind="stable")[:k]
-                merged = found[row] + list(zip(self.recent_ids[best].tolist(), scores[best].tolist()))
-                found[row] = sorted(merged, key=lambda hit: -hit[1])[:k]
+            found = [
+                _merged(hits, self.recent_ids, scores, k)
+                for hits, scores in zip(found, queries @ self.recent.T)
+            ]
         return found
 
     def _search_main(self, query: np.ndarray, k: int, among: Sequence[int] | None) -> list[tuple[int, float]]:
@@ -363,6 +360,16 @@ class VectorIndex:
         return index
 
 
+def _merged(
+    found: list[tuple[int, float]], ids: np.ndarray, scores: np.ndarray, k: int
+) -> list[tuple[int, float]]:
+    """The best ``k`` of ``found`` (the main part's hits) and the recent part's ``ids`` scored ``scores``."""
+    if len(scores) > k:  # only the recent part's best k can make the merged top k
+        best = np.argpartition(-scores, k - 1)[:k]
+        ids, scores = ids[best], scores[best]
+    return sorted(found + list(zip(ids.tolist(), scores.tolist())), key=lambda hit: -hit[1])[:k]
+
+
 def _among(ids: np.ndarray, held: np.ndarray) -> np.ndarray:
     """Those of ``ids`` in ``held``. (``np.intersect1d`` first makes both unique, by hashing: half
     a second for a million ids, where this lookup takes milliseconds.)"""
@@ -471,11 +478,7 @@ def update(
         drop = rows = None
         if complete is not None:
             listed = sorted({int(i) for i in changed})
-            rows = [
-                row
-                for batch in crud.vector_batches(session, column=held.column, mention_ids=listed)
-                for row in batch
-            ]
+            rows = _stored_rows(session, held, listed)
             drop = _among(np.asarray(listed, dtype=np.int64), kept)
             added = np.asarray([r[0] for r in rows], dtype=np.int64)
             left = kept[~np.isin(kept, drop)]
@@ -492,11 +495,7 @@ def update(
         if index.kind != kind or (kind == IVF and lists_for(count) >= 2 * index.lists):
             return rebuild(engine, held)
         if rows is None:
-            rows = [
-                row
-                for batch in crud.vector_batches(session, column=held.column, mention_ids=add.tolist())
-                for row in batch
-            ]
+            rows = _stored_rows(session, held, add.tolist())
     vectors = np.vstack([from_bytes(r[1]) for r in rows]) if rows else None
     if not len(drop) and not rows:
         return index
@@ -508,6 +507,14 @@ def update(
         index = writable
     _save(index, path)
     return index
+
+
+def _stored_rows(session: Session, held: Held, mention_ids: list[int]) -> list[tuple[int, bytes]]:
+    return [
+        row
+        for batch in crud.vector_batches(session, column=held.column, mention_ids=mention_ids)
+        for row in batch
+    ]
 
 
 SAMPLED = 64  # vectors of a saved index compared with the database's before it is trusted

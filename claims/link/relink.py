@@ -56,8 +56,9 @@ FULL_SHARE = 0.5  # past this share of mentions changed, deciding everything is 
 # score again: anything within this of a bound is. An exact index's float32 inner products of unit
 # vectors are off by about 1e-6; an inverted file's float16 vectors by up to 1e-3.
 BAND = {vector_index.EXACT: 1e-4, vector_index.IVF: 4e-3}
-REACH = 64  # above the exact size: the mentions whose lists a newcomer may enter are among its nearest
-PAD = 16  # above the exact size: nearest asked of the index beyond the list's length
+# Above the exact size: how many nearest the index is asked for, once per mention a relinking. A
+# mention's list is the best of those; the mentions whose lists a newcomer may enter are among them.
+REACH = 64
 
 
 @dataclass
@@ -174,7 +175,8 @@ class _Store:
 
     def need(self, mention_ids: Iterable[int]) -> None:
         """Read the rows of these mentions not read yet."""
-        wanted = {int(m) for m in mention_ids} - self.rows.keys() - self.absent
+        # Most ids asked for are read already: look them up before converting any (numpy's ints hash alike).
+        wanted = {int(m) for m in mention_ids if m not in self.rows} - self.absent
         if not wanted:
             return
         for row in crud.link_rows(self.session, mention_ids=wanted):
@@ -217,6 +219,7 @@ class _Archive:
         self.band = BAND[self.kind]
         self.extra = sorted(m for m in store.dirty_ids if m in store.rows)
         self.extra_vectors = store.vectors(self.extra).astype(np.float32)
+        self.near: dict[int, dict[int, float]] = {}
         if self.kind == vector_index.EXACT:
             self.ids, self.matrix = index.held_vectors()
             self.stale = np.isin(self.ids, np.asarray(sorted(store.dirty_ids), dtype=np.int64))
@@ -232,17 +235,20 @@ class _Archive:
             np.hstack([held, queries @ self.extra_vectors.T]),
         )
 
-    def hits(self, queries: np.ndarray, count: int) -> list[dict[int, float]]:
-        """{id: float32 score} of about the ``count`` nearest of each query, for an inverted file."""
-        found = []
-        extra = queries @ self.extra_vectors.T if self.extra else None
-        stale = set(self.store.dirty_ids)
-        for row, hits in enumerate(self.index.search_many(queries, count)):
-            near = {i: s for i, s in hits if i not in stale}
-            if extra is not None:
-                near.update(zip(self.extra, extra[row].tolist()))
-            found.append(near)
-        return found
+    def hits(self, mention_ids: list[int]) -> list[dict[int, float]]:
+        """{id: float32 score} of about the :data:`REACH` nearest of each mention, for an inverted
+        file; each mention is searched once a relinking."""
+        new = [m for m in mention_ids if m not in self.near]
+        if new:
+            queries = self.store.vectors(new).astype(np.float32)
+            extra = queries @ self.extra_vectors.T if self.extra else None
+            stale = self.store.dirty_ids
+            for row, (m, hits) in enumerate(zip(new, self.index.search_many(queries, REACH))):
+                near = {i: s for i, s in hits if i not in stale}
+                if extra is not None:
+                    near.update(zip(self.extra, extra[row].tolist()))
+                self.near[m] = near
+        return [self.near[m] for m in mention_ids]
 
 
 def _exactly(store: _Store, mention_id: int, others: Iterable[int]) -> list[tuple[int, float]]:
@@ -262,9 +268,8 @@ def _fresh_lists(store: _Store, archive: _Archive, mention_ids: list[int]) -> di
     lists = {}
     for start in range(0, len(mention_ids), 256):
         chunk = mention_ids[start : start + 256]
-        queries = store.vectors(chunk).astype(np.float32)
         if archive.kind == vector_index.EXACT:
-            ids, scores = archive.scores(queries)
+            ids, scores = archive.scores(store.vectors(chunk).astype(np.float32))
             wanted = []
             for row, mention_id in enumerate(chunk):
                 s = scores[row]
@@ -275,15 +280,16 @@ def _fresh_lists(store: _Store, archive: _Archive, mention_ids: list[int]) -> di
                     finite = finite[s[finite] >= bound - archive.band]
                 wanted.append(ids[finite].tolist())
         else:
-            wanted = [list(hits) for hits in archive.hits(queries, k + 1 + PAD)]
+            wanted = [list(hits) for hits in archive.hits(chunk)]
         store.need({m for found in wanted for m in found})
         for mention_id, found in zip(chunk, wanted):
-            best = _exactly(store, mention_id, found)[:k]
-            lists[mention_id] = (
-                np.array([m for m, _ in best], dtype=np.int64),
-                np.array([c for _, c in best], dtype=np.float32),
-            )
+            lists[mention_id] = _as_list(_exactly(store, mention_id, found)[:k])
     return lists
+
+
+def _as_list(best: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """(neighbour ids, cosines) as :class:`claims.link.clusters.Lists` holds a list."""
+    return np.array([m for m, _ in best], dtype=np.int64), np.array([c for _, c in best], dtype=np.float32)
 
 
 def _relisted(store: _Store, archive: _Archive) -> tuple[set[int], dict[int, set[int]]]:
@@ -303,16 +309,15 @@ def _relisted(store: _Store, archive: _Archive) -> tuple[set[int], dict[int, set
     changed = sorted(store.changed)
     for start in range(0, len(changed), 256):
         chunk = changed[start : start + 256]
-        queries = store.vectors(chunk).astype(np.float32)
         if archive.kind == vector_index.EXACT:
-            ids, scores = archive.scores(queries)
+            ids, scores = archive.scores(store.vectors(chunk).astype(np.float32))
             floor = (FEWER if lowest is None else lowest) - archive.band
             close = []
             for row in scores:
                 hits = np.flatnonzero(row >= floor)
                 close.append(dict(zip(ids[hits].tolist(), row[hits].tolist())))
         else:
-            close = archive.hits(queries, REACH)
+            close = archive.hits(chunk)
         store.need_nodes({m for near in close for m in near})
         for newcomer, near in zip(chunk, close):
             maybe = [
@@ -333,11 +338,7 @@ def _lists_entered(store: _Store, entered: dict[int, set[int]]) -> dict[int, tup
     stored = crud.neighbour_lists(store.session, mention_ids=entered)
     lists = {}
     for m, newcomers in entered.items():
-        best = _exactly(store, m, {n for n, _ in stored.get(m, [])} | newcomers)[:k]
-        lists[m] = (
-            np.array([n for n, _ in best], dtype=np.int64),
-            np.array([c for _, c in best], dtype=np.float32),
-        )
+        lists[m] = _as_list(_exactly(store, m, {n for n, _ in stored.get(m, [])} | newcomers)[:k])
     return lists
 
 
@@ -409,12 +410,7 @@ def _load(store: _Store, lists: Lists, mention_ids) -> None:
         return
     stored = crud.neighbour_lists(store.session, mention_ids=wanted)
     for m in wanted:
-        row = stored.get(m, [])
-        lists.add(
-            m,
-            np.array([n for n, _ in row], dtype=np.int64),
-            np.array([c for _, c in row], dtype=np.float32),
-        )
+        lists.add(m, *_as_list(stored.get(m, [])))
 
 
 def relink(
